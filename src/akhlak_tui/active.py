@@ -1,0 +1,52 @@
+"""The survey this laptop runs now: an installed survey, or practice on the built-in questionnaire."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from akhlak_tui.questionnaire.model import Questionnaire
+from akhlak_tui.questionnaire.units import Unit
+
+
+@dataclass(frozen=True)
+class ActiveSurvey:
+    """What the TUI and `status` run: the questionnaire, its units and (for a real survey) its id."""
+
+    survey_id: str | None
+    name: str
+    questionnaire: Questionnaire
+    units: tuple[Unit, ...]
+    coordinator_box_key: bytes | None = None
+    """The coordinator's X25519 public key that submitted responses are sealed to (None: practice)."""
+
+    @property
+    def is_practice(self) -> bool:
+        return self.survey_id is None
+
+    @property
+    def unit_codes(self) -> list[str]:
+        return [u.code for u in self.units]
+
+    def unit_name(self, code: str | None) -> str:
+        for unit in self.units:
+            if unit.code == code:
+                return unit.name
+        return code or "-"
+
+
+def practice_survey() -> ActiveSurvey:
+    """Practice on the built-in BerAKHLAK questionnaire with the sample units; never exported."""
+    from akhlak_tui.questionnaire.builtin import builtin_questionnaire, sample_units
+
+    return ActiveSurvey(
+        survey_id=None,
+        name="Latihan / practice (BerAKHLAK bawaan)",
+        questionnaire=builtin_questionnaire(),
+        units=sample_units(),
+    )
+
+
+def active_survey(data_dir: Path) -> ActiveSurvey:
+    """The active installed survey of a data dir, else practice on the built-in questionnaire."""
+    return practice_survey()

@@ -1,0 +1,80 @@
+"""The `akhlak` command: a click group whose subcommands load lazily; no subcommand opens the TUI."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from akhlak_tui import __version__
+from akhlak_tui.cli.context import CliContext
+from akhlak_tui.cli.errors import UserError
+
+# name -> "module:attribute"; modules load only when their command runs (fast start, and the
+# core commands never import Textual).
+COMMANDS: dict[str, str] = {
+    "questionnaire": "akhlak_tui.cli.questionnaire_cmd:questionnaire",
+    "status": "akhlak_tui.cli.status_cmd:status",
+    "tui": "akhlak_tui.cli.tui_cmd:tui",
+}
+
+
+class AkhlakGroup(click.Group):
+    """Lazy subcommands, and unexpected errors as one line unless --debug."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into one line
+            obj = ctx.find_object(CliContext)
+            if obj is not None and obj.debug:
+                raise
+            raise UserError(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)") from None
+
+
+@click.group(cls=AkhlakGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="akhlak")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    envvar="AKHLAK_HOME",
+    help="Where data lives (default: the user data dir; also AKHLAK_HOME).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None, debug: bool) -> None:
+    """akhlak-tui: the BerAKHLAK work-culture survey, offline.
+
+    With no command, opens the survey app in the terminal.
+
+    \b
+    Examples:
+      akhlak                       open the survey app
+      akhlak status                where data lives and what is stored
+      akhlak questionnaire validate my-survey.toml
+    """
+    ctx.obj = CliContext(data_dir_option=data_dir, debug=debug)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(cli.get_command(ctx, "tui"))  # type: ignore[union-attr]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="akhlak")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

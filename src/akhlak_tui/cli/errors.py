@@ -1,0 +1,19 @@
+"""One-line user errors for the CLI: `error: FILE: place: problem` on stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+import click
+
+
+class UserError(click.ClickException):
+    """A problem the user can fix; printed as one line, never with a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        click.echo(f"error: {self.format_message()}", err=True, file=file)

@@ -1,0 +1,1 @@
+"""Keys, signatures and sealing (PyNaCl / libsodium): device keys, coordinator keys, fingerprints."""

@@ -1,0 +1,57 @@
+"""The laptop database's schema, as sqlite-utils migrations applied on open."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("akhlak_tui.store")
+
+
+@migrations()
+def m001_responses_answers_events(db: Database) -> None:
+    db["responses"].create(
+        {
+            "id": str,
+            "survey_id": str,
+            "questionnaire_id": str,
+            "questionnaire_version": str,
+            "questionnaire_hash": str,
+            "device_id": str,
+            "unit": str,
+            "mode": str,
+            "language": str,
+            "status": str,
+            "abandon_reason": str,
+            "created_at": str,
+            "updated_at": str,
+            "submitted_at": str,
+            "position": str,
+            "sealed": bytes,
+            "exported_seq": int,
+        },
+        pk="id",
+        not_null={"questionnaire_id", "questionnaire_hash", "device_id", "mode", "status", "created_at", "updated_at"},
+    )
+    db["responses"].create_index(["status"])
+    db["responses"].create_index(["survey_id", "status", "exported_seq"])
+    db["answers"].create(
+        {"response_id": str, "item_id": str, "value": str, "answered_at": str},
+        pk=("response_id", "item_id"),
+        foreign_keys=[("response_id", "responses", "id")],
+    )
+    db["events"].create(
+        {
+            "id": int,
+            "response_id": str,
+            "at": str,
+            "kind": str,
+            "item_id": str,
+            "old": str,
+            "new": str,
+            "detail": str,
+        },
+        pk="id",
+        foreign_keys=[("response_id", "responses", "id")],
+    )
+    db["events"].create_index(["response_id"])
+    db["settings"].create({"key": str, "value": str}, pk="key")

@@ -1,0 +1,341 @@
+"""The Store: start a response, save each answer in its own committed transaction, submit, abandon."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from akhlak_tui.questionnaire.model import Questionnaire
+from akhlak_tui.response import Answer, Event, Mode, Response, utc_now
+from akhlak_tui.store.schema import migrations
+
+_NO_VALUE = object()
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done (unknown response, wrong status, unreadable file)."""
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    """What the home screen shows of an unfinished response."""
+
+    id: str
+    unit: str | None
+    mode: str
+    created_at: str
+    updated_at: str
+    position: str | None
+    answered: int
+    questionnaire_hash: str
+    survey_id: str | None
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+class Store:
+    """The laptop's survey database. Every write method is one committed transaction."""
+
+    def __init__(self, path: str | Path | None = None, *, clock: Callable[[], str] = utc_now) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                conn = sqlite3.connect(":memory:")
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), timeout=10)
+            self.db = Database(conn)
+            if self.path is not None:
+                self.db.enable_wal()
+            # FULL: a committed answer survives a power cut, not only a crash of the process.
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable akhlak database ({exc})") from None
+        self.clock = clock
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _row(self, response_id: str) -> dict[str, Any]:
+        row = self.db.execute("select * from responses where id = ?", [response_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no response {response_id}")
+        cols = [c[0] for c in self.db.execute("select * from responses limit 0").description]
+        return dict(zip(cols, row))
+
+    def _require_draft(self, response_id: str) -> dict[str, Any]:
+        row = self._row(response_id)
+        if row["status"] != "draft":
+            raise StoreError(f"response {response_id} is {row['status']}, not a draft")
+        return row
+
+    def _event(
+        self,
+        response_id: str,
+        kind: str,
+        at: str,
+        item_id: str | None = None,
+        old: Any = None,
+        new: Any = None,
+        detail: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "insert into events (response_id, at, kind, item_id, old, new, detail) values (?, ?, ?, ?, ?, ?, ?)",
+            [response_id, at, kind, item_id, _dump(old), _dump(new), detail],
+        )
+
+    def _touch(self, response_id: str, at: str, **fields: Any) -> None:
+        sets = ", ".join(f"{k} = ?" for k in ["updated_at", *fields])
+        self.db.execute(f"update responses set {sets} where id = ?", [at, *fields.values(), response_id])
+
+    # -- responses -----------------------------------------------------------------------------
+    def start_response(
+        self,
+        questionnaire: Questionnaire,
+        *,
+        device_id: str,
+        mode: Mode,
+        language: str,
+        survey_id: str | None = None,
+        unit: str | None = None,
+    ) -> str:
+        """Create a draft response and return its id (a UUID4, never changed)."""
+        response_id = str(uuid.uuid4())
+        now = self.clock()
+        with self.db.atomic():
+            self.db["responses"].insert(
+                {
+                    "id": response_id,
+                    "survey_id": survey_id,
+                    "questionnaire_id": questionnaire.id,
+                    "questionnaire_version": questionnaire.version,
+                    "questionnaire_hash": questionnaire.content_hash,
+                    "device_id": device_id,
+                    "unit": unit,
+                    "mode": mode,
+                    "language": language,
+                    "status": "draft",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            self._event(response_id, "started", now, detail=mode)
+        return response_id
+
+    def save_answer(self, response_id: str, item_id: str, value: Any, *, is_unit: bool = False) -> bool:
+        """Store (or replace) one answer and its event, committed before returning.
+
+        `None` (or an empty string or list) removes the answer. `is_unit` (the answer to the
+        questionnaire's unit item) also records the unit in the clear part of the response,
+        for the home screen's counts. Returns False when nothing changed.
+        """
+        if value == "" or value == []:
+            value = None
+        now = self.clock()
+        with self.db.atomic():
+            self._require_draft(response_id)
+            found = self.db.execute(
+                "select value from answers where response_id = ? and item_id = ?", [response_id, item_id]
+            ).fetchone()
+            old = _load(found[0]) if found else None
+            if old == value:
+                return False
+            if value is None:
+                self.db.execute("delete from answers where response_id = ? and item_id = ?", [response_id, item_id])
+                self._event(response_id, "cleared", now, item_id, old=old, detail="by respondent")
+            else:
+                self.db.execute(
+                    "insert into answers (response_id, item_id, value, answered_at) values (?, ?, ?, ?) "
+                    "on conflict (response_id, item_id) do update set value = excluded.value, answered_at = excluded.answered_at",
+                    [response_id, item_id, _dump(value), now],
+                )
+                kind = "answered" if found is None else "changed"
+                self._event(response_id, kind, now, item_id, old=old, new=value)
+            self._touch(response_id, now, **({"unit": value} if is_unit else {}))
+        return True
+
+    def clear_answers(self, response_id: str, item_ids: Iterable[str], reason: str) -> list[str]:
+        """Remove answers (e.g. of items made irrelevant), recording why; returns the ids cleared."""
+        now = self.clock()
+        cleared: list[str] = []
+        with self.db.atomic():
+            self._require_draft(response_id)
+            for item_id in item_ids:
+                found = self.db.execute(
+                    "select value from answers where response_id = ? and item_id = ?", [response_id, item_id]
+                ).fetchone()
+                if found is None:
+                    continue
+                self.db.execute("delete from answers where response_id = ? and item_id = ?", [response_id, item_id])
+                self._event(response_id, "cleared", now, item_id, old=_load(found[0]), detail=reason)
+                cleared.append(item_id)
+            if cleared:
+                self._touch(response_id, now)
+        return cleared
+
+    def record_event(
+        self,
+        response_id: str,
+        kind: str,
+        item_id: str | None = None,
+        *,
+        old: Any = None,
+        new: Any = None,
+        detail: str | None = None,
+        position: Any = _NO_VALUE,
+    ) -> None:
+        """Record a paradata event; `position` also moves the resume point, in the same transaction."""
+        now = self.clock()
+        with self.db.atomic():
+            self._row(response_id)
+            self._event(response_id, kind, now, item_id, old=old, new=new, detail=detail)
+            if position is not _NO_VALUE:
+                self._touch(response_id, now, position=position)
+            elif kind == "language":
+                self._touch(response_id, now, language=new)
+
+    def show_item(self, response_id: str, item_id: str) -> None:
+        """Record that an item is on screen and make it the resume point."""
+        self.record_event(response_id, "shown", item_id, position=item_id)
+
+    def submit(self, response_id: str, seal: Callable[[bytes], bytes] | None = None) -> None:
+        """Mark a draft submitted. With `seal`, answers and events are replaced by one sealed blob.
+
+        Sealing happens in the same transaction, so a submitted response is never both in clear
+        and sealed, nor lost between the two.
+        """
+        now = self.clock()
+        with self.db.atomic():
+            self._require_draft(response_id)
+            self._event(response_id, "submitted", now)
+            self._touch(response_id, now, status="submitted", submitted_at=now, position=None)
+            if seal is not None:
+                self._seal(response_id, seal)
+
+    def abandon(self, response_id: str, reason: str, seal: Callable[[bytes], bytes] | None = None) -> None:
+        """Mark a draft abandoned with a reason: kept for audit, never scored."""
+        now = self.clock()
+        with self.db.atomic():
+            self._require_draft(response_id)
+            self._event(response_id, "abandoned", now, detail=reason)
+            self._touch(response_id, now, status="abandoned", abandon_reason=reason, position=None)
+            if seal is not None:
+                self._seal(response_id, seal)
+
+    def _seal(self, response_id: str, seal: Callable[[bytes], bytes]) -> None:
+        response = self.load(response_id)
+        blob = seal(response.canonical_json().encode("utf-8"))
+        self.db.execute("delete from answers where response_id = ?", [response_id])
+        self.db.execute("delete from events where response_id = ?", [response_id])
+        self.db.execute("update responses set sealed = ? where id = ?", [blob, response_id])
+
+    def delete_draft(self, response_id: str) -> None:
+        """Remove a draft with everything it holds (a declined consent stores nothing)."""
+        with self.db.atomic():
+            self._require_draft(response_id)
+            self.db.execute("delete from answers where response_id = ?", [response_id])
+            self.db.execute("delete from events where response_id = ?", [response_id])
+            self.db.execute("delete from responses where id = ?", [response_id])
+
+    # -- reading -------------------------------------------------------------------------------
+    def answers(self, response_id: str) -> dict[str, Any]:
+        """Item id -> value of a response's stored answers."""
+        rows = self.db.execute("select item_id, value from answers where response_id = ?", [response_id])
+        return {item_id: _load(value) for item_id, value in rows}
+
+    def position(self, response_id: str) -> str | None:
+        """The item a draft was last on (where resuming lands)."""
+        return self._row(response_id)["position"]
+
+    def status(self, response_id: str) -> str:
+        return self._row(response_id)["status"]
+
+    def load(self, response_id: str) -> Response:
+        """The whole response, answers and events in order. Sealed responses have none in clear."""
+        row = self._row(response_id)
+        answers = [
+            Answer(item_id=item_id, value=_load(value), answered_at=at)
+            for item_id, value, at in self.db.execute(
+                "select item_id, value, answered_at from answers where response_id = ? order by answered_at, item_id",
+                [response_id],
+            )
+        ]
+        events = [
+            Event(at=at, kind=kind, item_id=item_id, old=_load(old), new=_load(new), detail=detail)
+            for at, kind, item_id, old, new, detail in self.db.execute(
+                "select at, kind, item_id, old, new, detail from events where response_id = ? order by id",
+                [response_id],
+            )
+        ]
+        fields = {k: row[k] for k in Response.model_fields if k in row}
+        return Response(**fields, answers=answers, events=events)
+
+    def drafts(self, mode: str | None = None) -> list[DraftInfo]:
+        """Unfinished responses, newest first (what `resume` offers)."""
+        sql = (
+            "select r.id, r.unit, r.mode, r.created_at, r.updated_at, r.position, "
+            "(select count(*) from answers a where a.response_id = r.id), r.questionnaire_hash, r.survey_id "
+            "from responses r where r.status = 'draft'"
+        )
+        params: list[Any] = []
+        if mode is not None:
+            sql += " and r.mode = ?"
+            params.append(mode)
+        sql += " order by r.updated_at desc"
+        return [DraftInfo(*row) for row in self.db.execute(sql, params)]
+
+    def counts_by_status(self) -> dict[str, int]:
+        return dict(self.db.execute("select status, count(*) from responses group by status").fetchall())
+
+    def counts_by_unit(self, since: str | None = None, survey_id: Any = _NO_VALUE) -> dict[str | None, dict[str, int]]:
+        """Unit -> status -> count, optionally only responses created at or after `since`."""
+        sql = "select unit, status, count(*) from responses where 1 = 1"
+        params: list[Any] = []
+        if since is not None:
+            sql += " and created_at >= ?"
+            params.append(since)
+        if survey_id is not _NO_VALUE:
+            sql += " and survey_id is ?"
+            params.append(survey_id)
+        sql += " group by unit, status"
+        out: dict[str | None, dict[str, int]] = {}
+        for unit, status, count in self.db.execute(sql, params):
+            out.setdefault(unit, {})[status] = count
+        return out
+
+    # -- settings ------------------------------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("select value from settings where key = ?", [key]).fetchone()
+        return default if row is None else row[0]
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.db.atomic():
+            if value is None:
+                self.db.execute("delete from settings where key = ?", [key])
+            else:
+                self.db.execute(
+                    "insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value",
+                    [key, value],
+                )
