@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,14 @@ class ActiveSurvey:
     @property
     def unit_codes(self) -> list[str]:
         return [u.code for u in self.units]
+
+    def sealer(self) -> Callable[[bytes], bytes] | None:
+        """Seals bytes to the coordinator (X25519 sealed box); None for practice (kept in clear)."""
+        if self.coordinator_box_key is None:
+            return None
+        from nacl.public import PublicKey, SealedBox
+
+        return SealedBox(PublicKey(self.coordinator_box_key)).encrypt
 
     def unit_name(self, code: str | None) -> str:
         for unit in self.units:
