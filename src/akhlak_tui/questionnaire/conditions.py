@@ -80,7 +80,8 @@ def _tokenize(source: str) -> list[_Tok]:
         match = _TOKEN.match(source, pos)
         if not match or match.end() == pos:
             start = pos + (len(source[pos:]) - len(source[pos:].lstrip()))
-            raise ConditionError(f"unexpected character {source[start]!r} at column {start + 1}")
+            hint = " (use == to compare)" if source[start] == "=" else ""
+            raise ConditionError(f"unexpected character {source[start]!r} at column {start + 1}{hint}")
         kind = match.lastgroup or ""
         text = match.group(kind)
         start = match.start(kind)
