@@ -79,11 +79,11 @@ class Store:
 
     # -- helpers -------------------------------------------------------------------------------
     def _row(self, response_id: str) -> dict[str, Any]:
-        row = self.db.execute("select * from responses where id = ?", [response_id]).fetchone()
+        cursor = self.db.execute("select * from responses where id = ?", [response_id])
+        row = cursor.fetchone()
         if row is None:
             raise StoreError(f"no response {response_id}")
-        cols = [c[0] for c in self.db.execute("select * from responses limit 0").description]
-        return dict(zip(cols, row))
+        return dict(zip((c[0] for c in cursor.description), row))
 
     def _require_draft(self, response_id: str) -> dict[str, Any]:
         row = self._row(response_id)
