@@ -57,5 +57,26 @@ def practice_survey() -> ActiveSurvey:
 
 
 def active_survey(data_dir: Path) -> ActiveSurvey:
-    """The active installed survey of a data dir, else practice on the built-in questionnaire."""
-    return practice_survey()
+    """The active installed survey of a data dir, else practice on the built-in questionnaire.
+
+    Raises SurveyPackageError if the active survey's stored package no longer verifies.
+    """
+    from akhlak_tui.survey.install import active_package
+
+    package = active_package(data_dir)
+    return practice_survey() if package is None else package.active()
+
+
+def sealer_for(data_dir: Path, survey_id: str | None) -> Callable[[bytes], bytes] | None:
+    """The sealer of any installed survey (e.g. to abandon a draft of a survey that is not active).
+
+    None for practice (survey_id None). Raises SurveyPackageError if the survey is not installed.
+    """
+    if survey_id is None:
+        return None
+    from akhlak_tui import locations
+    from akhlak_tui.store import Store
+    from akhlak_tui.survey.install import installed_package
+
+    with Store(locations.store_path(Path(data_dir))) as store:
+        return installed_package(store, survey_id).active().sealer()

@@ -14,7 +14,11 @@ from akhlak_tui.cli.errors import UserError
 # name -> "module:attribute"; modules load only when their command runs (fast start, and the
 # core commands never import Textual).
 COMMANDS: dict[str, str] = {
+    "coordinator": "akhlak_tui.cli.coordinator_cmd:coordinator",
+    "device": "akhlak_tui.cli.device_cmd:device",
+    "export": "akhlak_tui.cli.export_cmd:export",
     "questionnaire": "akhlak_tui.cli.questionnaire_cmd:questionnaire",
+    "survey": "akhlak_tui.cli.survey_cmd:survey",
     "status": "akhlak_tui.cli.status_cmd:status",
     "tui": "akhlak_tui.cli.tui_cmd:tui",
 }

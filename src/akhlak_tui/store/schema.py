@@ -55,3 +55,34 @@ def m001_responses_answers_events(db: Database) -> None:
     )
     db["events"].create_index(["response_id"])
     db["settings"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m002_installed_surveys_and_exports(db: Database) -> None:
+    # Signed survey packages installed on this laptop (the active one's id is in settings).
+    db["installed_surveys"].create(
+        {
+            "id": str,
+            "name": str,
+            "coordinator_fingerprint": str,
+            "package": bytes,
+            "installed_at": str,
+        },
+        pk="id",
+        not_null={"name", "coordinator_fingerprint", "package", "installed_at"},
+    )
+    # One row per completed export: its per-device sequence number and what it carried.
+    db["exports"].create(
+        {
+            "sequence": int,
+            "survey_id": str,
+            "file_name": str,
+            "bundle_hash": str,
+            "records": int,
+            "abandoned": int,
+            "include_all": int,
+            "created_at": str,
+        },
+        pk="sequence",
+        not_null={"survey_id", "file_name", "bundle_hash", "records", "created_at"},
+    )

@@ -63,6 +63,8 @@ class Store:
             # FULL: a committed answer survives a power cut, not only a crash of the process.
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows (the clear answers of a response once it is sealed) are overwritten.
+            self.db.execute("PRAGMA secure_delete=ON")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable akhlak database ({exc})") from None
@@ -233,6 +235,8 @@ class Store:
             self._touch(response_id, now, status="submitted", submitted_at=now, position=None)
             if seal is not None:
                 self._seal(response_id, seal)
+        if seal is not None:
+            self._drop_old_pages()
 
     def abandon(self, response_id: str, reason: str, seal: Callable[[bytes], bytes] | None = None) -> None:
         """Mark a draft abandoned with a reason: kept for audit, never scored."""
@@ -243,6 +247,21 @@ class Store:
             self._touch(response_id, now, status="abandoned", abandon_reason=reason, position=None)
             if seal is not None:
                 self._seal(response_id, seal)
+        if seal is not None:
+            self._drop_old_pages()
+
+    def _drop_old_pages(self) -> None:
+        """Checkpoint and empty the WAL, so no earlier page with clear answers stays in it.
+
+        Never waits: if another connection is reading just now, the next submit (or the last
+        connection's close) empties it instead.
+        """
+        timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0]
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
     def _seal(self, response_id: str, seal: Callable[[bytes], bytes]) -> None:
         response = self.load(response_id)

@@ -1,0 +1,148 @@
+"""`export_bundle`: write this laptop's unexported responses of the active survey as one bundle.
+
+Opens its own Store (safe to call from a worker thread). Responses are marked exported only
+after the bundle file is durable under its final name, in one transaction with the export's
+sequence number; a crash before that leaves them unmarked, to go in the next bundle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from akhlak_tui import locations
+from akhlak_tui.active import active_survey
+from akhlak_tui.bundle.format import PARTIAL_SUFFIX, SUFFIX
+from akhlak_tui.bundle.writer import BundleWriteError, Progress, SealedRecord, fitting_count, write_bundle
+from akhlak_tui.crypto.device import DeviceKeyError, load_or_create_device
+from akhlak_tui.response import utc_now
+from akhlak_tui.store import Store, StoreError
+from akhlak_tui.survey.package import SurveyPackageError
+
+
+class ExportError(Exception):
+    """An export that cannot be done; the message is one line saying why."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sequence: int
+    count: int
+    abandoned: int
+    survey_id: str
+    bundle_hash: str
+    remaining: int = 0
+    """Responses left for the next export because this bundle reached a size limit."""
+
+
+def _selection(survey_id: str, include_all: bool) -> tuple[str, list[str]]:
+    """The SQL condition (and its parameters) picking the responses this export carries."""
+    where = "survey_id = ? and status in ('submitted', 'abandoned')"
+    return (where if include_all else where + " and exported_seq is null"), [survey_id]
+
+
+def _records(store: Store, where: str, params: list[str], seal: Callable[[bytes], bytes]) -> list[SealedRecord]:
+    records = []
+    sql = f"select id, status, created_at, updated_at, sealed from responses where {where} order by created_at, id"
+    for response_id, status, created_at, updated_at, sealed in store.db.execute(sql, params):
+        if sealed is None:  # kept in clear (e.g. abandoned without sealing): seal it for the bundle
+            sealed = seal(store.load(response_id).canonical_json().encode("utf-8"))
+        records.append(SealedRecord(response_id, status, created_at, updated_at, bytes(sealed)))
+    return records
+
+
+def _check_device(store: Store, where: str, params: list[str], device_id: str) -> None:
+    """Refuse to export responses made under another device key (device.key was replaced)."""
+    others = store.db.execute(
+        f"select device_id, count(*) from responses where {where} and device_id != ? group by device_id", [*params, device_id]
+    ).fetchall()
+    if others:
+        listed = ", ".join(f"{n} of device {other}" for other, n in others)
+        raise ExportError(
+            f"responses were made under another device key ({listed}) than this laptop's ({device_id}): "
+            "device.key was replaced; put the original device.key back in the data dir, then export"
+        )
+
+
+def _remove_partials(out_dir: Path, device_id: str) -> None:
+    """Remove this device's partial files left by an export that was killed."""
+    for leftover in out_dir.glob(f".survey-*_device-{device_id}_seq-*{SUFFIX}{PARTIAL_SUFFIX}"):
+        leftover.unlink(missing_ok=True)
+
+
+def export_bundle(
+    data_dir: Path, out_dir: Path, *, include_all: bool = False, progress: Progress | None = None
+) -> ExportResult:
+    """Export the active survey's submitted (and abandoned) responses not yet exported into `out_dir`.
+
+    `include_all` exports every one again (the merge de-duplicates). `progress(done, total)` is
+    called as records are written. Raises ExportError (one line) when there is nothing to do or
+    it cannot be done.
+    """
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    try:
+        survey = active_survey(data_dir)
+        device = load_or_create_device(data_dir)
+    except (SurveyPackageError, DeviceKeyError, StoreError) as exc:
+        raise ExportError(str(exc)) from None
+    seal = survey.sealer()
+    if survey.survey_id is None or seal is None:
+        raise ExportError(
+            "practice is active, not a survey: practice responses are never exported "
+            "(install a survey with `akhlak survey install FILE`, or choose one with `akhlak survey activate ID`)"
+        )
+    if not out_dir.is_dir():
+        raise ExportError(f"{out_dir}: no such directory (is the USB stick mounted?)")
+    with Store(locations.store_path(data_dir)) as store:
+        where, params = _selection(survey.survey_id, include_all)
+        _check_device(store, where, params, device.id)
+        all_records = _records(store, where, params, seal)
+        if not all_records:
+            exported = store.db.execute(
+                "select count(*) from responses where survey_id = ? and exported_seq is not null", [survey.survey_id]
+            ).fetchone()[0]
+            detail = f"all {exported} are already exported (--all exports them again)" if exported else "none submitted yet"
+            raise ExportError(f"nothing to export for survey {survey.name!r}: {detail}")
+        try:
+            records = all_records[: fitting_count(all_records)]
+        except BundleWriteError as exc:
+            raise ExportError(str(exc)) from None
+        sequence = store.db.execute("select coalesce(max(sequence), 0) + 1 from exports").fetchone()[0]
+        try:
+            _remove_partials(out_dir, device.id)
+            written = write_bundle(
+                out_dir, device=device, survey=survey, sequence=sequence, records=records, include_all=include_all, progress=progress
+            )
+        except BundleWriteError as exc:
+            raise ExportError(str(exc)) from None
+        except OSError as exc:
+            raise ExportError(f"{out_dir}: cannot write the bundle: {exc.strerror or exc}") from None
+        abandoned = written.manifest.counts.abandoned
+        with store.db.atomic():
+            store.db["exports"].insert(
+                {
+                    "sequence": sequence,
+                    "survey_id": survey.survey_id,
+                    "file_name": written.path.name,
+                    "bundle_hash": written.bundle_hash,
+                    "records": len(records),
+                    "abandoned": abandoned,
+                    "include_all": int(include_all),
+                    "created_at": utc_now(),
+                }
+            )
+            store.db.conn.executemany(
+                "update responses set exported_seq = ? where id = ? and exported_seq is null",
+                [(sequence, r.response_id) for r in records],
+            )
+    return ExportResult(
+        path=written.path,
+        sequence=sequence,
+        count=len(records),
+        abandoned=abandoned,
+        survey_id=survey.survey_id,
+        bundle_hash=written.bundle_hash,
+        remaining=len(all_records) - len(records),
+    )

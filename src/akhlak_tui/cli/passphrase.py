@@ -1,0 +1,57 @@
+"""The coordinator passphrase for any command: --passphrase-file, else AKHLAK_PASSPHRASE, else a prompt."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from akhlak_tui.cli.errors import UserError
+
+ENV_PASSPHRASE = "AKHLAK_PASSPHRASE"
+MAX_PASSPHRASE_FILE = 4096
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def passphrase_file_option(function: F) -> F:
+    """The `--passphrase-file FILE` option, shared by every command that needs the coordinator's keys."""
+    return click.option(
+        "--passphrase-file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help=f"Read the passphrase from the first line of FILE (else ${ENV_PASSPHRASE}, else a prompt).",
+    )(function)
+
+
+def read_secret_file(path: str, what: str = "passphrase") -> str:
+    """The first line of a small file (the line ending removed); UserError if it cannot be used."""
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_PASSPHRASE_FILE:
+            raise UserError(f"{path}: too large for a {what} file")
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot read the {what}: {getattr(exc, 'strerror', None) or exc}") from None
+    secret = text.splitlines()[0] if text else ""
+    if not secret:
+        raise UserError(f"{path}: the first line is empty; expected the {what}")
+    return secret
+
+
+def resolve_passphrase(passphrase_file: str | None, *, new: bool = False, prompt: str = "Coordinator passphrase") -> str:
+    """The passphrase from --passphrase-file, else $AKHLAK_PASSPHRASE, else asked (twice when `new`)."""
+    if passphrase_file:
+        return read_secret_file(passphrase_file)
+    from_env = os.environ.get(ENV_PASSPHRASE)
+    if from_env:
+        return from_env
+    value = click.prompt(prompt, hide_input=True, confirmation_prompt="Repeat to confirm" if new else False, err=True)
+    if not value:
+        raise UserError("the passphrase is empty")
+    return value

@@ -1,0 +1,153 @@
+"""`akhlak survey create|install|list|activate`: signed survey packages, on the coordinator's side and on laptops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from akhlak_tui.cli.context import CliContext, pass_cli
+from akhlak_tui.cli.errors import UserError
+from akhlak_tui.cli.passphrase import passphrase_file_option, resolve_passphrase
+
+
+@click.group()
+def survey() -> None:
+    """Make a signed survey package (coordinator) and install it (laptops).
+
+    \b
+    Examples:
+      akhlak survey create --questionnaire questionnaires/berakhlak.toml --units units.csv --name "Survei 2026" -o survei-2026.akhlak-survey
+      akhlak survey install /media/usb/survei-2026.akhlak-survey
+      akhlak survey list
+    """
+
+
+@survey.command()
+@click.option("--questionnaire", "questionnaire_file", required=True, type=click.Path(dir_okay=False), help="The questionnaire TOML file.")
+@click.option("--units", "units_file", required=True, type=click.Path(dir_okay=False), help="CSV with code,name and optionally headcount.")
+@click.option("--name", required=True, help="The survey's name, shown on laptops.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The package file to write.")
+@passphrase_file_option
+@pass_cli
+def create(
+    obj: CliContext, questionnaire_file: str, units_file: str, name: str, output: str, passphrase_file: str | None
+) -> None:
+    """Make a survey package signed by the coordinator: questionnaire, units and public keys in one file.
+
+    A copy is kept in the coordinator's data dir, where `akhlak merge` finds it.
+
+    \b
+    Example:
+      akhlak survey create --questionnaire questionnaires/berakhlak.toml \\
+        --units units.csv --name "Survei BerAKHLAK 2026" -o survei-2026.akhlak-survey
+    """
+    from akhlak_tui.crypto.coordinator import CoordinatorKeyError, load_coordinator_public, unlock_coordinator
+    from akhlak_tui.crypto.files import write_file_atomically
+    from akhlak_tui.questionnaire import QuestionnaireError, UnitsError, load_questionnaire, load_units_csv
+    from akhlak_tui.survey import SurveyPackageError, create_survey_package, keep_created_package
+
+    try:
+        load_questionnaire(questionnaire_file)
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise SystemExit(2) from None
+    try:
+        units = load_units_csv(units_file)
+    except UnitsError as exc:
+        raise UserError(str(exc), exit_code=2) from None
+    data_dir = obj.data_dir
+    try:
+        load_coordinator_public(data_dir)
+        keys = unlock_coordinator(data_dir, resolve_passphrase(passphrase_file))
+        package, data = create_survey_package(
+            coordinator=keys,
+            name=name,
+            questionnaire_toml=Path(questionnaire_file).read_text(encoding="utf-8"),
+            units=units,
+            questionnaire_file=questionnaire_file,
+        )
+    except (CoordinatorKeyError, SurveyPackageError) as exc:
+        raise UserError(str(exc)) from None
+    target = Path(output)
+    try:
+        write_file_atomically(target, data)
+    except OSError as exc:
+        raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    kept = keep_created_package(data_dir, package, data)
+    click.echo(f"Survey package: {target}")
+    click.echo(f"  survey {package.survey_id}: {package.name}")
+    click.echo(f"  questionnaire {package.questionnaire_id} {package.questionnaire_version} (hash {package.questionnaire_hash[:12]}), {len(units)} units")
+    click.echo(f"  coordinator fingerprint {keys.public.fingerprint}")
+    click.echo(f"  copy kept in {kept}")
+
+
+@survey.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--new-coordinator", is_flag=True, help="Accept a package from a coordinator this laptop has not seen before.")
+@pass_cli
+def install(obj: CliContext, file: str, new_coordinator: bool) -> None:
+    """Verify a survey package's signature and install it as the active survey.
+
+    Compare the fingerprint shown with the one the coordinator gave you.
+
+    \b
+    Example:
+      akhlak survey install /media/usb/survei-2026.akhlak-survey
+    """
+    from akhlak_tui.survey import SurveyPackageError, install_survey
+
+    try:
+        result = install_survey(obj.data_dir, Path(file), allow_new_coordinator=new_coordinator)
+    except SurveyPackageError as exc:
+        raise UserError(str(exc)) from None
+    package = result.package
+    click.echo(f"Survey:      {package.name} ({package.survey_id})")
+    click.echo(f"Coordinator: {package.coordinator_public.fingerprint}")
+    click.echo(f"Units:       {len(package.units)}; questionnaire {package.questionnaire_id} {package.questionnaire_version}")
+    click.echo(("Already installed; now active." if result.already_installed else "Installed and active.") + " Compare the fingerprint with the coordinator's.")
+
+
+@survey.command(name="list")
+@pass_cli
+def list_surveys(obj: CliContext) -> None:
+    """List the surveys installed on this laptop; `*` marks the active one.
+
+    \b
+    Example:
+      akhlak survey list
+    """
+    from akhlak_tui.survey import installed_surveys
+
+    rows = installed_surveys(obj.data_dir)
+    if not rows:
+        click.echo("No survey installed: the app runs practice on the built-in questionnaire.")
+        return
+    for row in rows:
+        click.echo(f"{'*' if row.active else ' '} {row.id}  {row.name}  (coordinator {row.coordinator_fingerprint[:14]}, installed {row.installed_at[:10]})")
+    if not any(row.active for row in rows):
+        click.echo("No survey is active: the app runs practice (`akhlak survey activate ID`).")
+
+
+@survey.command()
+@click.argument("survey_id", required=False)
+@click.option("--practice", is_flag=True, help="Run practice on the built-in questionnaire instead.")
+@pass_cli
+def activate(obj: CliContext, survey_id: str | None, practice: bool) -> None:
+    """Make an installed survey the active one (or --practice for the built-in questionnaire).
+
+    \b
+    Examples:
+      akhlak survey activate rjpykpayxtiyngsu
+      akhlak survey activate --practice
+    """
+    from akhlak_tui.survey import SurveyPackageError, activate_survey
+
+    if practice == bool(survey_id):
+        raise UserError("give a SURVEY_ID or --practice (one of them)", exit_code=2)
+    try:
+        package = activate_survey(obj.data_dir, survey_id)
+    except SurveyPackageError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"Active: {package.name} ({package.survey_id})" if package else "Active: practice on the built-in questionnaire")

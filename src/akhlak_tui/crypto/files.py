@@ -1,0 +1,73 @@
+"""Atomic, durable file writes (temporary name, fsync, rename), owner-only for secrets."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename inside `directory` durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # Windows: directories cannot be opened; NTFS journals the rename itself
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_temporary(path: Path, data: bytes, private: bool) -> Path:
+    """A fsynced file next to `path`, under a hidden name unique to this call."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600 if private else 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return tmp
+
+
+def write_file_atomically(path: Path, data: bytes, *, private: bool = False) -> None:
+    """Write `path` so that it holds either its old content or all of `data`, even after a crash.
+
+    `private` makes the file readable by its owner only (where the platform has modes).
+    """
+    path = Path(path)
+    os.replace(_write_temporary(path, data, private), path)
+    fsync_directory(path.parent)
+
+
+def create_file_once(path: Path, data: bytes, *, private: bool = False) -> bool:
+    """Create `path` with all of `data` only if it does not exist yet; False if it already did.
+
+    Atomic against a crash and against another process doing the same at the same moment
+    (a hard link never replaces an existing name); where hard links are not supported, the
+    file is renamed into place instead.
+    """
+    path = Path(path)
+    tmp = _write_temporary(path, data, private)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links
+        if path.exists():
+            return False
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    fsync_directory(path.parent)
+    return True
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """A secret file: written atomically and durably, readable by its owner only."""
+    write_file_atomically(path, data, private=True)

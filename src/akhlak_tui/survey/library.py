@@ -1,0 +1,46 @@
+"""The coordinator's own copies of the survey packages it created, looked up by survey id (for merge)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from akhlak_tui.crypto.coordinator import coordinator_dir, load_coordinator_public
+from akhlak_tui.crypto.files import write_file_atomically
+from akhlak_tui.survey.package import PACKAGE_SUFFIX, SurveyPackage, SurveyPackageError, read_survey_package
+
+
+def surveys_dir(data_dir: Path) -> Path:
+    return coordinator_dir(data_dir) / "surveys"
+
+
+def keep_created_package(data_dir: Path, package: SurveyPackage, data: bytes) -> Path:
+    """Store a copy of a package the coordinator just created (atomically)."""
+    directory = surveys_dir(data_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / package.file_name()
+    write_file_atomically(path, data)
+    return path
+
+
+def coordinator_surveys(data_dir: Path) -> dict[str, SurveyPackage]:
+    """Survey id -> package, for every survey this coordinator created (each verified with its key)."""
+    public = load_coordinator_public(data_dir)
+    directory = surveys_dir(data_dir)
+    out: dict[str, SurveyPackage] = {}
+    if directory.is_dir():
+        for path in sorted(directory.glob(f"*{PACKAGE_SUFFIX}")):
+            package = read_survey_package(path, expected_coordinator=public)
+            out[package.survey_id] = package
+    return out
+
+
+def coordinator_survey(data_dir: Path, survey_id: str) -> SurveyPackage:
+    """The package of one survey this coordinator created; SurveyPackageError if there is none."""
+    public = load_coordinator_public(data_dir)
+    path = surveys_dir(data_dir) / f"{survey_id}{PACKAGE_SUFFIX}"
+    if not path.is_file():
+        raise SurveyPackageError(f"survey {survey_id}: not created by this coordinator (no {path})")
+    package = read_survey_package(path, expected_coordinator=public)
+    if package.survey_id != survey_id:
+        raise SurveyPackageError(f"{path}: holds survey {package.survey_id}, not {survey_id}")
+    return package

@@ -1,0 +1,87 @@
+"""`akhlak survey create|install|list|activate` run as a user would (CliRunner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from akhlak_tui.cli import cli
+from akhlak_tui.crypto.coordinator import init_coordinator
+from akhlak_tui.crypto.protect import FAST
+from akhlak_tui.questionnaire.builtin import builtin_file
+
+PASS = "a long enough passphrase"
+
+
+@pytest.fixture
+def coordinator_home(isolated_home: Path, monkeypatch) -> Path:
+    init_coordinator(isolated_home, PASS, cost=FAST)
+    monkeypatch.setenv("AKHLAK_PASSPHRASE", PASS)
+    return isolated_home
+
+
+def create(tmp_path: Path, units: str, *extra: str):
+    (tmp_path / "units.csv").write_text(units)
+    return CliRunner().invoke(
+        cli,
+        ["survey", "create", "--questionnaire", str(builtin_file("berakhlak.toml")), "--units", str(tmp_path / "units.csv"),
+         "--name", "Survei Uji", "-o", str(tmp_path / "uji.akhlak-survey"), *extra],
+    )
+
+
+def test_create_install_list_activate(coordinator_home: Path, tmp_path: Path):
+    result = create(tmp_path, "code,name,headcount\nA1,Unit A,10\nB2,Unit B,\n")
+    assert result.exit_code == 0, result.output
+    assert "2 units" in result.output and "copy kept in" in result.output
+    laptop = ["--data-dir", str(tmp_path / "laptop")]
+    runner = CliRunner()
+    installed = runner.invoke(cli, [*laptop, "survey", "install", str(tmp_path / "uji.akhlak-survey")])
+    assert installed.exit_code == 0, installed.output
+    fingerprint = runner.invoke(cli, ["coordinator", "show"]).output.splitlines()[0].split(": ")[1]
+    assert f"Coordinator: {fingerprint}" in installed.output and "Survei Uji" in installed.output
+
+    listed = runner.invoke(cli, [*laptop, "survey", "list"])
+    assert listed.output.startswith("* ") and "Survei Uji" in listed.output
+    practice = runner.invoke(cli, [*laptop, "survey", "activate", "--practice"])
+    assert practice.exit_code == 0 and "practice" in practice.output
+    assert runner.invoke(cli, [*laptop, "survey", "list"]).output.startswith("  ")
+    survey_id = listed.output.split()[1]
+    again = runner.invoke(cli, [*laptop, "survey", "activate", survey_id])
+    assert again.exit_code == 0 and survey_id in again.output
+
+
+@pytest.mark.parametrize(
+    "units, message",
+    [
+        ("code,name\nA1,Unit A\nA1,Unit B\n", "units.csv:3: duplicate code 'A1' (first on row 2)"),
+        ("code,name\nA1,Unit A,9\n", "units.csv:2: expected 2 columns, found 3"),
+        ("code,name,headcount\nA1,Unit A,-4\n", "units.csv:2: headcount '-4' is not a positive whole number"),
+    ],
+)
+def test_malformed_units_csv_is_one_line_naming_the_row(coordinator_home: Path, tmp_path: Path, units: str, message: str):
+    result = create(tmp_path, units)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and lines[0].endswith(message)
+    assert not (tmp_path / "uji.akhlak-survey").exists()
+
+
+def test_wrong_passphrase_and_no_coordinator(isolated_home: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("AKHLAK_PASSPHRASE", PASS)
+    result = create(tmp_path, "code,name\nA1,Unit A\n")
+    assert result.exit_code == 1 and "no coordinator keys here" in result.output
+    init_coordinator(isolated_home, PASS, cost=FAST)
+    (tmp_path / "pass.txt").write_text("not the passphrase\n")
+    result = create(tmp_path, "code,name\nA1,Unit A\n", "--passphrase-file", str(tmp_path / "pass.txt"))
+    assert result.exit_code == 1 and result.output.strip().endswith("wrong passphrase")
+
+
+def test_installing_a_tampered_package_fails_cleanly(coordinator_home: Path, tmp_path: Path):
+    create(tmp_path, "code,name\nA1,Unit A\n")
+    package = tmp_path / "uji.akhlak-survey"
+    package.write_text(package.read_text().replace("Unit A", "Unit X"))
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "laptop"), "survey", "install", str(package)])
+    assert result.exit_code == 1
+    assert "the signature does not verify" in result.output and "Traceback" not in result.output
