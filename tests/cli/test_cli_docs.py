@@ -29,10 +29,12 @@ def all_commands():
 
 
 def help_text(path: list[str], command: click.Command) -> str:
-    parent = None
-    for depth in range(len(path)):
-        parent = click.Context(cli if depth == 0 else command, info_name=path[depth], parent=parent)
-    ctx = click.Context(command, info_name=path[-1], parent=parent.parent if parent else None, terminal_width=100, max_content_width=100)
+    """The --help of a command, as `akhlak ... --help` prints it (same contexts, same settings)."""
+    ctx = cli.make_context("akhlak", [*path[1:], "--help"], resilient_parsing=True)
+    for name in path[1:]:
+        group = ctx.command
+        ctx = click.Context(group.get_command(ctx, name), info_name=name, parent=ctx)  # type: ignore[union-attr]
+    ctx.terminal_width = ctx.max_content_width = 100
     return command.get_help(ctx)
 
 
