@@ -15,8 +15,10 @@ from akhlak_tui.cli.errors import UserError
 # core commands never import Textual).
 COMMANDS: dict[str, str] = {
     "coordinator": "akhlak_tui.cli.coordinator_cmd:coordinator",
+    "demo": "akhlak_tui.cli.demo_cmd:demo",
     "device": "akhlak_tui.cli.device_cmd:device",
     "export": "akhlak_tui.cli.export_cmd:export",
+    "merge": "akhlak_tui.cli.merge_cmd:merge",
     "questionnaire": "akhlak_tui.cli.questionnaire_cmd:questionnaire",
     "survey": "akhlak_tui.cli.survey_cmd:survey",
     "status": "akhlak_tui.cli.status_cmd:status",

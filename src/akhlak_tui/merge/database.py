@@ -8,10 +8,16 @@ accepted response twice over, for two kinds of reader:
 - `answers`: one row per response and one column per answerable item of the questionnaire, named
   exactly as the item id (likert and integer as INTEGER, multi as a JSON array text, others TEXT),
   so scoring and data export run as plain SQL over a million rows.
+
+Paradata is not copied into rows of its own: each response's events are already in its
+`document`, and the `paradata` view unnests them (json_each) into one merged table across all
+devices. Provenance and audit: `devices` (pinned public keys), `bundles` (every bundle seen,
+merged or refused, with the reason), `quarantine` and `conflicts`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -43,6 +49,13 @@ RESPONSE_COLUMNS = (
     "submitted_at",
     "content_hash",
     "document",
+)
+
+ID_COLUMN, CONTENT_HASH_COLUMN, DOCUMENT_COLUMN = (RESPONSE_COLUMNS.index(c) for c in ("id", "content_hash", "document"))
+"""Positions in a `responses` row (as AcceptedRows builds it) of the id, content hash and document."""
+
+RESPONSES_INSERT_SQL = (
+    "insert into responses (" + ", ".join(RESPONSE_COLUMNS) + ") values (" + ", ".join("?" * len(RESPONSE_COLUMNS)) + ")"
 )
 
 
@@ -142,6 +155,27 @@ def m001_merged_schema(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_paradata_view(db: Database) -> None:
+    db["events"].drop(ignore=True)
+    db.execute(
+        """
+        create view paradata as
+        select r.id as response_id, r.device_id, r.bundle_hash, r.status, r.unit,
+               cast(e.key as integer) as seq,
+               json_extract(e.value, '$.at') as at, json_extract(e.value, '$.kind') as kind,
+               json_extract(e.value, '$.item_id') as item_id,
+               nullif(json_quote(json_extract(e.value, '$.old')), 'null') as old,
+               nullif(json_quote(json_extract(e.value, '$.new')), 'null') as new,
+               json_extract(e.value, '$.detail') as detail
+        from responses r, json_each(r.document, '$.events') e
+        """
+    )
+    db["quarantine"].add_column("content_hash", str)
+    db["quarantine"].create_index(["response_id"])
+    db["conflicts"].create_index(["response_id"])
+
+
 class MergedDatabaseError(Exception):
     """The merged database cannot be used (wrong file, another survey, no survey set)."""
 
@@ -170,6 +204,9 @@ class MergedDatabase:
         conn = sqlite3.connect(":memory:" if self.path is None else str(self.path), timeout=30)
         self.db = Database(conn)
         try:
+            # 8 KiB pages hold a response document with fewer overflow pages (only takes effect
+            # on a new file); NORMAL in WAL mode keeps the file consistent after a crash.
+            self.db.execute("PRAGMA page_size=8192")
             if self.path is not None:
                 self.db.enable_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -244,63 +281,83 @@ class MergedDatabase:
         return [Unit(**u) for u in json.loads(self.require_survey()["units_json"])]
 
     # -- accepted responses --------------------------------------------------------------------
-    def insert_responses(self, responses: Iterable[tuple[Response, str]]) -> int:
-        """Insert accepted (response, bundle_hash) pairs into `responses`, `answers` and `events`.
-
-        The caller owns the transaction (one per bundle) and has already checked each response.
-        """
-        q = self.questionnaire
-        columns = [name for name, _ in answer_columns(q)]
-        answers_sql = (
+    def answers_insert_sql(self) -> str:
+        columns = [name for name, _ in answer_columns(self.questionnaire)]
+        return (
             "insert into answers (response_id, "
             + ", ".join(f'"{c}"' for c in columns)
             + ") values (?"
             + ", ?" * len(columns)
             + ")"
         )
-        responses_sql = (
-            "insert into responses (" + ", ".join(RESPONSE_COLUMNS) + ") values (" + ", ".join("?" * len(RESPONSE_COLUMNS)) + ")"
-        )
-        events_sql = "insert into events (response_id, device_id, seq, at, kind, item_id, old, new, detail) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        response_rows, answer_rows, event_rows = [], [], []
+
+    def insert_rows(self, response_rows: Sequence[tuple[Any, ...]], answer_rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert prepared rows (see `AcceptedRows`) into `responses` and `answers`; the caller owns the transaction."""
+        self.db.conn.executemany(RESPONSES_INSERT_SQL, response_rows)
+        self.db.conn.executemany(self.answers_insert_sql(), answer_rows)
+
+    def insert_responses(self, responses: Iterable[tuple[Response, str]]) -> int:
+        """Insert accepted (response, bundle_hash) pairs into `responses` and `answers`.
+
+        The caller owns the transaction (one per bundle) and has already checked each response.
+        """
+        rows = AcceptedRows(self.questionnaire)
         for response, bundle_hash in responses:
-            document = response.canonical_json()
-            response_rows.append(
-                (
-                    response.id,
-                    response.survey_id,
-                    response.questionnaire_hash,
-                    response.device_id,
-                    bundle_hash,
-                    response.status,
-                    response.abandon_reason,
-                    response.unit,
-                    response.mode,
-                    response.language,
-                    response.created_at,
-                    response.updated_at,
-                    response.submitted_at,
-                    response.content_hash(),
-                    document,
-                )
+            rows.add(response, bundle_hash)
+        self.insert_rows(rows.responses, rows.answers)
+        return len(rows.responses)
+
+
+class AcceptedRows:
+    """The `responses` and `answers` rows of accepted responses, built where they are checked.
+
+    Building rows is pure CPU work (hashing, answer cells), so the merge does it in worker
+    processes and hands plain tuples to the process that writes the database.
+    """
+
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.columns = [name for name, _ in answer_columns(questionnaire)]
+        self.responses: list[tuple[Any, ...]] = []
+        self.answers: list[tuple[Any, ...]] = []
+
+    def __len__(self) -> int:
+        return len(self.responses)
+
+    def take(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The rows so far (responses, answers), leaving this empty for more."""
+        taken = self.responses, self.answers
+        self.responses, self.answers = [], []
+        return taken
+
+    def add(self, response: Response, bundle_hash: str, sealed_json: bytes | None = None) -> str:
+        """Add one response; returns its content hash.
+
+        `sealed_json` is the JSON the device sealed, which `response` was parsed from: laptops seal
+        the canonical JSON, so it is kept as the document (and hashed) as it is, rather than
+        serialised again. Without it the canonical JSON is made here.
+        """
+        raw = sealed_json if sealed_json is not None else response.canonical_json().encode("utf-8")
+        document = raw.decode("utf-8")
+        content_hash = hashlib.sha256(raw).hexdigest()
+        self.responses.append(
+            (
+                response.id,
+                response.survey_id,
+                response.questionnaire_hash,
+                response.device_id,
+                bundle_hash,
+                response.status,
+                response.abandon_reason,
+                response.unit,
+                response.mode,
+                response.language,
+                response.created_at,
+                response.updated_at,
+                response.submitted_at,
+                content_hash,
+                document,
             )
-            values = response.answer_map
-            answer_rows.append((response.id, *(answer_cell(values.get(c)) for c in columns)))
-            for seq, event in enumerate(response.events):
-                event_rows.append(
-                    (
-                        response.id,
-                        response.device_id,
-                        seq,
-                        event.at,
-                        event.kind,
-                        event.item_id,
-                        None if event.old is None else json.dumps(event.old, ensure_ascii=False),
-                        None if event.new is None else json.dumps(event.new, ensure_ascii=False),
-                        event.detail,
-                    )
-                )
-        self.db.conn.executemany(responses_sql, response_rows)
-        self.db.conn.executemany(answers_sql, answer_rows)
-        self.db.conn.executemany(events_sql, event_rows)
-        return len(response_rows)
+        )
+        values = response.answer_map
+        self.answers.append((response.id, *[answer_cell(v) if type(v) is list else v for v in map(values.get, self.columns)]))
+        return content_hash

@@ -1,0 +1,175 @@
+"""Benchmark: merge many real bundles (signed, sealed, full built-in questionnaire) against a bare insert.
+
+Usage: python bench/bench_merge.py [--bundles 1000] [--responses 1000] [--workers N]
+
+1. Generates (once; cached in bench/out/merge/) the bundles of simulated laptops: 100 responses
+   per laptop and bundle sequence, `--bundles` bundles of `--responses` responses in all.
+2. Merges them into a fresh database with the production pipeline (`merge_bundles`, worker
+   processes), in a child process whose peak memory (and its workers') is measured.
+3. Inserts the very same rows with a bare `executemany` into a fresh SQLite file with the same
+   schema and settings, one transaction per bundle, timed alone.
+Prints the figures and the ratio. Goal: <= 60 s for 1M responses, <= 3x the bare insert,
+peak RSS <= 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from akhlak_tui.crypto.coordinator import has_coordinator, init_coordinator, unlock_coordinator
+from akhlak_tui.crypto.protect import FAST
+from akhlak_tui.demo.generate import demo_survey, write_demo_bundles
+from akhlak_tui.merge.database import RESPONSES_INSERT_SQL, MergedDatabase
+from akhlak_tui.merge.run import bundle_files, default_workers, merge_bundles
+from akhlak_tui.questionnaire.units import Unit
+from akhlak_tui.survey import coordinator_surveys
+
+OUT = Path(__file__).resolve().parent / "out" / "merge"
+PASSPHRASE = "bench passphrase, not secret"
+SEED = 2026
+
+
+def cpu_seconds() -> float | None:
+    """CPU time (user + system) of this process and its finished children (None where unknown)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def peak_rss_mb() -> tuple[float | None, float | None]:
+    """Peak resident memory of this process and of its largest finished child, in MB (None where unknown)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None, None
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 1e6
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 1e6
+    return own, children
+
+
+def generate(bundles: int, responses: int, workers: int) -> Path:
+    """The bundle directory for this size, generated on first use."""
+    per_bundle = responses // bundles
+    directory = OUT / f"bundles-{bundles}x{per_bundle}-seed{SEED}"
+    done = directory / "COMPLETE"
+    home = OUT / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    if not has_coordinator(home):
+        init_coordinator(home, PASSPHRASE, cost=FAST)
+    keys = unlock_coordinator(home, PASSPHRASE)
+    package = demo_survey(home, keys, SEED)
+    if done.exists():
+        return directory
+    bundles_per_device = 10 if bundles % 10 == 0 else 1
+    devices = bundles // bundles_per_device
+    print(f"generating {bundles} bundles x {per_bundle} responses ({devices} laptops) in {directory} ...", flush=True)
+    start = time.perf_counter()
+    write_demo_bundles(
+        package, directory, devices=devices, responses=per_bundle * bundles_per_device,
+        bundles=bundles_per_device, seed=SEED, workers=workers,
+    )
+    done.write_text(json.dumps({"seconds": round(time.perf_counter() - start, 1)}))
+    return directory
+
+
+def merge_child(directory: str, db_path: str, workers: int) -> None:
+    """Run in a fresh process: merge everything, print timing and peak memory as JSON."""
+    home = OUT / "home"
+    keys = unlock_coordinator(home, PASSPHRASE)
+    surveys = coordinator_surveys(home)
+    files = bundle_files([directory])
+    start, cpu_start = time.perf_counter(), cpu_seconds()
+    with MergedDatabase(db_path) as db:
+        result = merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, workers=workers)
+        db.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    seconds, cpu_end = time.perf_counter() - start, cpu_seconds()
+    own, children = peak_rss_mb()
+    print(json.dumps({
+        "seconds": seconds, "cpu": None if cpu_end is None or cpu_start is None else cpu_end - cpu_start,
+        "bundles": len(files), "accepted": result.total("accepted"),
+        "refused": result.count("refused"), "quarantined": result.total("quarantined"),
+        "rss_main_mb": own, "rss_worker_mb": children,
+    }))
+
+
+def bare_insert(merged: Path, target: Path) -> tuple[float, float, int]:
+    """Insert the merged rows again with a bare executemany, one transaction per bundle; seconds, CPU seconds, rows."""
+    with MergedDatabase(target) as fresh:
+        source = sqlite3.connect(merged)
+        survey = source.execute("select id, name, questionnaire_toml, units_json, created_at from survey").fetchone()
+        fresh.set_survey(survey[0], survey[1], survey[2], [Unit(**u) for u in json.loads(survey[3])], survey[4])
+        answers_sql = fresh.answers_insert_sql()
+        conn = fresh.db.conn
+        total, seconds, cpu = 0, 0.0, 0.0
+        sizes = [row[0] for row in source.execute("select accepted from bundles where status = 'merged' order by merged_at, rowid")]
+        responses_cursor = source.execute("select * from responses order by rowid")
+        for size in sizes:  # rows were inserted bundle by bundle, so rowid order regroups them
+            responses = responses_cursor.fetchmany(size)
+            ids = [r[0] for r in responses]
+            answers = source.execute(f"select * from answers where response_id in ({','.join('?' * len(ids))})", ids).fetchall() if ids else []
+            start, cpu_start = time.perf_counter(), time.process_time()
+            with conn:
+                conn.executemany(RESPONSES_INSERT_SQL, responses)
+                conn.executemany(answers_sql, answers)
+            seconds += time.perf_counter() - start
+            cpu += time.process_time() - cpu_start
+            total += len(responses)
+        start, cpu_start = time.perf_counter(), time.process_time()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        seconds += time.perf_counter() - start
+        cpu += time.process_time() - cpu_start
+        source.close()
+    return seconds, cpu, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bundles", type=int, default=1000)
+    parser.add_argument("--responses", type=int, default=1_000_000, help="responses in all")
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--merge-child", nargs=2, metavar=("DIR", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.merge_child:
+        merge_child(*args.merge_child, args.workers)
+        return
+    directory = generate(args.bundles, args.responses, args.workers)
+    merged, baseline = OUT / "merged.db", OUT / "bare.db"
+    for path in (merged, baseline):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    child = subprocess.run(
+        [sys.executable, __file__, "--merge-child", str(directory), str(merged), "--workers", str(args.workers)],
+        capture_output=True, text=True, check=True,
+    )
+    figures = json.loads(child.stdout.strip().splitlines()[-1])
+    print(f"merge figures: {json.dumps(figures)}", flush=True)
+    bare_seconds, bare_cpu, rows = bare_insert(merged, baseline)
+    size_gb = merged.stat().st_size / 1e9
+    print(f"bundles:           {figures['bundles']:,} ({rows:,} responses; {figures['refused']} refused, {figures['quarantined']} quarantined)")
+    print(f"cpu cores:         {os.cpu_count()}, merge workers: {args.workers}")
+    print(f"merge:             {figures['seconds']:.1f} s  ({rows / figures['seconds']:,.0f} responses/s)")
+    print(f"bare executemany:  {bare_seconds:.1f} s  (same rows, same schema and settings)")
+    if figures["cpu"] is not None:
+        print(f"cpu time:          merge {figures['cpu']:.1f} s (all processes), bare insert {bare_cpu:.1f} s")
+    print(f"ratio:             {figures['seconds'] / bare_seconds:.2f}x the bare insert")
+    if figures["rss_main_mb"] is not None:
+        print(f"peak RSS:          main {figures['rss_main_mb']:.0f} MB, largest worker {figures['rss_worker_mb']:.0f} MB")
+    print(f"merged database:   {size_gb:.2f} GB")
+    for path in (baseline,):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()

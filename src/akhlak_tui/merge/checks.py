@@ -1,0 +1,51 @@
+"""What makes a bundled response acceptable for its survey: the questionnaire's rules, via Flow."""
+
+from __future__ import annotations
+
+from akhlak_tui.questionnaire.flow import Flow
+from akhlak_tui.questionnaire.model import Questionnaire, UnitItem
+from akhlak_tui.response import Response
+from akhlak_tui.survey.package import SurveyPackage
+
+MAX_REASONS = 3
+"""A quarantine reason names at most this many problems (and how many more there are)."""
+
+
+class ResponseChecker:
+    """Checks responses against one survey: its id, questionnaire and units."""
+
+    def __init__(self, survey_id: str, questionnaire: Questionnaire, unit_codes: list[str]) -> None:
+        self.survey_id = survey_id
+        self.questionnaire = questionnaire
+        self.flow = Flow(questionnaire, unit_codes)
+        self.unit_item = next((item.id for item in questionnaire.items if isinstance(item, UnitItem)), None)
+
+    @classmethod
+    def for_package(cls, package: SurveyPackage) -> ResponseChecker:
+        return cls(package.survey_id, package.questionnaire, [u.code for u in package.units])
+
+    def problems(self, response: Response) -> list[str]:
+        """Every reason `response` cannot be merged into this survey (empty: acceptable)."""
+        problems: list[str] = []
+        if response.survey_id != self.survey_id:
+            problems.append(f"survey is {response.survey_id}, not {self.survey_id}")
+        if response.questionnaire_hash != self.questionnaire.content_hash:
+            problems.append("answers another version of the questionnaire (hash differs)")
+        if response.status not in ("submitted", "abandoned"):
+            problems.append(f"status is {response.status}; only submitted and abandoned responses are merged")
+            return problems
+        answers = response.answer_map
+        if len(answers) != len(response.answers):
+            problems.append("an item is answered twice")
+        problems.extend(self.flow.response_problems(answers, complete=response.status == "submitted"))
+        if self.unit_item is not None and answers.get(self.unit_item) is not None and response.unit != answers[self.unit_item]:
+            problems.append(f"unit is {response.unit!r} but the unit question was answered {answers[self.unit_item]!r}")
+        return problems
+
+    def reason(self, response: Response) -> str | None:
+        """The problems as one line for the quarantine, or None if the response is acceptable."""
+        problems = self.problems(response)
+        if not problems:
+            return None
+        more = len(problems) - MAX_REASONS
+        return "; ".join(problems[:MAX_REASONS]) + (f"; and {more} more" if more > 0 else "")

@@ -1,0 +1,272 @@
+"""The writing side of a merge: admit or refuse each bundle, then apply it in one transaction.
+
+Exactly once: a bundle already merged changes nothing; a response already merged with the same
+content is a duplicate; the same response id with other content is a conflict, kept aside with
+both versions and never written over. Device keys are pinned by the first bundle merged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from akhlak_tui.bundle.reader import BundleRefused
+from akhlak_tui.crypto.fingerprint import fingerprint
+from akhlak_tui.merge.database import CONTENT_HASH_COLUMN, DOCUMENT_COLUMN, ID_COLUMN, MergedDatabase
+from akhlak_tui.merge.prepare import BundleHeader, RecordChunk
+from akhlak_tui.merge.trust import TrustedDevices
+from akhlak_tui.response import utc_now
+from akhlak_tui.survey.package import SurveyPackage
+
+MERGED = "merged"
+ALREADY_MERGED = "already merged"
+REFUSED = "refused"
+MAX_PROBLEMS_SHOWN = 20
+"""Per bundle, the report lists at most this many quarantined or conflicting responses."""
+_LOOKUP_BATCH = 500
+
+
+@dataclass
+class RecordProblem:
+    """A response of a bundle that was quarantined or is in conflict."""
+
+    kind: str  # quarantined | conflict
+    response_id: str | None
+    reason: str
+
+
+@dataclass
+class BundleOutcome:
+    """What happened to one bundle file: one row of the merge report."""
+
+    file: str
+    status: str  # merged | already merged | refused
+    reason: str | None = None
+    bundle_hash: str | None = None
+    device_id: str | None = None
+    sequence: int | None = None
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    quarantined: int = 0
+    problems: list[RecordProblem] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """Merged (or already merged) with no conflict and nothing quarantined."""
+        return self.status != REFUSED and not self.conflicts and not self.quarantined
+
+    def note(self, kind: str, response_id: str | None, reason: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS_SHOWN:
+            self.problems.append(RecordProblem(kind, response_id, reason))
+
+
+class Merger:
+    """Applies prepared bundles to a merged database, one transaction each."""
+
+    def __init__(
+        self,
+        db: MergedDatabase,
+        surveys: dict[str, SurveyPackage],
+        *,
+        trusted: TrustedDevices | None = None,
+        clock: Callable[[], str] = utc_now,
+    ) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.db.conn
+        self.surveys = surveys
+        self.trusted = trusted
+        self.clock = clock
+
+    # -- what is there already ---------------------------------------------------------------
+    def merged_hashes(self) -> frozenset[str]:
+        return frozenset(row[0] for row in self.conn.execute("select hash from bundles where status = ?", [MERGED]))
+
+    def _bundle_row(self, bundle_hash: str) -> dict[str, Any] | None:
+        cursor = self.conn.execute("select * from bundles where hash = ?", [bundle_hash])
+        row = cursor.fetchone()
+        return None if row is None else dict(zip([c[0] for c in cursor.description], row))
+
+    def already_merged(self, file: str, bundle_hash: str) -> BundleOutcome | None:
+        """The outcome for a file whose bundle was merged before (in this run or earlier), else None."""
+        row = self._bundle_row(bundle_hash)
+        if row is None or row["status"] != MERGED:
+            return None
+        return BundleOutcome(
+            file, ALREADY_MERGED, f"merged on {row['merged_at']} from {row['file_name']}", bundle_hash, row["device_id"], row["sequence"]
+        )
+
+    # -- refusing ------------------------------------------------------------------------------
+    def refuse(self, file: str, reason: str, bundle_hash: str | None = None, header: BundleHeader | None = None) -> BundleOutcome:
+        """Record a refused bundle (when its hash is known) and return its outcome."""
+        outcome = BundleOutcome(file, REFUSED, reason, bundle_hash)
+        if header is not None:
+            outcome.device_id, outcome.sequence = header.device_id, header.sequence
+        if bundle_hash is not None and self.already_merged(file, bundle_hash) is None:
+            with self.db.db.atomic():
+                self.conn.execute(
+                    "insert or replace into bundles (hash, file_name, device_id, sequence, created_at, merged_at, status, reason, "
+                    "accepted, duplicates, conflicts, quarantined) values (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)",
+                    [
+                        bundle_hash,
+                        Path(file).name,
+                        outcome.device_id,
+                        outcome.sequence,
+                        header.created_at if header else None,
+                        self.clock(),
+                        REFUSED,
+                        reason,
+                    ],
+                )
+        return outcome
+
+    def admit(self, file: str, header: BundleHeader) -> BundleOutcome | None:
+        """A refusal or "already merged" outcome decided from the header alone; None to go on."""
+        known = self.already_merged(file, header.bundle_hash)
+        if known is not None:
+            return known
+        problem = self._header_problem(header)
+        return None if problem is None else self.refuse(file, problem, header.bundle_hash, header)
+
+    def _header_problem(self, header: BundleHeader) -> str | None:
+        if self.trusted is not None:
+            problem = self.trusted.problem(header.device_id, bytes.fromhex(header.device_public_key))
+            if problem:
+                return problem
+        pinned = self.conn.execute(
+            "select public_key, first_seen from devices where device_id = ?", [header.device_id]
+        ).fetchone()
+        if pinned is not None and pinned[0] != header.device_public_key:
+            return (
+                f"impersonation: device {header.device_id} signed with key {fingerprint(bytes.fromhex(header.device_public_key))}, "
+                f"but its bundles since {pinned[1]} were signed with {fingerprint(bytes.fromhex(pinned[0]))}"
+            )
+        survey = self.db.survey_row()
+        if survey is not None and survey["id"] != header.survey_id:
+            return f"bundle is for survey {header.survey_id}; {self.db.path or 'this database'} holds survey {survey['id']} ({survey['name']})"
+        return None
+
+    # -- merging -------------------------------------------------------------------------------
+    def apply(self, file: str, header: BundleHeader, chunks: Iterable[RecordChunk]) -> BundleOutcome:
+        """Merge an admitted bundle's records in one transaction: all of it, or (refused) nothing."""
+        self._bind_survey(header.survey_id)
+        outcome = BundleOutcome(file, MERGED, None, header.bundle_hash, header.device_id, header.sequence)
+        now = self.clock()
+        try:
+            with self.db.db.atomic():
+                for chunk in chunks:
+                    self._apply_chunk(chunk, header, outcome, now)
+                self._record_bundle(file, header, outcome, now)
+        except BundleRefused as exc:
+            return self.refuse(file, exc.reason, header.bundle_hash, header)
+        return outcome
+
+    def _bind_survey(self, survey_id: str) -> None:
+        if self.db.survey_row() is None:
+            package = self.surveys[survey_id]
+            self.db.set_survey(package.survey_id, package.name, package.questionnaire_toml, package.units, package.created_at)
+
+    def _hashes(self, table: str, id_column: str, hash_column: str, ids: list[str]) -> dict[str, set[str]]:
+        """Response id -> content hashes already in `table`, for `ids`."""
+        found: dict[str, set[str]] = {}
+        for start in range(0, len(ids), _LOOKUP_BATCH):
+            batch = ids[start : start + _LOOKUP_BATCH]
+            sql = f"select {id_column}, {hash_column} from {table} where {id_column} in ({', '.join('?' * len(batch))})"
+            for rid, content_hash in self.conn.execute(sql, batch):
+                found.setdefault(rid, set()).add(content_hash)
+        return found
+
+    def _apply_chunk(self, chunk: RecordChunk, header: BundleHeader, outcome: BundleOutcome, now: str) -> None:
+        merged = self._hashes("responses", "id", "content_hash", [row[ID_COLUMN] for row in chunk.response_rows])
+        existing = {rid: hashes.pop() for rid, hashes in merged.items()}
+        new_responses, new_answers, conflicts = [], [], []
+        for response_row, answer_row in zip(chunk.response_rows, chunk.answer_rows):
+            rid, content_hash = response_row[ID_COLUMN], response_row[CONTENT_HASH_COLUMN]
+            known = existing.get(rid)
+            if known is None:
+                existing[rid] = content_hash
+                new_responses.append(response_row)
+                new_answers.append(answer_row)
+            elif known == content_hash:
+                outcome.duplicates += 1
+            else:
+                conflicts.append((rid, known, content_hash, response_row[DOCUMENT_COLUMN]))
+        self.db.insert_rows(new_responses, new_answers)
+        outcome.accepted += len(new_responses)
+        if conflicts:
+            self._record_conflicts(conflicts, header, outcome, now)
+        if chunk.quarantined:
+            self._record_quarantine(chunk, header, outcome, now)
+
+    def _record_conflicts(self, conflicts: list[tuple[str, str, str, str]], header: BundleHeader, outcome: BundleOutcome, now: str) -> None:
+        recorded = self._hashes("conflicts", "response_id", "incoming_content_hash", [c[0] for c in conflicts])
+        rows = []
+        for rid, known, incoming, document in conflicts:
+            outcome.conflicts += 1
+            outcome.note("conflict", rid, f"already merged with other content ({known[:12]}); this bundle has {incoming[:12]}")
+            if incoming not in recorded.get(rid, set()):
+                recorded.setdefault(rid, set()).add(incoming)
+                rows.append((rid, header.bundle_hash, header.device_id, known, incoming, document, now))
+        self.conn.executemany(
+            "insert into conflicts (response_id, bundle_hash, device_id, existing_content_hash, incoming_content_hash, "
+            "incoming_document, at) values (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def _record_quarantine(self, chunk: RecordChunk, header: BundleHeader, outcome: BundleOutcome, now: str) -> None:
+        ids = [q.response_id for q in chunk.quarantined if q.response_id and q.content_hash]
+        recorded = self._hashes("quarantine", "response_id", "content_hash", ids)
+        rows = []
+        for record in chunk.quarantined:
+            outcome.quarantined += 1
+            outcome.note("quarantined", record.response_id, record.reason)
+            if record.content_hash is not None and record.content_hash in recorded.get(record.response_id or "", set()):
+                continue
+            if record.response_id and record.content_hash:
+                recorded.setdefault(record.response_id, set()).add(record.content_hash)
+            rows.append((record.response_id, header.bundle_hash, header.device_id, record.reason, record.document, now, record.content_hash))
+        self.conn.executemany(
+            "insert into quarantine (response_id, bundle_hash, device_id, reason, document, at, content_hash) values (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def _record_bundle(self, file: str, header: BundleHeader, outcome: BundleOutcome, now: str) -> None:
+        self.conn.execute(
+            "insert or replace into bundles (hash, file_name, device_id, sequence, created_at, merged_at, status, reason, "
+            "accepted, duplicates, conflicts, quarantined) values (?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?)",
+            [
+                header.bundle_hash,
+                Path(file).name,
+                header.device_id,
+                header.sequence,
+                header.created_at,
+                now,
+                MERGED,
+                outcome.accepted,
+                outcome.duplicates,
+                outcome.conflicts,
+                outcome.quarantined,
+            ],
+        )
+        self.conn.execute(
+            "insert into devices (device_id, public_key, first_seen, last_seen) values (?, ?, ?, ?) "
+            "on conflict(device_id) do update set last_seen = excluded.last_seen",
+            [header.device_id, header.device_public_key, now, now],
+        )
+
+
+def missing_sequences(conn: sqlite3.Connection) -> dict[str, list[tuple[int, int]]]:
+    """Device id -> runs (first, last) of bundle sequence numbers below the highest merged that are not merged."""
+    missing: dict[str, list[tuple[int, int]]] = {}
+    previous: dict[str, int] = {}
+    for device_id, sequence in conn.execute(
+        "select distinct device_id, sequence from bundles where status = ? order by device_id, sequence", [MERGED]
+    ):
+        expected = previous.get(device_id, 0) + 1
+        if sequence > expected:
+            missing.setdefault(device_id, []).append((expected, sequence - 1))
+        previous[device_id] = sequence
+    return missing

@@ -1,0 +1,224 @@
+"""The CPU side of a merge: open and verify a bundle, check its responses, build database rows.
+
+Nothing here touches the merged database, so it runs in worker processes. A worker turns one
+bundle file into a `PreparedBundle` (its header, then accepted rows and quarantined records in
+chunks) that the writing process applies in one transaction. Bundles too large to hand over in
+one piece are streamed chunk by chunk in the writing process instead, so memory stays bounded
+whatever the size of a bundle or the number of bundles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from nacl.public import PrivateKey
+
+from akhlak_tui.bundle.format import DEFAULT_LIMITS, BundleLimits
+from akhlak_tui.bundle.reader import BundleRefused, OpenedBundle, RecordFailure, read_bundle
+from akhlak_tui.bundle.writer import file_sha256
+from akhlak_tui.merge.checks import ResponseChecker
+from akhlak_tui.merge.database import AcceptedRows
+from akhlak_tui.response import Response
+from akhlak_tui.survey.package import SurveyPackage
+
+T = TypeVar("T")
+
+CHUNK_RECORDS = 2000
+"""Records per chunk; a worker hands over whole bundles of at most this many records."""
+
+
+@dataclass(frozen=True)
+class BundleHeader:
+    """What the merge decides on before looking at records: who made the bundle, for which survey."""
+
+    bundle_hash: str
+    device_id: str
+    device_public_key: str
+    sequence: int
+    created_at: str
+    survey_id: str
+    include_all: bool
+    records: int
+
+
+@dataclass(frozen=True)
+class QuarantinedRecord:
+    """A record kept aside: its response id and content (when it could be read) and why."""
+
+    response_id: str | None
+    content_hash: str | None
+    document: str | None
+    reason: str
+
+
+@dataclass
+class RecordChunk:
+    """Accepted rows (`responses` and `answers`, in record order) and quarantined records of a run of records."""
+
+    response_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    answer_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    quarantined: list[QuarantinedRecord] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.response_rows) + len(self.quarantined)
+
+
+@dataclass
+class PreparedBundle:
+    """A worker's result for one file: refused (with a reason), or a header with its record chunks.
+
+    `stream` means the bundle is verified but too large to hand over: the writing process
+    opens it again and streams its records.
+    """
+
+    path: str
+    bundle_hash: str | None = None
+    header: BundleHeader | None = None
+    refused: str | None = None
+    known: bool = False
+    """The file's hash is of a bundle merged before: nothing was opened."""
+    chunks: list[RecordChunk] = field(default_factory=list)
+    stream: bool = False
+
+
+def header_of(opened: OpenedBundle) -> BundleHeader:
+    m = opened.manifest
+    return BundleHeader(
+        bundle_hash=opened.bundle_hash,
+        device_id=m.device_id,
+        device_public_key=m.device_public_key,
+        sequence=m.sequence,
+        created_at=m.created_at,
+        survey_id=m.survey_id,
+        include_all=m.include_all,
+        records=m.counts.records,
+    )
+
+
+class BundlePreparer:
+    """Opens bundles with the coordinator key and checks them against the coordinator's surveys."""
+
+    def __init__(
+        self,
+        box_key: PrivateKey,
+        surveys: dict[str, SurveyPackage],
+        *,
+        limits: BundleLimits = DEFAULT_LIMITS,
+        merged_hashes: frozenset[str] = frozenset(),
+        chunk_records: int = CHUNK_RECORDS,
+    ) -> None:
+        self.box_key = box_key
+        self.surveys = surveys
+        self.limits = limits
+        self.merged_hashes = merged_hashes
+        self.chunk_records = chunk_records
+        self._checkers: dict[str, ResponseChecker] = {}
+
+    def checker(self, survey_id: str) -> ResponseChecker:
+        if survey_id not in self._checkers:
+            self._checkers[survey_id] = ResponseChecker.for_package(self.surveys[survey_id])
+        return self._checkers[survey_id]
+
+    def open(self, path: str | Path) -> tuple[BundleHeader, Iterator[RecordChunk]]:
+        """Verify a bundle; its header and a lazy iterator of record chunks. BundleRefused if it fails."""
+        with _refusing_unexpected_errors():
+            opened = read_bundle(path, coordinator=self.box_key, limits=self.limits)
+        m = opened.manifest
+        survey = self.surveys.get(m.survey_id)
+        if survey is None:
+            raise BundleRefused(f"survey {m.survey_id} was not created by this coordinator")
+        if m.questionnaire_hash != survey.questionnaire_hash:
+            raise BundleRefused(
+                f"questionnaire {m.questionnaire_id} {m.questionnaire_version} (hash {m.questionnaire_hash[:12]}) "
+                f"is not the one of survey {m.survey_id} (hash {survey.questionnaire_hash[:12]})"
+            )
+        return header_of(opened), self._chunks(opened)
+
+    def _chunks(self, opened: OpenedBundle) -> Iterator[RecordChunk]:
+        checker = self.checker(opened.manifest.survey_id)
+        rows = AcceptedRows(checker.questionnaire)
+        quarantined: list[QuarantinedRecord] = []
+        for item, sealed_json in _refusing_errors_of(opened.records_with_plaintext()):
+            if isinstance(item, RecordFailure):
+                quarantined.append(QuarantinedRecord(item.response_id, None, None, f"record {item.index + 1}: {item.reason}"))
+            elif (reason := _reason(checker, item)) is None:
+                rows.add(item, opened.bundle_hash, sealed_json)
+            else:
+                assert sealed_json is not None  # a Response was parsed from it
+                digest = hashlib.sha256(sealed_json).hexdigest()
+                quarantined.append(QuarantinedRecord(item.id, digest, sealed_json.decode("utf-8"), reason))
+            if len(rows) + len(quarantined) >= self.chunk_records:
+                yield RecordChunk(*rows.take(), quarantined)
+                quarantined = []
+        if len(rows) or quarantined:
+            yield RecordChunk(*rows.take(), quarantined)
+
+    def prepare(self, path: str) -> PreparedBundle:
+        """Everything a worker can do for one file without the database."""
+        result = PreparedBundle(path=path)
+        try:
+            size = Path(path).stat().st_size
+            if self.merged_hashes and size <= self.limits.max_file_bytes:
+                result.bundle_hash = file_sha256(Path(path))
+                if result.bundle_hash in self.merged_hashes:
+                    result.known = True
+                    return result
+            result.header, chunks = self.open(path)
+            result.bundle_hash = result.header.bundle_hash
+            if result.header.records > self.chunk_records:
+                result.stream = True
+            else:
+                result.chunks = list(chunks)
+        except BundleRefused as exc:
+            result.refused = exc.reason
+        except OSError as exc:
+            result.refused = f"cannot read: {exc.strerror or exc}"
+        return result
+
+
+@contextmanager
+def _refusing_unexpected_errors() -> Iterator[None]:
+    """Bundles are untrusted input: any failure to read one refuses that file, never stops the merge."""
+    try:
+        yield
+    except BundleRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the boundary with untrusted files
+        raise BundleRefused(f"cannot be read ({type(exc).__name__}: {exc})") from None
+
+
+def _refusing_errors_of(records: Iterator[T]) -> Iterator[T]:
+    with _refusing_unexpected_errors():
+        yield from records
+
+
+def _reason(checker: ResponseChecker, response: Response) -> str | None:
+    """Why a response is quarantined (None: accepted); a response that breaks the checks is quarantined too."""
+    try:
+        return checker.reason(response)
+    except Exception as exc:  # noqa: BLE001 - untrusted content
+        return f"cannot be checked ({type(exc).__name__}: {exc})"
+
+
+# -- worker processes ----------------------------------------------------------------------------
+_preparer: BundlePreparer | None = None
+
+
+def init_worker(
+    box_secret: bytes, surveys: dict[str, SurveyPackage], limits: BundleLimits, chunk_records: int, merged_hashes: frozenset[str]
+) -> None:
+    """Process-pool initializer: one preparer per worker process."""
+    global _preparer
+    _preparer = BundlePreparer(
+        PrivateKey(box_secret), surveys, limits=limits, merged_hashes=merged_hashes, chunk_records=chunk_records
+    )
+
+
+def prepare_in_worker(path: str) -> PreparedBundle:
+    assert _preparer is not None, "init_worker was not called"
+    return _preparer.prepare(path)

@@ -1,0 +1,178 @@
+"""A whole merge run: find bundle files, prepare them (in worker processes), apply them in order.
+
+Workers verify, decrypt and check bundles; this process alone writes the database. At most a
+few bundles are in flight at once, so memory stays bounded however many bundles there are.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nacl.public import PrivateKey
+
+from akhlak_tui.bundle.format import DEFAULT_LIMITS, PARTIAL_SUFFIX, SUFFIX, BundleLimits
+from akhlak_tui.bundle.reader import BundleRefused
+from akhlak_tui.bundle.writer import file_sha256
+from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.merge.ingest import BundleOutcome, Merger, missing_sequences
+from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundlePreparer, PreparedBundle, init_worker, prepare_in_worker
+from akhlak_tui.merge.trust import TrustedDevices
+from akhlak_tui.survey.package import SurveyPackage
+
+IN_FLIGHT_PER_WORKER = 1
+"""Bundles in flight per worker: the next is submitted as soon as one is taken, so workers stay busy
+while this process writes, and at most this many prepared bundles per worker wait in memory."""
+
+
+class BundlePathError(ValueError):
+    """A path given to merge that is neither a bundle file nor a directory."""
+
+
+def bundle_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The bundle files named by `paths`: files as given, directories searched (recursively) for bundles."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file() and not p.name.endswith(PARTIAL_SUFFIX))
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise BundlePathError(f"{path}: no such file or directory")
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found
+
+
+@dataclass
+class MergeResult:
+    """Every bundle's outcome, the sequence gaps afterwards, and the totals."""
+
+    database: str
+    outcomes: list[BundleOutcome] = field(default_factory=list)
+    missing: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(o, attribute) for o in self.outcomes)
+
+    @property
+    def clean(self) -> bool:
+        """Everything merged or already merged, nothing quarantined or in conflict."""
+        return all(o.clean for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.clean else 1
+
+
+Progress = Callable[[BundleOutcome], None]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def merge_bundles(
+    db: MergedDatabase,
+    files: Sequence[Path],
+    *,
+    box_key: PrivateKey,
+    surveys: dict[str, SurveyPackage],
+    trusted: TrustedDevices | None = None,
+    workers: int = 1,
+    limits: BundleLimits = DEFAULT_LIMITS,
+    chunk_records: int = CHUNK_RECORDS,
+    progress: Progress | None = None,
+) -> MergeResult:
+    """Merge `files` into `db`; `workers` > 1 prepares bundles in that many processes.
+
+    Bundles of more than `chunk_records` records are streamed here in chunks of that size.
+    """
+    merger = Merger(db, surveys, trusted=trusted)
+    local = BundlePreparer(box_key, surveys, limits=limits, chunk_records=chunk_records)
+    result = MergeResult(str(db.path) if db.path else ":memory:")
+    if workers > 1 and len(files) > 1:
+        outcomes = _merge_with_workers(merger, local, files, workers)
+    else:
+        outcomes = (_merge_here(merger, local, path) for path in files)
+    for outcome in outcomes:
+        result.outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome)
+    result.missing = missing_sequences(db.db.conn)
+    return result
+
+
+def _merge_here(merger: Merger, preparer: BundlePreparer, path: Path) -> BundleOutcome:
+    """Verify and merge one bundle in this process, streaming its records."""
+    file = str(path)
+    try:
+        header, chunks = preparer.open(path)
+    except BundleRefused as exc:
+        return merger.refuse(file, exc.reason, _hash_if_readable(path, preparer.limits))
+    return merger.admit(file, header) or merger.apply(file, header, chunks)
+
+
+def _hash_if_readable(path: Path, limits: BundleLimits) -> str | None:
+    try:
+        return file_sha256(path) if path.is_file() and path.stat().st_size <= limits.max_file_bytes else None
+    except OSError:
+        return None
+
+
+def _merge_with_workers(
+    merger: Merger,
+    local: BundlePreparer,
+    files: Sequence[Path],
+    workers: int,
+) -> Iterator[BundleOutcome]:
+    initargs = (bytes(local.box_key), local.surveys, local.limits, local.chunk_records, merger.merged_hashes())
+    with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=initargs) as pool:
+        pending: deque[Future[PreparedBundle]] = deque()
+        queue = iter(files)
+        for path in queue:
+            pending.append(pool.submit(prepare_in_worker, str(path)))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                break
+        while pending:
+            prepared = pending.popleft().result()
+            next_path = next(queue, None)
+            if next_path is not None:
+                pending.append(pool.submit(prepare_in_worker, str(next_path)))
+            yield _apply_prepared(merger, local, prepared)
+
+
+def _apply_prepared(merger: Merger, local: BundlePreparer, prepared: PreparedBundle) -> BundleOutcome:
+    file = prepared.path
+    if prepared.known and prepared.bundle_hash is not None:
+        known = merger.already_merged(file, prepared.bundle_hash)
+        if known is not None:
+            return known
+        return _merge_here(merger, local, Path(file))
+    if prepared.refused is not None or prepared.header is None:
+        return merger.refuse(file, prepared.refused or "not prepared", prepared.bundle_hash)
+    decided = merger.admit(file, prepared.header)
+    if decided is not None:
+        return decided
+    if not prepared.stream:
+        return merger.apply(file, prepared.header, prepared.chunks)
+    try:
+        header, chunks = local.open(file)
+    except BundleRefused as exc:
+        return merger.refuse(file, exc.reason, prepared.bundle_hash, prepared.header)
+    if header != prepared.header:
+        return merger.refuse(file, "the file changed while it was being merged", prepared.bundle_hash, prepared.header)
+    return merger.apply(file, header, chunks)
+
