@@ -8,14 +8,29 @@ from akhlak_tui.cli.context import CliContext, pass_cli
 
 
 @click.command()
+@click.option(
+    "--idle-timeout",
+    type=click.FloatRange(min=10),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Kiosk mode: seconds without a key or click before the response is abandoned and the screen reset.",
+)
 @pass_cli
-def tui(obj: CliContext) -> None:
+def tui(obj: CliContext, idle_timeout: float) -> None:
     """Open the survey app (the same as running `akhlak` with no command).
 
+    Interviews in enumerator mode, or kiosk mode where ASN answer alone at a
+    shared terminal. Every answer is saved at once; after a crash, start it
+    again to resume where it stopped. Keys are listed at the bottom of each
+    screen (and in docs/tui.md).
+
     \b
-    Example:
+    Examples:
       akhlak tui
+      akhlak tui --idle-timeout 120      kiosk responses abandoned after 2 idle minutes
+      akhlak --data-dir D:\\akhlak tui
     """
     from akhlak_tui.tui.app import make_app
 
-    make_app(obj.data_dir).run()
+    make_app(obj.data_dir, idle_timeout=idle_timeout).run()

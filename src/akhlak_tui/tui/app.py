@@ -1,32 +1,298 @@
-"""The Textual app: shows the questionnaire in use (the survey screens build on this)."""
+"""The survey app: home, interviews in enumerator and kiosk mode, resume after a crash; `make_app` builds it."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
 
-from akhlak_tui.active import active_survey
-from akhlak_tui.questionnaire.model import tr
+from akhlak_tui.tui.screens.home import HomeScreen
+from akhlak_tui.tui.texts import t
+
+if TYPE_CHECKING:
+    from akhlak_tui.active import ActiveSurvey
+    from akhlak_tui.questionnaire.flow import Flow
+    from akhlak_tui.store import Store
+    from akhlak_tui.tui.interview import Interview
+    from akhlak_tui.tui.kiosk import KioskLock
+
+DEFAULT_IDLE_TIMEOUT = 300.0
+"""Seconds without a key or click before a kiosk response is abandoned."""
+
+
+@dataclass
+class Core:
+    """What the screens work with, loaded after the first screen is drawn (for a fast start)."""
+
+    survey: ActiveSurvey
+    flow: Flow
+    store: Store
+    device_id: str
 
 
 class AkhlakApp(App[None]):
-    """The survey app."""
+    """The survey app. Screens replace one another (never stack up), so nothing of a finished
+    response stays reachable; modal screens (PIN, review, idle warning) sit on top."""
 
     TITLE = "akhlak"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Quit (in kiosk mode: leave kiosk mode, with the PIN)",
+            id="quit",
+            show=False,
+            priority=True,
+        ),
+    ]
+    """ctrl+c (Textual's "how to quit" hint) is App's own binding; `action_help_quit` gates it too."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        survey: ActiveSurvey | None = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        idle_warning: float = 30.0,
+        thanks_seconds: float = 5.0,
+        pin_delay: float = 1.0,
+        offer_resume: bool = True,
+    ) -> None:
         super().__init__()
-        self.data_dir = data_dir
-        self.survey = active_survey(data_dir)
+        self.data_dir = Path(data_dir)
+        self._survey_override = survey
+        self.idle_timeout = float(idle_timeout)
+        """Kiosk mode: seconds without input before the response is abandoned and the screen reset."""
+        self.idle_warning = min(float(idle_warning), self.idle_timeout / 2)
+        """Kiosk mode: seconds before the timeout when the warning with its countdown shows."""
+        self.thanks_seconds = thanks_seconds
+        """Kiosk mode: seconds the thank-you screen stays before the welcome screen returns."""
+        self.pin_delay = pin_delay
+        """Seconds of wait after the first wrong PIN (doubling with each further one)."""
+        self.offer_resume = offer_resume
+        """Offer unfinished responses when the home screen first opens."""
+        self.lang = "id"
+        """The language shown (a code of the questionnaire's languages)."""
+        self.core: Core | None = None
+        """The survey, store and device, once loaded (None while the first screen shows)."""
+        self.load_error: str | None = None
+        """Why the survey could not be loaded (shown on the home screen), if it could not."""
+        self.interview: Interview | None = None
+        """The response being answered, if any."""
+        self.kiosk: KioskLock | None = None
+        """Set while kiosk mode is on: the PIN that leaving it needs."""
+        self.last_input = time.monotonic()
+        self._idle_timer: Any = None
+        self._idle_warned = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(tr(self.survey.questionnaire.questionnaire.title, "id"), id="title")
-        yield Footer()
+    # -- start ---------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+
+    def load_core(self) -> None:
+        """Load the survey, open the store and the device key (once; after the first screen shows)."""
+        if self.core is not None or self.load_error is not None:
+            return
+        from akhlak_tui import locations
+        from akhlak_tui.active import active_survey
+        from akhlak_tui.crypto.device import load_or_create_device
+        from akhlak_tui.questionnaire.flow import Flow
+        from akhlak_tui.store import Store
+
+        try:
+            survey = self._survey_override or active_survey(self.data_dir)
+            store = Store(locations.store_path(self.data_dir))
+            device_id = load_or_create_device(self.data_dir).id
+        except Exception as exc:  # noqa: BLE001 - shown on the home screen in one line
+            self.load_error = f"{type(exc).__name__}: {exc}"
+            return
+        self.core = Core(survey, Flow(survey.questionnaire, survey.unit_codes), store, device_id)
+        self.lang = survey.questionnaire.languages[0]
+
+    def on_unmount(self) -> None:
+        if self.core is not None:
+            self.core.store.close()
+
+    # -- moving between screens ----------------------------------------------------------------
+    def replace_all(self, screen: Screen[Any]) -> None:
+        """Show `screen` instead of everything shown now (modals included)."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(screen)
+
+    def go_home(self) -> None:
+        self.interview = None
+        self.replace_all(HomeScreen())
+
+    def show_welcome(self, mode: str) -> None:
+        from akhlak_tui.tui.screens.welcome import WelcomeScreen
+
+        self.interview = None
+        if mode == "kiosk" and self.core is not None:
+            self.lang = self.core.survey.questionnaire.languages[0]  # each respondent starts afresh
+        self.replace_all(WelcomeScreen(mode))
+
+    def begin(self, mode: str) -> None:
+        """Consent given: create the draft and show its first item."""
+        from akhlak_tui.tui.interview import Interview
+
+        assert self.core is not None
+        core = self.core
+        self.interview = Interview.begin(core.store, core.survey, core.flow, device_id=core.device_id, mode=mode, lang=self.lang)
+        self._show_interview()
+
+    def resume(self, response_id: str) -> None:
+        """Reopen a draft where it stopped. A kiosk draft reopens in kiosk mode (a PIN is set first)."""
+        from akhlak_tui.tui.interview import Interview
+
+        assert self.core is not None
+        core = self.core
+        if core.store.status(response_id) != "draft":
+            return
+        mode = core.store.load(response_id).mode
+        if mode == "kiosk" and self.kiosk is None:
+            self.ask_kiosk_pin(lambda: self.resume(response_id))
+            return
+        self.interview = Interview.resume(core.store, core.survey, core.flow, response_id)
+        self.lang = self.interview.lang
+        self._show_interview(t("answer.resumed", self.lang))
+
+    def _show_interview(self, note: str = "") -> None:
+        from akhlak_tui.tui.screens.question import QuestionScreen
+
+        assert self.interview is not None
+        self.replace_all(QuestionScreen(self.interview, note))
+
+    def finished(self) -> None:
+        """The response was submitted: thank the respondent, forget the response."""
+        from akhlak_tui.tui.screens.thanks import ThanksScreen
+
+        self.interview = None
+        self.replace_all(ThanksScreen("kiosk" if self.kiosk else "enumerator"))
+
+    def after_response(self) -> None:
+        """Where a finished, declined or abandoned response leads: kiosk welcome, or home."""
+        if self.kiosk is not None:
+            self.show_welcome("kiosk")
+        else:
+            self.go_home()
+
+    def toggle_language(self) -> str:
+        """Switch to the next language of the questionnaire; the screen redraws in it."""
+        languages = self.core.survey.questionnaire.languages if self.core else ["id", "en"]
+        self.lang = languages[(languages.index(self.lang) + 1) % len(languages)] if self.lang in languages else languages[0]
+        if self.interview is not None:
+            self.interview.set_language(self.lang)
+        relabel = getattr(self.screen, "relabel", None)
+        if relabel is not None:
+            relabel()
+        return self.lang
+
+    # -- kiosk mode ----------------------------------------------------------------------------
+    def ask_kiosk_pin(self, then: Callable[[], None] | None = None) -> None:
+        """Let the enumerator set the PIN, then turn kiosk mode on (and run `then`, else welcome)."""
+        from akhlak_tui.tui.kiosk import KioskLock
+        from akhlak_tui.tui.screens.pin import PinScreen
+
+        def got_pin(pin: str | None) -> None:
+            if not pin:
+                return
+            self.kiosk = KioskLock(pin, delay_base=self.pin_delay)
+            self.last_input = time.monotonic()
+            tick = max(0.05, min(1.0, self.idle_timeout / 20))
+            self._idle_timer = self.set_interval(tick, self._idle_tick)
+            if then is not None:
+                then()
+            else:
+                self.show_welcome("kiosk")
+
+        self.push_screen(PinScreen(setting=True), got_pin)
+
+    def request_leave_kiosk(self) -> None:
+        """Ask for the PIN; the right one leaves kiosk mode (a response in progress is abandoned)."""
+        from akhlak_tui.tui.screens.pin import PinScreen
+
+        if self.kiosk is None or isinstance(self.screen, PinScreen):
+            return
+
+        def checked(ok: str | None) -> None:
+            if ok:
+                self.leave_kiosk()
+
+        self.push_screen(PinScreen(setting=False), checked)
+
+    def leave_kiosk(self) -> None:
+        if self.interview is not None:
+            self.interview.abandon("kiosk mode closed")
+        self.kiosk = None
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
+        self.go_home()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _idle_tick(self) -> None:
+        from akhlak_tui.tui.screens.idle import IdleScreen
+
+        if self.kiosk is None or self.interview is None:
+            self._idle_warned = False
+            return
+        idle = time.monotonic() - self.last_input
+        if idle >= self.idle_timeout:
+            self.interview.abandon("idle timeout")
+            self._idle_warned = False
+            self.show_welcome("kiosk")
+        elif idle >= self.idle_timeout - self.idle_warning:
+            if not isinstance(self.screen, IdleScreen):
+                if not self._idle_warned:
+                    self.interview.record("idle")
+                self._idle_warned = True
+                self.push_screen(IdleScreen(self.idle_timeout - idle))
+        else:
+            self._idle_warned = False
+
+    # -- leaving -------------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Quit; in kiosk mode, ask for the PIN to leave kiosk mode instead."""
+        if self.kiosk is not None:
+            self.request_leave_kiosk()
+            return
+        keep = getattr(self.screen, "keep_typed", None)
+        if keep is not None:
+            keep()
+        self.exit()
+
+    def action_help_quit(self) -> None:
+        if self.kiosk is not None:
+            self.request_leave_kiosk()
+        else:
+            super().action_help_quit()
 
 
-def make_app(data_dir: Path) -> AkhlakApp:
-    """Build the app for a data dir (shared by the CLI and the tests)."""
-    return AkhlakApp(data_dir)
+def make_app(
+    data_dir: Path,
+    *,
+    survey: ActiveSurvey | None = None,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    **options: Any,
+) -> AkhlakApp:
+    """Build the app for a data dir (shared by the CLI and the tests).
+
+    `survey` replaces the data dir's active survey (tests); `idle_timeout` is the kiosk idle
+    timeout in seconds; further options: idle_warning, thanks_seconds, pin_delay, offer_resume.
+    """
+    return AkhlakApp(data_dir, survey=survey, idle_timeout=idle_timeout, **options)

@@ -1,0 +1,1 @@
+"""Screens of the survey app, one per file; all but the home screen load when first shown."""

@@ -1,0 +1,99 @@
+"""The export dialog: write submitted responses as one bundle to a folder (a USB drive), with progress."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from akhlak_tui.tui.texts import t
+from akhlak_tui.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from akhlak_tui.tui.app import AkhlakApp
+
+
+def drive_placeholder() -> str:
+    """What a removable drive's path looks like on this system (a hint; the user types the path)."""
+    if sys.platform == "win32":
+        return "E:\\"
+    user = os.environ.get("USER", "user")
+    return f"/media/{user}/USB"
+
+
+class ExportScreen(ModalScreen[None]):
+    """Asks for the folder, runs the export in a thread and shows how it went."""
+
+    if TYPE_CHECKING:
+        app: AkhlakApp
+
+    BINDINGS = [Binding("escape", "close", "Close", show=False, priority=True)]
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        with Vertical(classes="dialog wide"):
+            yield Static(t("export.title", lang), classes="title")
+            yield Static(t("export.where", lang))
+            yield Input(placeholder=drive_placeholder(), id="export-dir")
+            yield Checkbox(t("export.all", lang), id="export-all", compact=True)
+            yield ProgressBar(id="export-progress", show_eta=False)
+            yield Static(id="export-message", classes="message")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        lang = self.app.lang
+        self.query_one(KeyBar).show_keys(
+            [("Enter", "screen.start", t("export.start", lang)), ("Esc", "screen.close", t("key.cancel", lang))]
+        )
+        self.query_one("#export-dir", Input).focus()
+
+    @on(Input.Submitted, "#export-dir")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_start()
+
+    def action_start(self) -> None:
+        folder = self.query_one("#export-dir", Input).value.strip()
+        if not folder:
+            return
+        self.query_one("#export-message", Static).update(t("export.running", self.app.lang))
+        self.export(Path(folder).expanduser(), self.query_one("#export-all", Checkbox).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def export(self, folder: Path, include_all: bool) -> str:
+        """Run the export (it opens its own store: this is another thread); returns the result line."""
+        try:
+            from akhlak_tui.bundle.export import ExportError, export_bundle
+        except ImportError:
+            return t("export.unavailable", self.app.lang)
+        bar = self.query_one("#export-progress", ProgressBar)
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(bar.update, total=total, progress=done)
+
+        try:
+            result = export_bundle(self.app.data_dir, folder, include_all=include_all, progress=progress)
+        except ExportError as exc:
+            return str(exc)
+        return t("export.done", self.app.lang, n=result.count, path=result.path)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "export":
+            return
+        message = self.query_one("#export-message", Static)
+        if event.state == WorkerState.SUCCESS:
+            message.update(str(event.worker.result))
+        elif event.state == WorkerState.ERROR:
+            message.update(f"{type(event.worker.error).__name__}: {event.worker.error}")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

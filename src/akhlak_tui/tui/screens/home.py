@@ -1,0 +1,201 @@
+"""The home screen: the survey in use, today's counts per unit, and what the enumerator can do."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from akhlak_tui.tui.texts import t
+from akhlak_tui.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from akhlak_tui.tui.app import AkhlakApp
+
+ACTIONS = ("interview", "kiosk", "resume", "export", "quit")
+
+
+def start_of_today() -> str:
+    """Local midnight as the store's UTC timestamp text (for today's counts)."""
+    midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def slovin_target(headcount: int | None, margin: float) -> int | None:
+    """Respondents a unit of `headcount` people needs (Slovin: n = N / (1 + N e^2), rounded up)."""
+    if not headcount:
+        return None
+    return math.ceil(headcount / (1 + headcount * margin * margin))
+
+
+class HomeScreen(Screen[None]):
+    """What the enumerator sees first: the survey, counts, and the actions."""
+
+    if TYPE_CHECKING:
+        app: AkhlakApp
+
+    BINDINGS = [
+        Binding("n", "interview", "Interview", show=False),
+        Binding("k", "kiosk", "Kiosk", show=False),
+        Binding("r", "resume", "Resume", show=False),
+        Binding("e", "export", "Export", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
+        Binding("ctrl+l", "language", "Language", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="home-title", classes="title")
+        yield Static(id="home-survey")
+        with VerticalScroll(id="home-counts-box"):
+            yield Static(id="home-counts")
+        yield OptionList(id="home-menu")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.relabel()
+        if self.app.core is None and self.app.load_error is None:
+            self.call_after_refresh(self._load)
+        else:
+            self.call_later(self._offer_resume)
+
+    def _load(self) -> None:
+        self.app.load_core()
+        self.relabel()
+        self._offer_resume()
+
+    def _offer_resume(self) -> None:
+        app = self.app
+        if app.core is not None and app.offer_resume:
+            app.offer_resume = False
+            if app.core.store.drafts():
+                self.action_resume()
+
+    # -- drawing -------------------------------------------------------------------------------
+    def relabel(self) -> None:
+        app = self.app
+        lang: str = app.lang
+        core = app.core
+        title = self.query_one("#home-title", Static)
+        info = self.query_one("#home-survey", Static)
+        counts = self.query_one("#home-counts", Static)
+        menu = self.query_one("#home-menu", OptionList)
+        if core is None:
+            title.update("akhlak")
+            error = app.load_error
+            info.update(t("home.error", lang, error=error) if error else t("home.loading", lang))
+            counts.update("")
+            menu.set_options([Option(t("home.quit", lang), id="quit")])
+            self.query_one(KeyBar).show_keys([("q", "app.quit", t("key.quit", lang))])
+            return
+        survey = core.survey
+        questionnaire = survey.questionnaire
+        from akhlak_tui.questionnaire.model import tr
+
+        title.update(f"akhlak · {tr(questionnaire.questionnaire.title, lang)}")
+        lines = [
+            f"{t('home.survey', lang)}: {survey.name}",
+            f"{t('home.questionnaire', lang)}: {questionnaire.id} {questionnaire.version} · "
+            f"{len(questionnaire.answerable_items)} {t('home.items', lang)}",
+        ]
+        if survey.is_practice:
+            lines.append(t("home.practice", lang))
+        info.update("\n".join(lines))
+        counts.update(self._counts_text(lang))
+        drafts = len(core.store.drafts())
+        labels = {
+            "interview": t("home.interview", lang),
+            "kiosk": t("home.kiosk", lang),
+            "resume": t("home.resume", lang, n=drafts),
+            "export": t("home.export", lang),
+            "quit": t("home.quit", lang),
+        }
+        keys = {"interview": "n", "kiosk": "k", "resume": "r", "export": "e", "quit": "q"}
+        highlighted = menu.highlighted
+        menu.set_options([Option(f"{keys[a]}  {labels[a]}", id=a) for a in ACTIONS])
+        menu.highlighted = highlighted if highlighted is not None else 0
+        self.query_one(KeyBar).show_keys(
+            [
+                ("n", "screen.interview", t("key.next_interview", lang)),
+                ("k", "screen.kiosk", "Kiosk"),
+                ("r", "screen.resume", t("key.resume", lang)),
+                ("e", "screen.export", t("home.export", lang).split()[0]),
+                ("^l", "screen.language", t("key.language", lang)),
+                ("q", "app.quit", t("key.quit", lang)),
+            ]
+        )
+
+    def _counts_text(self, lang: str) -> str:
+        core = self.app.core
+        survey = core.survey
+        today = core.store.counts_by_unit(since=start_of_today(), survey_id=survey.survey_id)
+        ever = core.store.counts_by_unit(survey_id=survey.survey_id)
+        margin = survey.questionnaire.scoring.slovin_margin
+        rows = []
+        for unit in survey.units:
+            target = slovin_target(unit.headcount, margin)
+            done_today = today.get(unit.code, {}).get("submitted", 0)
+            done = ever.get(unit.code, {}).get("submitted", 0)
+            if done_today or done:
+                rows.append((unit.code, unit.name, done_today, done, target))
+        header = f"{t('home.unit', lang):<40} {t('home.today', lang):>8} {t('home.submitted', lang):>9} {t('home.target', lang):>7}"
+        if not rows:
+            return header + "\n" + t("home.no_responses", lang)
+        lines = [header]
+        for code, name, done_today, done, target in rows:
+            label = f"{code} {name}"
+            lines.append(f"{label[:40]:<40} {done_today:>8} {done:>9} {target if target is not None else '-':>7}")
+        lines.append(
+            f"{t('home.total', lang):<40} {sum(r[2] for r in rows):>8} {sum(r[3] for r in rows):>9}"
+        )
+        return "\n".join(lines)
+
+    # -- actions -------------------------------------------------------------------------------
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        action = event.option.id
+        if action == "quit":
+            self.app.exit()
+        elif action is not None:
+            getattr(self, f"action_{action}")()
+
+    def action_interview(self) -> None:
+        if self.app.core is not None:
+            self.app.show_welcome("enumerator")
+
+    def action_kiosk(self) -> None:
+        if self.app.core is not None:
+            self.app.ask_kiosk_pin()
+
+    def action_resume(self) -> None:
+        core = self.app.core
+        if core is None:
+            return
+        if not core.store.drafts():
+            self.notify(t("home.no_drafts", self.app.lang))
+            return
+        from akhlak_tui.tui.screens.resume import ResumeScreen
+
+        self.app.push_screen(ResumeScreen(), self._resumed)
+
+    def _resumed(self, response_id: str | None) -> None:
+        if response_id:
+            self.app.resume(response_id)
+        else:
+            self.relabel()
+
+    def action_export(self) -> None:
+        if self.app.core is None:
+            return
+        from akhlak_tui.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(), lambda _: self.relabel())
+
+    def action_language(self) -> None:
+        self.app.toggle_language()

@@ -1,0 +1,89 @@
+"""The PIN dialog: the enumerator sets the kiosk PIN (typed twice), or types it to leave kiosk mode."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from akhlak_tui.tui.kiosk import MIN_PIN_LENGTH
+from akhlak_tui.tui.texts import t
+from akhlak_tui.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from akhlak_tui.tui.app import AkhlakApp
+
+
+class PinScreen(ModalScreen[str | None]):
+    """Setting: dismissed with the new PIN (None: cancelled). Checking: dismissed with "ok" for the
+    right PIN, None when cancelled; wrong PINs are counted by the kiosk lock and slowed down."""
+
+    if TYPE_CHECKING:
+        app: AkhlakApp
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False, priority=True)]
+
+    def __init__(self, setting: bool) -> None:
+        super().__init__()
+        self.setting = setting
+        self.first: str | None = None
+        """While setting: the PIN typed the first time."""
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        with Vertical(classes="dialog"):
+            yield Static(t("pin.set" if self.setting else "pin.enter", lang), id="pin-prompt")
+            yield Input(password=True, id="pin", max_length=32)
+            yield Static(id="pin-message", classes="message")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        lang = self.app.lang
+        self.query_one(KeyBar).show_keys([("Enter", "screen.submit", t("key.ok", lang)), ("Esc", "screen.cancel", t("key.cancel", lang))])
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        field = self.query_one("#pin", Input)
+        pin, lang = field.value, self.app.lang
+        field.value = ""
+        message = self.query_one("#pin-message", Static)
+        if self.setting:
+            if self.first is None:
+                if len(pin) < MIN_PIN_LENGTH:
+                    message.update(t("pin.short", lang))
+                    return
+                self.first = pin
+                self.query_one("#pin-prompt", Static).update(t("pin.again", lang))
+                message.update("")
+            elif pin == self.first:
+                self.dismiss(pin)
+            else:
+                self.first = None
+                self.query_one("#pin-prompt", Static).update(t("pin.set", lang))
+                message.update(t("pin.mismatch", lang))
+            return
+        lock = self.app.kiosk
+        if lock is None:
+            self.dismiss(None)
+            return
+        wait = lock.wait_left()
+        if wait > 0:
+            message.update(t("pin.wait", lang, n=math.ceil(wait)))
+        elif lock.try_pin(pin):
+            self.dismiss("ok")
+        else:
+            message.update(f"{t('pin.wrong', lang, n=lock.failures)} {t('pin.wait', lang, n=math.ceil(lock.wait_left()))}")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,340 @@
+"""The question screen: one item at a time, each answer committed before the next item shows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Input, Static, TextArea
+
+from akhlak_tui.questionnaire.flow import message as flow_message
+from akhlak_tui.questionnaire.model import (
+    IntegerItem,
+    ItemBase,
+    LikertItem,
+    MultiItem,
+    SingleItem,
+    TextItem,
+    UnitItem,
+    tr,
+)
+from akhlak_tui.tui.messages import AnswerChanged, AnswerRefused
+from akhlak_tui.tui.texts import t
+from akhlak_tui.tui.widgets.answer_input import AnswerArea, AnswerInput
+from akhlak_tui.tui.widgets.choice_list import Choice, ChoiceList
+from akhlak_tui.tui.widgets.filter_picker import FilterPicker
+from akhlak_tui.tui.widgets.key_bar import KeyHint, KeyBar
+
+if TYPE_CHECKING:
+    from akhlak_tui.tui.app import AkhlakApp
+    from akhlak_tui.tui.interview import Interview
+
+MAX_DIGIT_OPTIONS = 10
+"""A single item with more options than this gets the filter list instead of digit keys."""
+
+
+def answer_kind(item: ItemBase) -> str:
+    """Which answer widget an item uses (the id of the widget in the screen)."""
+    if isinstance(item, LikertItem) or (isinstance(item, SingleItem) and len(item.options) <= MAX_DIGIT_OPTIONS):
+        return "choices"
+    if isinstance(item, (SingleItem, MultiItem, UnitItem)):
+        return "picker"
+    if isinstance(item, TextItem):
+        return "longtext" if item.multiline else "text"
+    if isinstance(item, IntegerItem):
+        return "number"
+    return "note"
+
+
+def digit_span(keys: list[str]) -> str:
+    """Digit keys as shown in the key bar: "1-5,9" for 1 2 3 4 5 9."""
+    runs: list[list[int]] = []
+    for digit in sorted(int(k) for k in keys):
+        if runs and digit == runs[-1][-1] + 1:
+            runs[-1].append(digit)
+        else:
+            runs.append([digit])
+    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+class QuestionScreen(Screen[None]):
+    """Shows the interview's current item and turns keys into stored answers and moves."""
+
+    if TYPE_CHECKING:
+        app: AkhlakApp
+
+    # Not priority bindings: keys reach them after the keys typed before them were handled by
+    # the focused field, so what is saved is everything typed. ctrl+x must beat the field's "cut".
+    BINDINGS = [
+        Binding("enter", "go_on", "Next", show=False),
+        Binding("escape", "back", "Back", show=False),
+        Binding("ctrl+r", "review", "Review", show=False),
+        Binding("ctrl+l", "language", "Language", show=False),
+        Binding("ctrl+p", "pause", "Pause", show=False),
+        Binding("ctrl+x", "abandon", "Abandon", show=False, priority=True),
+    ]
+
+    def __init__(self, interview: Interview, note: str = "") -> None:
+        super().__init__()
+        self.interview = interview
+        self.kind = "choices"
+        """Which answer widget the item on screen uses (see `answer_kind`)."""
+        self.first_note = note
+        """Shown under the first item drawn (e.g. that the response was resumed)."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="where"):
+            yield Static(id="section")
+            yield Static(id="progress")
+        yield Static(id="intro")
+        yield Static(id="label", classes="question")
+        yield Static(id="hint")
+        with ContentSwitcher(id="answer", initial="choices"):
+            yield ChoiceList(id="choices")
+            yield FilterPicker(id="picker")
+            yield AnswerInput(id="text")
+            yield AnswerArea(id="longtext", soft_wrap=True, show_line_numbers=False)
+            yield AnswerInput(id="number", type="integer")
+            yield Static(id="note")
+        yield Static(id="message")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.show_item(self.first_note)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pause", "abandon") and self.app.kiosk is not None:
+            return False
+        return True
+
+    # -- drawing -------------------------------------------------------------------------------
+    def show_item(self, note: str = "", keep_input: bool = False) -> None:
+        """Draw the interview's current item (`keep_input`: the same item in another language)."""
+        interview = self.interview
+        item, lang = interview.item, interview.lang
+        number, total = interview.progress()
+        self.query_one("#section", Static).update(tr(interview.section.title, lang))
+        self.query_one("#progress", Static).update(f"{number} / {total}")
+        intro = self.query_one("#intro", Static)
+        intro_text = tr(interview.section.intro, lang) if interview.starts_section() else ""
+        intro.update(intro_text)
+        intro.display = bool(intro_text)
+        self.query_one("#label", Static).update(tr(item.label, lang) + (" *" if item.required else ""))
+        hint = self.query_one("#hint", Static)
+        hint.update(tr(item.hint, lang))
+        hint.display = bool(item.hint)
+        self.kind = answer_kind(item)
+        self.query_one("#answer", ContentSwitcher).current = self.kind
+        value = interview.answers.get(item.id)
+        if self.kind == "choices":
+            choices = self.query_one("#choices", ChoiceList)
+            choices.load(item.id, self._choices(item), value)
+            choices.focus()
+        elif self.kind == "picker":
+            self._load_picker(item, value, keep_input)
+            self.query_one("#picker #filter", Input).focus()
+        elif self.kind in ("text", "number"):
+            field = self.query_one(f"#{self.kind}", Input)
+            if not keep_input:
+                field.value = "" if value is None else str(value)
+                field.cursor_position = len(field.value)
+            if isinstance(item, TextItem):
+                field.max_length = item.max_length
+            field.placeholder = t("answer.number" if self.kind == "number" else "answer.text", lang)
+            field.focus()
+        elif self.kind == "longtext":
+            area = self.query_one("#longtext", TextArea)
+            if not keep_input:
+                area.text = value or ""
+                area.move_cursor(area.document.end)
+            area.focus()
+        else:
+            self.query_one("#note", Static).update(t("answer.note", lang))
+            self.set_focus(None)
+        self.say(note)
+        self.query_one(KeyBar).show_keys(self._keys(item))
+
+    def relabel(self) -> None:
+        self.show_item(keep_input=True)
+
+    def say(self, text: str) -> None:
+        """Show (or clear) the inline message under the answer."""
+        self.query_one("#message", Static).update(text)
+
+    def _choices(self, item: ItemBase) -> list[Choice]:
+        lang = self.interview.lang
+        if isinstance(item, LikertItem):
+            scale = self.interview.flow.questionnaire.scale_for(item)
+            points = [*scale.points, *([scale.not_applicable] if scale.not_applicable else [])]
+            return [(p.code, tr(p.label, lang), str(p.code) if 0 <= p.code <= 9 else "") for p in points]
+        assert isinstance(item, SingleItem)
+        return [(o.code, tr(o.label, lang), str((i + 1) % 10)) for i, o in enumerate(item.options)]
+
+    def _load_picker(self, item: ItemBase, value: Any, keep_filter: bool) -> None:
+        lang = self.interview.lang
+        picker = self.query_one("#picker", FilterPicker)
+        if isinstance(item, UnitItem):
+            units = self.interview.survey.units
+            options = [(u.code, f"{u.name} ({u.code})", False) for u in units]
+            order = [u.code for u in units]
+        else:
+            assert isinstance(item, (SingleItem, MultiItem))
+            options = [(o.code, tr(o.label, lang), o.exclusive) for o in item.options]
+            order = [o.code for o in item.options]
+        multi = isinstance(item, MultiItem)
+        picked = list(value or []) if multi else ([value] if value else [])
+        picker.load(
+            item.id,
+            options,
+            order,
+            picked,
+            multi=multi,
+            max_picks=item.effective_max if isinstance(item, MultiItem) else None,
+            placeholder=t("answer.filter", lang),
+            counter_text=t("answer.chosen", lang) if multi else t("answer.no_match", lang),
+            max_message=flow_message("max_picks", lang, n=item.effective_max) if isinstance(item, MultiItem) else "",
+            keep_filter=keep_filter,
+        )
+
+    def _keys(self, item: ItemBase) -> list[KeyHint]:
+        lang = self.interview.lang
+        keys: list[KeyHint] = []
+        if self.kind == "choices":
+            digits = [key for _, _, key in self._choices(item) if key]
+            if digits:
+                keys.append((digit_span(digits), "screen.go_on", t("key.choose", lang)))
+        elif self.kind == "picker":
+            keys.append(("a-z", "screen.go_on", t("key.filter", lang)))
+            if isinstance(item, MultiItem):
+                keys.append(("Space", "screen.toggle", t("key.toggle", lang)))
+        keys += [
+            ("Enter", "screen.go_on", t("key.next", lang)),
+            ("Esc", "screen.back", t("key.back", lang)),
+            ("^r", "screen.review", t("key.review", lang)),
+            ("^l", "screen.language", t("key.language", lang)),
+        ]
+        if self.app.kiosk is None:
+            keys += [("^p", "screen.pause", t("key.pause", lang)), ("^x", "screen.abandon", t("key.abandon", lang))]
+        else:
+            keys.append(("^q", "app.quit", t("key.leave_kiosk", lang)))
+        return keys
+
+    # -- reading the answer widgets -------------------------------------------------------------
+    def current_value(self, confirm: bool = False) -> Any:
+        """The answer as the widgets hold it. `confirm` (Enter) also takes a highlighted option."""
+        if self.kind == "choices":
+            choices = self.query_one("#choices", ChoiceList)
+            return choices.choose_highlighted() if confirm else choices.chosen
+        if self.kind == "picker":
+            picker = self.query_one("#picker", FilterPicker)
+            return picker.pick_highlighted() if confirm else picker.value
+        if self.kind == "text":
+            return self.query_one("#text", Input).value.strip() or None
+        if self.kind == "longtext":
+            return self.query_one("#longtext", TextArea).text.strip() or None
+        if self.kind == "number":
+            raw = self.query_one("#number", Input).value.strip()
+            if not raw:
+                return None
+            try:
+                return int(raw)
+            except ValueError:
+                return raw  # refused by the check with "enter a whole number"
+        return None
+
+    def keep_typed(self) -> None:
+        """Save what is typed but not yet confirmed (before leaving this screen)."""
+        self._note_cleared(self.interview.keep(self.current_value()))
+
+    def _note_cleared(self, cleared: list[str]) -> str:
+        return t("answer.cleared", self.interview.lang, n=len(cleared)) if cleared else ""
+
+    # -- events from the answer widgets --------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        if self.kind == "choices" and event.character and event.character.isdigit():
+            event.stop()
+            choices = self.query_one("#choices", ChoiceList)
+            if choices.choose_key(event.character):
+                self._save(choices.chosen)
+
+    @on(AnswerChanged)
+    def _answer_changed(self, event: AnswerChanged) -> None:
+        event.stop()
+        if event.item_id == self.interview.item.id and event.value != self.interview.answers.get(event.item_id):
+            self._save(event.value)
+
+    @on(AnswerRefused)
+    def _answer_refused(self, event: AnswerRefused) -> None:
+        event.stop()
+        self.say(event.text)
+
+    def _save(self, value: Any) -> None:
+        cleared = self.interview.save(value)
+        number, total = self.interview.progress()
+        self.query_one("#progress", Static).update(f"{number} / {total}")
+        self.say(self._note_cleared(cleared))
+
+    # -- moves ---------------------------------------------------------------------------------
+    def action_go_on(self) -> None:
+        interview = self.interview
+        before = interview.item.id
+        problem, cleared = interview.go_on(self.current_value(confirm=True))
+        if problem is not None:
+            self.say(problem)
+            return
+        if interview.item.id == before:
+            self.action_review()
+        else:
+            self.show_item(self._note_cleared(cleared))
+
+    def action_toggle(self) -> None:
+        picker = self.query_one("#picker", FilterPicker)
+        picker.action_toggle()
+        if picker.value != self.interview.answers.get(self.interview.item.id):
+            self._save(picker.value)
+
+    def action_back(self) -> None:
+        note = self._note_cleared(self.interview.keep(self.current_value()))
+        if self.interview.back():
+            self.show_item(note)
+        else:
+            self.say(t("answer.first", self.interview.lang))
+
+    def action_review(self) -> None:
+        from akhlak_tui.tui.screens.review import ReviewScreen
+
+        self.keep_typed()
+        self.interview.record("review")
+        self.app.push_screen(ReviewScreen(self.interview), self._after_review)
+
+    def _after_review(self, result: str | None) -> None:
+        if result == "submitted":
+            self.app.finished()
+        elif result:
+            self.interview.jump(result)
+            self.show_item()
+        else:
+            self.show_item(keep_input=False)
+
+    def action_language(self) -> None:
+        self.app.toggle_language()
+
+    def action_pause(self) -> None:
+        self.keep_typed()
+        self.interview.record("paused")
+        self.app.go_home()
+
+    def action_abandon(self) -> None:
+        from akhlak_tui.tui.screens.abandon import AbandonScreen
+
+        def abandon(reason: str | None) -> None:
+            if reason:
+                self.keep_typed()
+                self.interview.abandon(reason)
+                self.app.go_home()
+
+        self.app.push_screen(AbandonScreen(self.interview.lang), abandon)

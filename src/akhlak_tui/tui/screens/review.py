@@ -1,0 +1,134 @@
+"""The review screen: every item with its answer, problems marked, jump to any item, submit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from akhlak_tui.questionnaire.flow import is_empty
+from akhlak_tui.questionnaire.model import ItemBase, LikertItem, MultiItem, SingleItem, UnitItem, tr
+from akhlak_tui.tui.texts import t
+from akhlak_tui.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from akhlak_tui.tui.app import AkhlakApp
+    from akhlak_tui.tui.interview import Interview
+
+
+def answer_text(interview: Interview, item: ItemBase, value: Any) -> str:
+    """An answer as the respondent knows it (labels, not codes), in the interview's language."""
+    lang = interview.lang
+    if is_empty(value):
+        return ""
+    if isinstance(item, LikertItem):
+        scale = interview.flow.questionnaire.scale_for(item)
+        for point in [*scale.points, *([scale.not_applicable] if scale.not_applicable else [])]:
+            if point.code == value:
+                return f"{value} {tr(point.label, lang)}"
+    if isinstance(item, (SingleItem, MultiItem)):
+        labels = {o.code: tr(o.label, lang) for o in item.options}
+        codes = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(code, str(code)) for code in codes)
+    if isinstance(item, UnitItem):
+        return interview.survey.unit_name(value)
+    return " ".join(str(value).split())
+
+
+class ReviewScreen(Screen[str | None]):
+    """Dismissed with an item id (jump there), "submitted", or None (back to the item)."""
+
+    if TYPE_CHECKING:
+        app: AkhlakApp
+
+    BINDINGS = [
+        Binding("s", "submit", "Submit", show=False),
+        Binding("escape", "close", "Back", show=False, priority=True),
+        Binding("ctrl+l", "language", "Language", show=False, priority=True),
+    ]
+
+    def __init__(self, interview: Interview) -> None:
+        super().__init__()
+        self.interview = interview
+        self.item_ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-title", classes="title")
+        yield Static(id="review-status")
+        yield OptionList(id="review-list")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.relabel()
+        self.query_one("#review-list", OptionList).focus()
+
+    def relabel(self) -> None:
+        interview, lang = self.interview, self.interview.lang
+        problems = {p.item.id: p.message for p in interview.problems()}
+        width = max(40, self.app.size.width - 8)  # list padding and scrollbar
+        label_width = max(16, width // 2 - 6)
+        answer_width = width - label_width - 7
+        options = []
+        self.item_ids = []
+        answerable = [item for item in interview.flow.visible_items(interview.answers) if item.answerable]
+        for number, item in enumerate(answerable, start=1):
+            mark = "!" if item.id in problems else " "
+            label = " ".join(tr(item.label, lang).split())
+            answer = answer_text(interview, item, interview.answers.get(item.id)) or (
+                t("review.missing", lang) if item.id in problems else t("review.empty", lang)
+            )
+            options.append(
+                Option(f"{mark}{number:>3}. {_fit(label, label_width):<{label_width}}  {_fit(answer, answer_width)}", id=item.id)
+            )
+            self.item_ids.append(item.id)
+        option_list = self.query_one("#review-list", OptionList)
+        highlighted = option_list.highlighted
+        option_list.set_options(options)
+        if self.interview.item.id in self.item_ids and highlighted is None:
+            highlighted = self.item_ids.index(self.interview.item.id)
+        option_list.highlighted = highlighted
+        self.query_one("#review-title", Static).update(t("review.title", lang))
+        status = t("review.problems", lang, n=len(problems)) if problems else t("review.ready", lang)
+        self.query_one("#review-status", Static).update(status)
+        keys = [
+            ("Enter", "screen.open", t("key.jump", lang)),
+            ("s", "screen.submit", t("key.submit", lang)),
+            ("Esc", "screen.close", t("key.back", lang)),
+            ("^l", "screen.language", t("key.language", lang)),
+        ]
+        if self.app.kiosk is not None:
+            keys.append(("^q", "app.quit", t("key.leave_kiosk", lang)))
+        self.query_one(KeyBar).show_keys(keys)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_open(self) -> None:
+        self.query_one("#review-list", OptionList).action_select()
+
+    def action_submit(self) -> None:
+        problems = self.interview.submit()
+        if not problems:
+            self.dismiss("submitted")
+            return
+        self.relabel()
+        option_list = self.query_one("#review-list", OptionList)
+        option_list.highlighted = self.item_ids.index(problems[0].item.id)
+        self.query_one("#review-status", Static).update(
+            f"{t('review.problems', self.interview.lang, n=len(problems))}\n! {problems[0].message}"
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_language(self) -> None:
+        self.app.toggle_language()
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,59 @@
+"""The thank-you screen; in kiosk mode it returns to a fresh welcome screen by itself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from akhlak_tui.tui.texts import t
+from akhlak_tui.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from akhlak_tui.tui.app import AkhlakApp
+
+
+class ThanksScreen(Screen[None]):
+    """Shows nothing of the response just submitted."""
+
+    if TYPE_CHECKING:
+        app: AkhlakApp
+
+    BINDINGS = [
+        Binding("enter", "done", "Done", show=False, priority=True),
+        Binding("n", "next", "New interview", show=False),
+    ]
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        yield Static(t("thanks.title", lang), id="thanks-title", classes="title")
+        body = t("thanks.body", lang)
+        if self.mode == "kiosk":
+            body += "\n\n" + t("thanks.kiosk", lang, n=round(self.app.thanks_seconds))
+        yield Static(body, id="thanks-body")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        lang = self.app.lang
+        if self.mode == "kiosk":
+            self.set_timer(self.app.thanks_seconds, self.action_done)
+            self.query_one(KeyBar).show_keys([("Enter", "screen.done", t("key.next", lang))])
+        else:
+            self.query_one(KeyBar).show_keys(
+                [("Enter", "screen.done", t("key.home", lang)), ("n", "screen.next", t("key.next_interview", lang))]
+            )
+
+    def action_done(self) -> None:
+        if self.app.screen is self:
+            self.app.after_response()
+
+    def action_next(self) -> None:
+        if self.mode != "kiosk":
+            self.app.show_welcome("enumerator")

@@ -1,0 +1,84 @@
+"""The welcome screen: what the survey is, that it is anonymous, and consent (declining stores nothing)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from akhlak_tui.questionnaire.model import tr
+from akhlak_tui.tui.texts import t
+from akhlak_tui.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from akhlak_tui.tui.app import AkhlakApp
+
+
+class WelcomeScreen(Screen[None]):
+    """Shown before every response; in kiosk mode it is where each respondent starts."""
+
+    if TYPE_CHECKING:
+        app: AkhlakApp
+
+    BINDINGS = [
+        Binding("enter,y", "agree", "Agree", show=False, priority=True),
+        Binding("n", "decline", "Decline", show=False),
+        Binding("ctrl+l", "language", "Language", show=False, priority=True),
+        Binding("escape", "home", "Home", show=False),
+    ]
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+        """"enumerator" or "kiosk"."""
+        self.agreed = False
+        """Set on the first Enter: a second one, typed ahead while the first item opens, starts nothing."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="welcome-title", classes="title")
+        with VerticalScroll(id="welcome-body"):
+            yield Static(id="welcome-text")
+        yield Static(id="welcome-question", classes="question")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        lang = self.app.lang
+        meta = self.app.core.survey.questionnaire.questionnaire  # type: ignore[union-attr]
+        self.query_one("#welcome-title", Static).update(tr(meta.title, lang))
+        paragraphs = [tr(meta.description, lang), tr(meta.consent, lang) or t("welcome.anonymous", lang)]
+        self.query_one("#welcome-text", Static).update("\n\n".join(p for p in paragraphs if p))
+        self.query_one("#welcome-question", Static).update(t("welcome.question", lang))
+        keys = [
+            ("Enter", "screen.agree", t("key.agree", lang)),
+            ("n", "screen.decline", t("key.decline", lang)),
+            ("^l", "screen.language", t("key.language", lang)),
+        ]
+        if self.mode == "kiosk":
+            keys.append(("^q", "app.quit", t("key.leave_kiosk", lang)))
+        else:
+            keys.append(("Esc", "screen.home", t("key.home", lang)))
+        self.query_one(KeyBar).show_keys(keys)
+
+    def action_agree(self) -> None:
+        if not self.agreed:
+            self.agreed = True
+            self.app.begin(self.mode)
+
+    def action_decline(self) -> None:
+        self.notify(t("welcome.declined", self.app.lang))
+        if self.mode != "kiosk":
+            self.app.go_home()
+
+    def action_language(self) -> None:
+        self.app.toggle_language()
+
+    def action_home(self) -> None:
+        if self.mode != "kiosk" and self.app.kiosk is None:
+            self.app.go_home()

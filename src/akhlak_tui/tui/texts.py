@@ -1,0 +1,129 @@
+"""The words of the survey app itself, in Bahasa Indonesia and English (questionnaire texts live in the file).
+
+Loaded with the first screen, so it imports nothing else of the package (no pydantic at start-up).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEXTS: dict[str, dict[str, str]] = {
+    # keys shown in the key bar
+    "key.choose": {"id": "Pilih", "en": "Choose"},
+    "key.next": {"id": "Lanjut", "en": "Next"},
+    "key.back": {"id": "Kembali", "en": "Back"},
+    "key.review": {"id": "Tinjau", "en": "Review"},
+    "key.language": {"id": "English", "en": "Bahasa"},
+    "key.pause": {"id": "Jeda", "en": "Pause"},
+    "key.abandon": {"id": "Batalkan", "en": "Abandon"},
+    "key.toggle": {"id": "Centang", "en": "Toggle"},
+    "key.filter": {"id": "Saring", "en": "Filter"},
+    "key.submit": {"id": "Kirim", "en": "Submit"},
+    "key.jump": {"id": "Buka", "en": "Open"},
+    "key.agree": {"id": "Setuju, mulai", "en": "Agree, start"},
+    "key.decline": {"id": "Tidak bersedia", "en": "Decline"},
+    "key.home": {"id": "Beranda", "en": "Home"},
+    "key.leave_kiosk": {"id": "Keluar kiosk (PIN)", "en": "Leave kiosk (PIN)"},
+    "key.quit": {"id": "Keluar", "en": "Quit"},
+    "key.cancel": {"id": "Batal", "en": "Cancel"},
+    "key.ok": {"id": "OK", "en": "OK"},
+    "key.resume": {"id": "Lanjutkan", "en": "Resume"},
+    "key.next_interview": {"id": "Wawancara baru", "en": "New interview"},
+    # home
+    "home.survey": {"id": "Survei", "en": "Survey"},
+    "home.questionnaire": {"id": "Kuesioner", "en": "Questionnaire"},
+    "home.items": {"id": "butir", "en": "items"},
+    "home.practice": {
+        "id": "Mode latihan: belum ada survei terpasang; jawaban tidak akan diekspor.",
+        "en": "Practice mode: no survey installed; answers are never exported.",
+    },
+    "home.loading": {"id": "Memuat survei ...", "en": "Loading the survey ..."},
+    "home.unit": {"id": "Unit", "en": "Unit"},
+    "home.today": {"id": "Hari ini", "en": "Today"},
+    "home.submitted": {"id": "Selesai", "en": "Submitted"},
+    "home.target": {"id": "Target", "en": "Target"},
+    "home.no_responses": {"id": "Belum ada jawaban hari ini.", "en": "No responses yet today."},
+    "home.total": {"id": "Jumlah", "en": "Total"},
+    "home.interview": {"id": "Mulai wawancara (mode enumerator)", "en": "Start an interview (enumerator mode)"},
+    "home.kiosk": {"id": "Mulai mode kiosk (responden mengisi sendiri)", "en": "Start kiosk mode (respondents answer alone)"},
+    "home.resume": {"id": "Lanjutkan jawaban yang belum selesai ({n})", "en": "Resume an unfinished response ({n})"},
+    "home.export": {"id": "Ekspor ke flashdisk", "en": "Export to a USB drive"},
+    "home.quit": {"id": "Keluar", "en": "Quit"},
+    "home.no_drafts": {"id": "Tidak ada jawaban yang belum selesai.", "en": "There is no unfinished response."},
+    "home.error": {"id": "Survei tidak dapat dibuka: {error}", "en": "The survey cannot be opened: {error}"},
+    # welcome
+    "welcome.anonymous": {
+        "id": "Survei ini anonim: tidak ada nama atau NIP yang diminta.",
+        "en": "This survey is anonymous: no name or NIP is asked for.",
+    },
+    "welcome.question": {"id": "Apakah Anda bersedia mengisi survei ini?", "en": "Are you willing to take part?"},
+    "welcome.declined": {
+        "id": "Terima kasih. Tidak ada jawaban yang disimpan.",
+        "en": "Thank you. No answers were stored.",
+    },
+    # answering
+    "answer.first": {"id": "Ini pertanyaan pertama.", "en": "This is the first question."},
+    "answer.cleared": {
+        "id": "Jawaban untuk {n} pertanyaan yang tidak lagi berlaku telah dihapus.",
+        "en": "Answers to {n} questions that no longer apply were removed.",
+    },
+    "answer.chosen": {"id": "{n} / {max} dipilih", "en": "{n} / {max} chosen"},
+    "answer.filter": {"id": "ketik untuk menyaring", "en": "type to filter"},
+    "answer.no_match": {"id": "Tidak ada pilihan yang cocok.", "en": "No option matches."},
+    "answer.number": {"id": "angka", "en": "number"},
+    "answer.text": {"id": "ketik jawaban Anda", "en": "type your answer"},
+    "answer.note": {"id": "Tekan Enter untuk melanjutkan.", "en": "Press Enter to go on."},
+    "answer.resumed": {"id": "Dilanjutkan dari pertanyaan terakhir.", "en": "Resumed at the last question."},
+    # review
+    "review.title": {"id": "Tinjau jawaban", "en": "Review your answers"},
+    "review.missing": {"id": "belum dijawab", "en": "not answered"},
+    "review.empty": {"id": "-", "en": "-"},
+    "review.problems": {
+        "id": "{n} pertanyaan perlu diperbaiki (ditandai !). Pilih untuk membukanya.",
+        "en": "{n} questions need attention (marked !). Choose one to open it.",
+    },
+    "review.ready": {"id": "Semua siap. Tekan s untuk mengirim.", "en": "All set. Press s to submit."},
+    # thanks
+    "thanks.title": {"id": "Terima kasih!", "en": "Thank you!"},
+    "thanks.body": {"id": "Jawaban Anda telah tersimpan.", "en": "Your answers have been saved."},
+    "thanks.kiosk": {"id": "Layar akan kembali ke awal dalam {n} detik.", "en": "The screen returns to the start in {n} seconds."},
+    # kiosk and PIN
+    "pin.set": {"id": "Tentukan PIN untuk keluar dari mode kiosk (paling sedikit 4 karakter).", "en": "Set a PIN to leave kiosk mode (at least 4 characters)."},
+    "pin.again": {"id": "Ketik PIN sekali lagi.", "en": "Type the PIN once more."},
+    "pin.mismatch": {"id": "PIN tidak sama. Ulangi.", "en": "The PINs differ. Try again."},
+    "pin.short": {"id": "PIN paling sedikit 4 karakter.", "en": "The PIN needs at least 4 characters."},
+    "pin.enter": {"id": "PIN untuk keluar dari mode kiosk", "en": "PIN to leave kiosk mode"},
+    "pin.wrong": {"id": "PIN salah ({n} kali).", "en": "Wrong PIN ({n} times)."},
+    "pin.wait": {"id": "Tunggu {n} detik sebelum mencoba lagi.", "en": "Wait {n} seconds before trying again."},
+    "idle.title": {"id": "Masih di sini?", "en": "Still there?"},
+    "idle.body": {
+        "id": "Tanpa aktivitas, jawaban ini dibatalkan dalam {n} detik. Tekan tombol apa saja untuk melanjutkan.",
+        "en": "With no activity, this response is abandoned in {n} seconds. Press any key to go on.",
+    },
+    # enumerator
+    "abandon.title": {"id": "Batalkan jawaban ini? Tulis alasannya.", "en": "Abandon this response? Give the reason."},
+    "abandon.placeholder": {"id": "misalnya: responden harus pergi", "en": "e.g. the respondent had to leave"},
+    "abandon.needed": {"id": "Alasan wajib diisi.", "en": "A reason is needed."},
+    "resume.title": {"id": "Jawaban yang belum selesai", "en": "Unfinished responses"},
+    "resume.line": {"id": "{when} · {unit} · {n} jawaban · {mode}", "en": "{when} · {unit} · {n} answers · {mode}"},
+    "resume.abandon": {"id": "Batalkan (terputus)", "en": "Abandon (interrupted)"},
+    "resume.other_questionnaire": {
+        "id": "Jawaban ini memakai kuesioner lain dan tidak dapat dilanjutkan di sini.",
+        "en": "This response uses another questionnaire and cannot be resumed here.",
+    },
+    # export
+    "export.title": {"id": "Ekspor jawaban yang sudah dikirim", "en": "Export submitted responses"},
+    "export.where": {"id": "Folder tujuan (misalnya flashdisk):", "en": "Destination folder (e.g. a USB drive):"},
+    "export.all": {"id": "Sertakan juga yang sudah pernah diekspor", "en": "Also include responses exported before"},
+    "export.unavailable": {"id": "Ekspor belum tersedia pada versi ini.", "en": "Export is not available in this build."},
+    "export.done": {"id": "{n} jawaban diekspor ke {path}", "en": "{n} responses exported to {path}"},
+    "export.running": {"id": "Mengekspor ...", "en": "Exporting ..."},
+    "export.start": {"id": "Ekspor", "en": "Export"},
+}
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    """The app text `key` in `lang` (else Bahasa Indonesia), with placeholders filled in."""
+    entry = TEXTS[key]
+    text = entry.get(lang) or entry["id"]
+    return text.format(**values) if values else text

@@ -1,0 +1,1 @@
+"""Widgets of the survey app, one per file."""
