@@ -15,11 +15,14 @@ from akhlak_tui.cli.errors import UserError
 # core commands never import Textual).
 COMMANDS: dict[str, str] = {
     "coordinator": "akhlak_tui.cli.coordinator_cmd:coordinator",
+    "dashboard": "akhlak_tui.cli.dashboard_cmd:dashboard",
+    "data": "akhlak_tui.cli.data_cmd:data",
     "demo": "akhlak_tui.cli.demo_cmd:demo",
     "device": "akhlak_tui.cli.device_cmd:device",
     "export": "akhlak_tui.cli.export_cmd:export",
     "merge": "akhlak_tui.cli.merge_cmd:merge",
     "questionnaire": "akhlak_tui.cli.questionnaire_cmd:questionnaire",
+    "report": "akhlak_tui.cli.report_cmd:report",
     "survey": "akhlak_tui.cli.survey_cmd:survey",
     "status": "akhlak_tui.cli.status_cmd:status",
     "tui": "akhlak_tui.cli.tui_cmd:tui",

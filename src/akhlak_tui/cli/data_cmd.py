@@ -1,0 +1,57 @@
+"""`akhlak data export`: the raw merged answers (codes) with a codebook, for other programs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from akhlak_tui.cli.context import CliContext, pass_cli
+from akhlak_tui.cli.errors import UserError
+from akhlak_tui.cli.report_cmd import merged_db_path, open_merged
+
+
+@click.group()
+def data() -> None:
+    """Raw data of the merged survey.
+
+    \b
+    Example:
+      akhlak data export -o jawaban.csv
+    """
+
+
+@data.command("export")
+@click.option("--db", type=click.Path(dir_okay=False), help="Merged database (default: merged.db in the data dir).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None, help="Default: from the file name, else csv.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
+@click.option("--no-comments", is_flag=True, help="Leave out open-text answers (comments).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the codebook labels.")
+@pass_cli
+def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_comments: bool, lang: str) -> None:
+    """Export one row per submitted response and one column per item (answer codes), plus unit,
+    times and device; never a name or anything else that identifies a person. The codebook
+    (column and code labels) goes to a `codebook` sheet, or to FILE-codebook.csv beside a CSV.
+
+    \b
+    Examples:
+      akhlak data export -o jawaban.csv
+      akhlak data export --format xlsx -o jawaban.xlsx --no-comments
+    """
+    from akhlak_tui.report.export import ExportError, export_csv, export_xlsx
+
+    target = Path(output)
+    fmt = fmt or ("xlsx" if target.suffix.lower() == ".xlsx" else "csv")
+    path = merged_db_path(obj, db)
+    with open_merged(path) as mdb:
+        try:
+            if fmt == "xlsx":
+                n = export_xlsx(mdb, target, not no_comments, lang)
+                click.echo(f"wrote {target}: {n} responses (codebook in sheet 'codebook')")
+            else:
+                n, codebook_path = export_csv(mdb, target, not no_comments, lang)
+                click.echo(f"wrote {target}: {n} responses; codebook {codebook_path}")
+        except ExportError as exc:
+            raise UserError(str(exc)) from None
+        except OSError as exc:
+            raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None

@@ -1,0 +1,128 @@
+"""`akhlak report`: the index, its seven values and the culture measures, as a table, json, csv, xlsx or html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from akhlak_tui.cli.context import CliContext, pass_cli
+from akhlak_tui.cli.errors import UserError
+
+FORMATS = ("table", "json", "csv", "xlsx", "html")
+
+
+def merged_db_path(obj: CliContext, db: str | None) -> Path:
+    """The merged database to read: --db, else merged.db in the data dir; it must exist."""
+    from akhlak_tui import locations
+
+    path = Path(db) if db else locations.merged_path(obj.data_dir)
+    if not path.is_file():
+        raise UserError(f"{path}: no merged database here (run `akhlak merge BUNDLES...` first, or give --db FILE)")
+    return path
+
+
+def check_is_merged(path: Path) -> None:
+    """Refuse, without writing to it, a file that is not a merged database with a survey."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"{path}: not a merged database ({exc})") from None
+    if not {"survey", "responses", "answers"} <= tables:
+        raise UserError(f"{path}: not a merged database with a survey (run `akhlak merge BUNDLES...` first)")
+
+
+def open_merged(path: Path):
+    """Open a merged database that has a survey; one-line errors otherwise."""
+    from akhlak_tui.merge.database import MergedDatabase, MergedDatabaseError
+
+    check_is_merged(path)
+    try:
+        mdb = MergedDatabase(path)
+        mdb.require_survey()
+    except MergedDatabaseError as exc:
+        raise UserError(str(exc)) from None
+    return mdb
+
+
+@click.command()
+@click.option("--db", type=click.Path(dir_okay=False), help="Merged database (default: merged.db in the data dir).")
+@click.option("--by", "by", metavar="FIELD", help="Break down by this item only (e.g. unit, gender); default: the questionnaire's breakdowns.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (needed for xlsx; csv writes one file per table beside it).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the report.")
+@click.option("--json-schema", is_flag=True, help="Print the JSON Schema of --format json and exit.")
+@pass_cli
+def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, json_schema: bool) -> None:
+    """Score the merged responses and report them: the BerAKHLAK index and category, the seven
+    values, engagement, values selection, participation and breakdowns (docs/scoring.md).
+
+    Groups with fewer respondents than the questionnaire's min_group_size are suppressed.
+
+    \b
+    Examples:
+      akhlak report                                  table in the terminal
+      akhlak report --format html -o laporan.html    a page to print or share
+      akhlak report --format xlsx -o hasil.xlsx --lang en
+      akhlak report --by gender --format json
+    """
+    from akhlak_tui.report import formats
+
+    if json_schema:
+        click.echo(formats.report_json_schema(), nl=False)
+        return
+    if fmt == "xlsx" and not output:
+        raise UserError("--format xlsx needs -o FILE.xlsx")
+    from akhlak_tui.scoring import ScoringError, score_merged
+
+    path = merged_db_path(obj, db)
+    with open_merged(path) as mdb:
+        try:
+            result = score_merged(mdb, lang=lang, by=[by] if by else None)
+        except ScoringError as exc:
+            raise UserError(f"--by: {exc}") from None
+    target = Path(output) if output else None
+    if fmt == "table":
+        from rich.console import Console
+
+        from akhlak_tui.report.text import render
+
+        if target:
+            with target.open("w", encoding="utf-8") as out:
+                Console(file=out, width=120, color_system=None).print(render(result, lang, by))
+        else:
+            Console().print(render(result, lang, by))
+    elif fmt == "json":
+        _emit(formats.report_json(result), target)
+    elif fmt == "html":
+        from akhlak_tui.report.html import render_html
+
+        _emit(render_html(result, lang), target)
+    elif fmt == "csv":
+        if target:
+            for written in formats.csv_files(result, target, lang):
+                click.echo(f"wrote {written}")
+            return
+        click.echo(formats.csv_scores(result, lang), nl=False)
+    else:
+        formats.xlsx_file(result, target, lang)  # type: ignore[arg-type]
+    if target and fmt != "csv":
+        click.echo(f"wrote {target}")
+
+
+def _emit(text: str, target: Path | None) -> None:
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None

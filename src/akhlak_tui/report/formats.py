@@ -1,0 +1,95 @@
+"""Report writers for other programs and spreadsheets: json (with its JSON Schema), csv and xlsx."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+from akhlak_tui.report.tables import Table, all_tables, scores_table
+from akhlak_tui.scoring.model import ScoreReport
+
+SCHEMA_ID = "https://akhlak-tui.invalid/report-json-schema.json"
+
+
+def report_json(report: ScoreReport) -> str:
+    """The whole report as JSON (UTF-8 text, indented), valid against `report_json_schema()`."""
+    return report.model_dump_json(indent=2) + "\n"
+
+
+def report_json_schema() -> str:
+    """The JSON Schema of `akhlak report --format json` (docs/report-json-schema.json)."""
+    schema = ScoreReport.model_json_schema(mode="serialization")
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _csv_text(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    writer.writerows([["" if c is None else c for c in row] for row in table.rows])
+    return out.getvalue()
+
+
+def csv_files(report: ScoreReport, path: Path, lang: str) -> list[Path]:
+    """The scores table at `path` and every other table beside it as `<stem>-<table>.csv` (UTF-8 with BOM)."""
+    written = []
+    for i, table in enumerate(all_tables(report, lang)):
+        target = path if i == 0 else path.with_name(f"{path.stem}-{table.name}{path.suffix or '.csv'}")
+        _write_atomic(target, ("\ufeff" + _csv_text(table)).encode("utf-8"))
+        written.append(target)
+    return written
+
+
+def csv_scores(report: ScoreReport, lang: str) -> str:
+    """The scores table alone, as CSV text (for standard output)."""
+    return _csv_text(scores_table(report, lang))
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def xlsx_file(report: ScoreReport, path: Path, lang: str) -> Path:
+    """One sheet per table, bold headers, one decimal for scores."""
+    import xlsxwriter
+
+    tmp = path.with_name(path.name + ".tmp")
+    book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EEF4"})
+    decimal = book.add_format({"num_format": "0.0"})
+    used: set[str] = set()
+    for table in all_tables(report, lang):
+        sheet = book.add_worksheet(_sheet_name(table.title, used))
+        sheet.write_row(0, 0, table.headers, bold)
+        for r, row in enumerate(table.rows, start=1):
+            for c, cell in enumerate(row):
+                if isinstance(cell, float):
+                    sheet.write_number(r, c, cell, decimal)
+                elif isinstance(cell, int):
+                    sheet.write_number(r, c, cell)
+                elif cell is not None:
+                    sheet.write_string(r, c, cell)
+        for c, header in enumerate(table.headers):
+            longest = max([len(header) // 2] + [len(str(row[c])) for row in table.rows if row[c] is not None])
+            sheet.set_column(c, c, min(max(8, longest + 2), 50))
+        sheet.freeze_panes(1, 0)
+    book.close()
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,52 @@
+"""The html report: one self-contained, printable file (inline CSS and SVG, no network), escaped."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from jinja2 import Environment, select_autoescape
+
+from akhlak_tui.report import svg
+from akhlak_tui.report.i18n import number, word
+from akhlak_tui.scoring.model import ScoreReport
+
+TEMPLATE = "report.html.j2"
+
+
+def _environment(lang: str) -> Environment:
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = lambda value, places=1: number(value, lang, places)
+    env.filters["int"] = lambda value: number(value, lang, 0)
+    env.globals["w"] = lambda key, **kw: word(key, lang).format(**kw) if kw else word(key, lang)
+    return env
+
+
+def render_html(report: ScoreReport, lang: str) -> str:
+    """The report page in `lang` (Bahasa Indonesia by default)."""
+    env = _environment(lang)
+
+    def fmt(value: float | int | None) -> str:
+        return number(value, lang)
+
+    def fmt_int(value: float | int | None) -> str:
+        return number(value, lang, 0)
+    source = files("akhlak_tui.report").joinpath("templates", TEMPLATE).read_text("utf-8")
+    o = report.overall
+    charts = {}
+    dims = o.dimensions if o.status == "shown" else []
+    if dims:
+        charts["bands"] = svg.band_bars(dims, report.bands, fmt, word("seven_values", lang))
+        charts["radar"] = svg.radar(dims, fmt, word("radar", lang))
+    if report.ranking:
+        charts["ranking"] = svg.ranking_bars(report.ranking, fmt, word("ranking", lang))
+    if report.participation.units:
+        charts["participation"] = svg.participation_bars(report.participation.units, fmt_int, word("participation", lang))
+    v = report.values
+    if v is not None and v.status == "shown":
+        if v.entropy is not None:
+            charts["entropy"] = svg.entropy_bar(v.entropy, v.positive_energy or 0, fmt, (word("entropy", lang), word("positive_energy", lang)), word("entropy", lang))
+        for key in ("personal", "current", "desired"):
+            question = getattr(v, key)
+            if question is not None:
+                charts[f"votes_{key}"] = svg.vote_bars(question.top, fmt, question.label)
+    return env.from_string(source).render(report=report, lang=lang, charts=charts)

@@ -1,0 +1,272 @@
+"""Counting in SQL: per-row tallies summed by group, and option votes, over submitted responses only.
+
+The scan is done once: `score_cells` (a temporary table) holds the sums of every tally for each
+combination of the grouping answers; each breakdown is then a small GROUP BY over it. The votes
+of multiple-choice questions are counted from the JSON text, a slice of rows at a time. On a
+database file, two threads with a connection each share the work.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from akhlak_tui.questionnaire.model import LikertItem, MultiItem, Questionnaire, Scale
+
+SUBMITTED = "response_id NOT IN (SELECT id FROM responses WHERE status IS NOT 'submitted')"
+VOTE_SLICE = 100_000
+ENGAGEMENT = "_engagement"
+
+
+def quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+SHIFT = 32
+ONE_VALID = 1
+"""A tally packs two counts in one integer: (value << SHIFT) + valid answers, so each statement
+needs one CASE per row instead of two. Sums stay exact up to 2^31 scored values per group."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One measure on one scale: the packed tally of its statements and the scale's span."""
+
+    tally: int
+    span: int  # highest - lowest of the scale for mean_scaled; 0 for a share of favourable answers
+
+
+def unpack(total: int) -> tuple[int, int]:
+    """(value, valid answers) of a summed packed tally."""
+    return total >> SHIFT, total & ((1 << SHIFT) - 1)
+
+
+@dataclass
+class Plan:
+    """What to count: grouping columns, per-row tally expressions, and the measures built on them."""
+
+    keys: list[str]
+    tallies: list[str] = field(default_factory=list)
+    measures: dict[str, list[Part]] = field(default_factory=dict)
+
+    def add(self, expression: str) -> int:
+        self.tallies.append(expression)
+        return len(self.tallies) - 1
+
+
+def _codes_test(column: str, codes: Sequence[int]) -> str:
+    """`column` holds one of `codes` (BETWEEN when they are contiguous)."""
+    if list(codes) == list(range(codes[0], codes[-1] + 1)):
+        return f"{column} BETWEEN {codes[0]} AND {codes[-1]}"
+    return f"{column} IN ({', '.join(map(str, codes))})"
+
+
+def _favourable(column: str, item: LikertItem, scale: Scale, favourable_min: int) -> str:
+    """Packed: 1 << SHIFT | 1 for a favourable answer (after reversing), 1 for another scored one."""
+    favourable = [c for c in scale.codes if (scale.lowest + scale.highest - c if item.reverse else c) >= favourable_min]
+    hit = f"WHEN {_codes_test(column, favourable)} THEN {(1 << SHIFT) + ONE_VALID} " if favourable else ""
+    return f"CASE {hit}WHEN {_codes_test(column, scale.codes)} THEN {ONE_VALID} ELSE 0 END"
+
+
+def _points(column: str, item: LikertItem, scale: Scale) -> str:
+    """Packed: points above the scale's lowest after reversing (code - lowest, or highest - code)."""
+    points = f"{scale.highest} - {column}" if item.reverse else f"{column} - {scale.lowest}"
+    return f"CASE WHEN {_codes_test(column, scale.codes)} THEN (({points}) << {SHIFT}) + {ONE_VALID} ELSE 0 END"
+
+
+def _likert_measure(plan: Plan, q: Questionnaire, items: Sequence[LikertItem], method: str) -> list[Part]:
+    by_scale: dict[str, list[LikertItem]] = {}
+    for item in items:
+        by_scale.setdefault(item.scale, []).append(item)
+    parts = []
+    for scale_id, scale_items in by_scale.items():
+        scale = q.scale_by_id[scale_id]
+        if method == "mean_scaled":
+            tally = plan.add(" + ".join(_points(quoted(i.id), i, scale) for i in scale_items))
+            parts.append(Part(tally, scale.highest - scale.lowest))
+        else:
+            tally = plan.add(" + ".join(_favourable(quoted(i.id), i, scale, q.scoring.favourable_min) for i in scale_items))
+            parts.append(Part(tally, 0))
+    return parts
+
+
+def _answered(column: str) -> str:
+    return f"ifnull({column} IS NOT NULL AND {column} != '[]', 0)"
+
+
+def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
+    """The tallies for the questionnaire's scoring block, grouped by the answers of `keys`."""
+    plan = Plan(keys=list(keys))
+    s = q.scoring
+    likert = [i for i in q.items if isinstance(i, LikertItem)]
+    current = q.item_by_id.get(s.values.current) if s.values and s.values.current else None
+    for dim in q.dimensions:
+        if s.method == "votes" and isinstance(current, MultiItem):
+            column = quoted(current.id)
+            picks = [o.code for o in current.options if dim.id in o.tags]
+            hit = " OR ".join(f"instr({column}, '\"{code}\"') > 0" for code in picks) or "0"
+            packed = f"CASE WHEN {hit} THEN {(1 << SHIFT) + ONE_VALID} WHEN {column} != '[]' THEN {ONE_VALID} ELSE 0 END"
+            plan.measures[dim.id] = [Part(plan.add(packed), 0)]
+        else:
+            items = [i for i in likert if i.dimension == dim.id]
+            plan.measures[dim.id] = _likert_measure(plan, q, items, s.method)
+    engagement = [i for i in likert if i.id in s.engagement_items]
+    if engagement:
+        method = "mean_scaled" if s.method == "mean_scaled" else "percent_favourable"
+        plan.measures[ENGAGEMENT] = _likert_measure(plan, q, engagement, method)
+    return plan
+
+
+def _vote_items(q: Questionnaire) -> list[str]:
+    s = q.scoring
+    ids = [getattr(s.values, k) for k in ("personal", "current", "desired")] if s.values else []
+    ids.append(s.join_reason_item)
+    seen: list[str] = []
+    for item_id in ids:
+        if item_id and item_id not in seen and isinstance(q.item_by_id.get(item_id), MultiItem):
+            seen.append(item_id)
+    return seen
+
+
+Tallies = tuple[int, list[int]]
+"""(respondents, tally sums) of one group."""
+
+
+@dataclass
+class Votes:
+    """Votes per option code of each multiple-choice question, and how many respondents answered it."""
+
+    options: dict[str, Counter[str]] = field(default_factory=dict)
+    answered: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Counts:
+    """Everything counted: tallies of everyone and per breakdown group, and the votes."""
+
+    overall: Tallies
+    groups: dict[str, list[tuple[str | None, Tallies]]]
+    votes: Votes
+
+
+def _row(row: Sequence) -> Tallies:
+    return int(row[0] or 0), [int(v or 0) for v in row[1:]]
+
+
+def count_cells(conn: sqlite3.Connection, plan: Plan) -> tuple[Tallies, dict[str, list[tuple[str | None, Tallies]]]]:
+    """One scan of submitted answers into `score_cells`, then the sums for everyone and each key."""
+    key_cols = ", ".join(f"{quoted(k)} AS k{i}" for i, k in enumerate(plan.keys))
+    tally_cols = ", ".join(f"sum({t}) AS t{i}" for i, t in enumerate(plan.tallies))
+    group_by = ", ".join(f"k{i}" for i in range(len(plan.keys)))
+    conn.execute("DROP TABLE IF EXISTS temp.score_cells")
+    conn.execute(
+        f"CREATE TEMP TABLE score_cells AS SELECT {key_cols + ', ' if key_cols else ''}count(*) AS n"
+        f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {SUBMITTED}"
+        + (f" GROUP BY {group_by}" if group_by else "")
+    )
+    sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies))])
+    overall = _row(conn.execute(f"SELECT {sums} FROM score_cells").fetchone())
+    groups = {}
+    for i, key in enumerate(plan.keys):
+        rows = conn.execute(f"SELECT k{i}, {sums} FROM score_cells GROUP BY k{i}").fetchall()
+        groups[key] = [(None if r[0] is None else str(r[0]), _row(r[1:])) for r in rows]
+    conn.execute("DROP TABLE temp.score_cells")
+    return overall, groups
+
+
+Slice = tuple[list[Counter[str]], list[int]]
+"""Raw tokens and answered counts of each vote question in one slice of rows."""
+
+
+def _vote_slice(conn: sqlite3.Connection, items: Sequence[str], start: int) -> Slice:
+    """Tokens of the JSON arrays of `items` in one slice of rows (codes still quoted), and how many answered."""
+    select = ", ".join(f"group_concat({quoted(i)}, ','), sum({_answered(quoted(i))})" for i in items)
+    row = conn.execute(f"SELECT {select} FROM answers WHERE rowid > ? AND rowid <= ? AND {SUBMITTED}", (start, start + VOTE_SLICE)).fetchone()
+    texts, answered = row[0::2], row[1::2]
+    return [Counter(t.replace("[", "").replace("]", "").split(",")) if t else Counter() for t in texts], [int(n or 0) for n in answered]
+
+
+def _votes(q: Questionnaire, items: Sequence[str], slices: Iterable[Slice]) -> Votes:
+    raw: list[Counter[str]] = [Counter() for _ in items]
+    votes = Votes(answered={item_id: 0 for item_id in items})
+    for counters, answered in slices:
+        for total, counter in zip(raw, counters):
+            total.update(counter)
+        for item_id, n in zip(items, answered):
+            votes.answered[item_id] += n
+    for item_id, counter in zip(items, raw):
+        known = {o.code for o in q.item_by_id[item_id].options}  # type: ignore[attr-defined]
+        votes.options[item_id] = Counter()
+        for token, n in counter.items():
+            code = token.strip().strip('"')
+            if code in known:
+                votes.options[item_id][code] += n
+    return votes
+
+
+def _slice_starts(conn: sqlite3.Connection) -> range:
+    last = conn.execute("SELECT max(rowid) FROM answers").fetchone()[0] or 0
+    return range(0, last, VOTE_SLICE)
+
+
+def count_votes(conn: sqlite3.Connection, q: Questionnaire) -> Votes:
+    """Votes per option code of each values and join-reason question (unknown codes are ignored)."""
+    items = _vote_items(q)
+    return _votes(q, items, (_vote_slice(conn, items, start) for start in (_slice_starts(conn) if items else ())))
+
+
+class _Connections:
+    """One connection per worker thread to the same file, and whether anyone wrote meanwhile."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.opened: list[tuple[sqlite3.Connection, int]] = []
+
+    def get(self) -> sqlite3.Connection:
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+            self.local.conn = conn
+            with self.lock:
+                self.opened.append((conn, conn.execute("PRAGMA data_version").fetchone()[0]))
+        return conn
+
+    def changed(self) -> bool:
+        return any(conn.execute("PRAGMA data_version").fetchone()[0] != version for conn, version in self.opened)
+
+    def close(self) -> None:
+        for conn, _ in self.opened:
+            conn.close()
+
+
+def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, plan: Plan, attempts: int = 3) -> Counts:
+    """Tallies and votes. On a database file, two threads share the work (SQLite runs without the
+    GIL); if a merge wrote to the file meanwhile, the counting starts again so all numbers agree."""
+    if path is None:
+        overall, groups = count_cells(conn, plan)
+        return Counts(overall, groups, count_votes(conn, q))
+    items = _vote_items(q)
+    for attempt in range(attempts):
+        connections = _Connections(path)
+        try:
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
+                cells = pool.submit(lambda: count_cells(connections.get(), plan))
+                slices = [pool.submit(_vote_slice_in, connections, items, start) for start in (_slice_starts(conn) if items else ())]
+                overall, groups = cells.result()
+                votes = _votes(q, items, (s.result() for s in slices))
+            if not connections.changed() or attempt == attempts - 1:
+                return Counts(overall, groups, votes)
+        finally:
+            connections.close()
+    raise AssertionError("unreachable")
+
+
+def _vote_slice_in(connections: _Connections, items: Sequence[str], start: int) -> Slice:
+    return _vote_slice(connections.get(), items, start)

@@ -1,0 +1,264 @@
+"""From counts to scores: the seven values, the index and its band, breakdowns with suppression,
+participation against Slovin's minimum, and the values-selection results."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from fractions import Fraction
+
+from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.questionnaire.model import MultiItem, Questionnaire, SingleItem, UnitItem, tr
+from akhlak_tui.questionnaire.units import Unit
+from akhlak_tui.response import utc_now
+from akhlak_tui.scoring import model as m
+from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, count_all, make_plan, unpack
+from akhlak_tui.scoring.formulas import (
+    band_for,
+    overall_index,
+    percent,
+    round_half_up,
+    slovin_minimum,
+    suppressed_groups,
+)
+
+WORDS = {
+    "everyone": {"id": "Semua responden", "en": "All respondents"},
+    "not_answered": {"id": "Tidak dijawab", "en": "Not answered"},
+    "engagement": {"id": "Keterikatan kerja", "en": "Engagement"},
+}
+
+
+class ScoringError(ValueError):
+    """The scores cannot be computed as asked (e.g. a breakdown field that is not a single item)."""
+
+
+def _rounded(value: Fraction | None) -> tuple[float | None, float | None]:
+    return (None, None) if value is None else (round_half_up(value), float(value))
+
+
+def measure_score(parts: Sequence[Part], tallies: Sequence[int]) -> tuple[Fraction | None, int]:
+    """(score, scored answers): pooled share of favourable answers, or the pooled mean rescaled to 0-100."""
+    counts = [(unpack(tallies[p.tally]), p.span) for p in parts]
+    valid = sum(n for (_, n), _ in counts)
+    if valid == 0:
+        return None, 0
+    if parts[0].span:  # mean_scaled: points over each scale's span
+        return sum((Fraction(value, span) for (value, _), span in counts), Fraction(0)) * 100 / valid, valid
+    return percent(sum(value for (value, _), _ in counts), valid), valid
+
+
+class Scorer:
+    """Turns the counts of one merged survey into a ScoreReport in one language."""
+
+    def __init__(self, q: Questionnaire, units: Sequence[Unit], plan: Plan, lang: str) -> None:
+        self.q, self.units, self.plan, self.lang = q, list(units), plan, lang
+        self.min_size = q.scoring.min_group_size
+        self.bands = q.scoring.bands
+
+    def word(self, key: str) -> str:
+        return tr(WORDS[key], self.lang)
+
+    def _dimension(self, dim_id: str, label: str, tallies: Sequence[int]) -> tuple[m.DimensionScore, Fraction | None]:
+        value, answers = measure_score(self.plan.measures[dim_id], tallies)
+        score, exact_value = _rounded(value)
+        return m.DimensionScore(id="engagement" if dim_id == ENGAGEMENT else dim_id, label=label, score=score, exact=exact_value, answers=answers), value
+
+    def group(self, key: str | None, label: str, counts: Tallies, suppression: str | None = None) -> m.GroupScore:
+        n, tallies = counts
+        if suppression is None and 0 < n < self.min_size:
+            suppression = "small"
+        if suppression:
+            return m.GroupScore(key=key, label=label, status="suppressed", suppression=suppression, respondents=None)  # type: ignore[arg-type]
+        if n == 0:
+            return m.GroupScore(key=key, label=label, status="empty", respondents=0)
+        dims, exacts = [], []
+        for dim in self.q.dimensions:
+            score, value = self._dimension(dim.id, tr(dim.label, self.lang), tallies)
+            dims.append(score)
+            exacts.append(value)
+        group = m.GroupScore(key=key, label=label, status="shown", respondents=n, dimensions=dims)
+        index = overall_index(exacts)
+        if index is not None:
+            band = band_for(round_half_up(index), self.bands)
+            group.index, group.index_exact = _rounded(index)
+            group.category, group.category_label = band.code, tr(band.label, self.lang)
+        if ENGAGEMENT in self.plan.measures:
+            group.engagement = self._dimension(ENGAGEMENT, self.word("engagement"), tallies)[0]
+        return group
+
+    def _group_labels(self, field: str) -> dict[str, str]:
+        item = self.q.item_by_id[field]
+        if isinstance(item, UnitItem):
+            return {u.code: u.name for u in self.units}
+        return {o.code: tr(o.label, self.lang) for o in item.options}  # type: ignore[attr-defined]
+
+    def breakdown(self, field: str, rows: list[tuple[str | None, Tallies]]) -> m.Breakdown:
+        labels = self._group_labels(field)
+        counted = dict(rows)
+        keys: list[str | None] = list(labels) + sorted(k for k in counted if k is not None and k not in labels)
+        if counted.get(None, (0, []))[0]:
+            keys.append(None)
+        empty: Tallies = (0, [0] * len(self.plan.tallies))
+        sizes = [(k, counted.get(k, empty)[0]) for k in keys]
+        hidden = suppressed_groups(sizes, self.min_size)
+        groups = [
+            self.group(k, labels.get(k, k) if k is not None else self.word("not_answered"), counted.get(k, empty), hidden.get(k))
+            for k in keys
+        ]
+        return m.Breakdown(field=field, label=tr(self.q.item_by_id[field].label, self.lang), groups=groups)
+
+    def ranking(self, units: m.Breakdown | None) -> list[m.RankedUnit]:
+        shown = [g for g in (units.groups if units else []) if g.index is not None and g.key is not None]
+        shown.sort(key=lambda g: (-(g.index_exact or 0), g.key))
+        ranked: list[m.RankedUnit] = []
+        for position, g in enumerate(shown, start=1):
+            rank = ranked[-1].rank if ranked and ranked[-1].index == g.index else position
+            ranked.append(m.RankedUnit(rank=rank, code=g.key, name=g.label, index=g.index, category=g.category, category_label=g.category_label))  # type: ignore[arg-type]
+        return ranked
+
+    def participation(self, rows: list[tuple[str | None, Tallies]]) -> m.Participation:
+        margin = self.q.scoring.slovin_margin
+        counted = {k: t[0] for k, t in rows}
+        units = []
+        listed = {u.code for u in self.units}
+        extra = [Unit(code=k, name=k) for k in sorted(k for k in counted if k is not None and k not in listed)]
+        for unit in self.units + extra:
+            n = counted.get(unit.code, 0)
+            rate = minimum = meets = None
+            if unit.headcount:
+                rate = round_half_up(percent(n, unit.headcount))  # type: ignore[arg-type]
+                minimum = slovin_minimum(unit.headcount, margin)
+                meets = n >= minimum
+            units.append(m.UnitParticipation(code=unit.code, name=unit.name, headcount=unit.headcount, respondents=n, rate=rate, minimum=minimum, meets_minimum=meets))
+        total_n = sum(counted.values())
+        total_head = sum(u.headcount for u in self.units) if self.units and all(u.headcount for u in self.units) else None  # type: ignore[misc]
+        return m.Participation(
+            margin=margin,
+            units=units,
+            total_headcount=total_head,
+            total_respondents=total_n,
+            total_rate=round_half_up(percent(total_n, total_head)) if total_head else None,  # type: ignore[arg-type]
+            total_minimum=slovin_minimum(total_head, margin) if total_head else None,
+            units_below_minimum=sum(1 for u in units if u.meets_minimum is False),
+        )
+
+    def _options(self, item: MultiItem, votes: Counter[str], respondents: int, limit: int | None) -> list[m.OptionVotes]:
+        order = {o.code: i for i, o in enumerate(item.options)}
+        ranked = sorted(item.options, key=lambda o: (-votes[o.code], order[o.code]))[:limit]
+        return [
+            m.OptionVotes(
+                code=o.code,
+                label=tr(o.label, self.lang),
+                tag=o.tags[0] if o.tags else None,
+                votes=votes[o.code],
+                percent=round_half_up(percent(votes[o.code], respondents) or Fraction(0)),
+            )
+            for o in ranked
+        ]
+
+    def _question(self, item_id: str | None, counts: Counts, top_n: int) -> m.QuestionVotes | None:
+        item = self.q.item_by_id.get(item_id) if item_id else None
+        if not isinstance(item, MultiItem):
+            return None
+        votes = counts.votes.options.get(item.id, Counter())
+        respondents = counts.votes.answered.get(item.id, 0)
+        return m.QuestionVotes(
+            item=item.id,
+            label=tr(item.label, self.lang),
+            respondents=respondents,
+            votes=sum(votes.values()),
+            top=self._options(item, votes, respondents, top_n),
+        )
+
+    def values(self, counts: Counts) -> m.ValuesResult | None:
+        spec = self.q.scoring.values
+        if spec is None:
+            return None
+        if counts.overall[0] < self.min_size:
+            return m.ValuesResult(status="suppressed", top_n=spec.top_n)
+        personal, current, desired = (self._question(getattr(spec, k), counts, spec.top_n) for k in ("personal", "current", "desired"))
+        result = m.ValuesResult(status="shown", top_n=spec.top_n, personal=personal, current=current, desired=desired)
+        if current is not None and current.votes:
+            item = self.q.item_by_id[current.item]
+            limiting = sum(counts.votes.options[current.item][o.code] for o in item.options if "limiting" in o.tags)  # type: ignore[attr-defined]
+            result.entropy = round_half_up(Fraction(100 * limiting, current.votes))
+            result.positive_energy = round_half_up(100 - Fraction(repr(result.entropy)))
+        top = {k: {o.code for o in v.top} for k, v in (("p", personal), ("c", current), ("d", desired)) if v is not None}
+        if "p" in top and "c" in top:
+            result.alignment_personal_current = len(top["p"] & top["c"])
+        if "c" in top and "d" in top:
+            result.alignment_current_desired = len(top["c"] & top["d"])
+        for dim in self.q.dimensions:
+            per_question = {}
+            for key, question in (("personal", personal), ("current", current), ("desired", desired)):
+                if question is not None:
+                    item = self.q.item_by_id[question.item]
+                    per_question[key] = sum(counts.votes.options[question.item][o.code] for o in item.options if dim.id in o.tags)  # type: ignore[attr-defined]
+            result.votes_by_value.append(m.ValueVotes(value=dim.id, label=tr(dim.label, self.lang), **{k: per_question.get(k) for k in ("personal", "current", "desired")}))
+        return result
+
+    def join_reasons(self, counts: Counts) -> m.JoinReasons | None:
+        item = self.q.item_by_id.get(self.q.scoring.join_reason_item or "")
+        if not isinstance(item, MultiItem):
+            return None
+        label = tr(item.label, self.lang)
+        if counts.overall[0] < self.min_size:
+            return m.JoinReasons(status="suppressed", item=item.id, label=label, respondents=None)
+        respondents = counts.votes.answered.get(item.id, 0)
+        reasons = self._options(item, counts.votes.options.get(item.id, Counter()), respondents, None)
+        return m.JoinReasons(status="shown", item=item.id, label=label, respondents=respondents, reasons=reasons)
+
+
+def unit_field(q: Questionnaire) -> str | None:
+    return next((i.id for i in q.items if isinstance(i, UnitItem)), None)
+
+
+def breakdown_fields(q: Questionnaire, by: Sequence[str] | None) -> list[str]:
+    """The fields to break down by: `by` if given (checked), else the questionnaire's breakdowns."""
+    if not by:
+        return list(q.scoring.breakdowns)
+    choices = [i.id for i in q.items if isinstance(i, (SingleItem, UnitItem))]
+    for field in by:
+        if field not in choices:
+            raise ScoringError(f"cannot break down by {field!r}: choose one of {', '.join(choices)}")
+    return list(by)
+
+
+def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, plan: Plan, counts: Counts, fields: Sequence[str], lang: str) -> m.ScoreReport:
+    """The whole report from counts (pure: no database)."""
+    scorer = Scorer(q, units, plan, lang)
+    unit_id = unit_field(q)
+    unit_rows = counts.groups.get(unit_id, []) if unit_id else []
+    breakdowns = [scorer.breakdown(f, counts.groups[f]) for f in fields]
+    unit_breakdown = next((b for b in breakdowns if b.field == unit_id), None) or (scorer.breakdown(unit_id, unit_rows) if unit_id else None)
+    return m.ScoreReport(
+        generated_at=utc_now(),
+        language=lang,
+        survey=survey,
+        method=q.scoring.method,
+        favourable_min=q.scoring.favourable_min,
+        min_group_size=q.scoring.min_group_size,
+        bands=[m.BandInfo(code=b.code, min=b.min, label=tr(b.label, lang)) for b in q.scoring.bands],
+        respondents=counts.overall[0],
+        unit_field=unit_id,
+        overall=scorer.group(None, scorer.word("everyone"), counts.overall),
+        breakdowns=breakdowns,
+        ranking=scorer.ranking(unit_breakdown),
+        participation=scorer.participation(unit_rows),
+        values=scorer.values(counts),
+        join_reasons=scorer.join_reasons(counts),
+    )
+
+
+def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None) -> m.ScoreReport:
+    """Score the submitted responses of a merged database."""
+    q = mdb.questionnaire
+    row = mdb.require_survey()
+    fields = breakdown_fields(q, by)
+    unit_id = unit_field(q)
+    keys = list(dict.fromkeys(([unit_id] if unit_id else []) + fields))
+    plan = make_plan(q, keys)
+    counts = count_all(mdb.db.conn, mdb.path, q, plan)
+    survey = m.SurveyInfo(id=row["id"], name=row["name"], questionnaire=q.id, questionnaire_version=q.version, questionnaire_hash=q.content_hash)
+    return score_counts(q, mdb.units, survey, plan, counts, fields, lang)

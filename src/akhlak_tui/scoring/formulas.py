@@ -1,0 +1,80 @@
+"""The formulas of the index, exact: rounding half up, bands, Slovin's minimum, entropy, suppression."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from typing import Literal
+
+from akhlak_tui.questionnaire.model import Band
+
+Suppression = Literal["small", "complementary"]
+
+
+def exact(value: float | int | str | Fraction) -> Fraction:
+    """A number as an exact fraction; floats go through their shortest decimal form (57.9 is 579/10)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float):
+        return Fraction(repr(value))
+    return Fraction(value)
+
+
+def round_half_up(value: Fraction, places: int = 1) -> float:
+    """Round to `places` decimals, halves away from zero for positive numbers (60.95 -> 61.0)."""
+    scale = 10**places
+    return float(Fraction(math.floor(value * scale + Fraction(1, 2)), scale))
+
+
+def percent(part: int, whole: int) -> Fraction | None:
+    """100 * part / whole exactly; None when there is nothing to divide by."""
+    return None if whole == 0 else Fraction(100 * part, whole)
+
+
+def mean(values: Sequence[Fraction]) -> Fraction | None:
+    """The unweighted mean; None for no values."""
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def overall_index(dimension_scores: Sequence[Fraction | None]) -> Fraction | None:
+    """The index: the unweighted mean of the unrounded dimension scores; None if any is missing."""
+    if not dimension_scores or any(s is None for s in dimension_scores):
+        return None
+    return mean([s for s in dimension_scores if s is not None])
+
+
+def band_for(rounded: float, bands: Sequence[Band]) -> Band:
+    """The band of a score as shown (rounded): the first band, from the top, whose min it reaches."""
+    for band in bands:
+        if exact(rounded) >= exact(band.min):
+            return band
+    return bands[-1]
+
+
+def slovin_minimum(population: int, margin: float) -> int:
+    """Slovin's minimum sample n = N / (1 + N e^2), rounded up to a whole respondent."""
+    e = exact(margin)
+    return math.ceil(Fraction(population) / (1 + population * e * e))
+
+
+def reversed_code(code: int, lowest: int, highest: int) -> int:
+    """The code of a reverse-keyed answer as scored: lowest + highest - code."""
+    return lowest + highest - code
+
+
+def suppressed_groups(sizes: Iterable[tuple[str | None, int]], min_size: int) -> dict[str | None, Suppression]:
+    """Which groups of one breakdown to hide, and why.
+
+    A group with 1 to `min_size - 1` respondents is hidden ("small"). When exactly one group is
+    hidden that way, the next smallest group with respondents is hidden too ("complementary"),
+    so the hidden one cannot be worked out from the total. Groups with no respondents have
+    nothing to hide and nothing to give away.
+    """
+    sizes = list(sizes)
+    hidden: dict[str | None, Suppression] = {key: "small" for key, n in sizes if 0 < n < min_size}
+    if len(hidden) == 1:
+        rest = [(n, i, key) for i, (key, n) in enumerate(sizes) if n > 0 and key not in hidden]
+        if rest:
+            hidden[min(rest)[2]] = "complementary"
+    return hidden

@@ -1,0 +1,163 @@
+"""The scores of a merged survey as pydantic models: what every report format is made from.
+
+Numbers people see are rounded to one decimal (half up) in `score`; `exact` keeps the unrounded
+value the index is computed from. A suppressed group carries no numbers at all.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BandInfo(Model):
+    code: str
+    min: float
+    label: str
+
+
+class DimensionScore(Model):
+    """One of the seven values (or the engagement score) for one group."""
+
+    id: str
+    label: str
+    score: float | None = Field(description="Rounded to one decimal, half up; null when there is no answer to score.")
+    exact: float | None = Field(description="The unrounded score the index is computed from.")
+    answers: int = Field(description="Scored answers (not applicable and unanswered left out).")
+
+
+class GroupScore(Model):
+    """The scores of one group of respondents (everyone, one unit, one gender, ...)."""
+
+    key: str | None = Field(description="The answer code that defines the group; null for 'not answered' and for everyone.")
+    label: str
+    status: Literal["shown", "suppressed", "empty"] = Field(
+        description="suppressed: too few respondents (or hidden so another cannot be worked out); empty: no respondents."
+    )
+    suppression: Literal["small", "complementary"] | None = None
+    respondents: int | None = Field(description="Submitted responses in the group; null when suppressed.")
+    index: float | None = None
+    index_exact: float | None = None
+    category: str | None = None
+    category_label: str | None = None
+    dimensions: list[DimensionScore] = Field(default_factory=list)
+    engagement: DimensionScore | None = None
+
+
+class Breakdown(Model):
+    field: str
+    label: str
+    groups: list[GroupScore]
+
+
+class UnitParticipation(Model):
+    code: str
+    name: str
+    headcount: int | None
+    respondents: int
+    rate: float | None = Field(description="respondents / headcount * 100, one decimal.")
+    minimum: int | None = Field(description="Slovin's minimum sample for the headcount.")
+    meets_minimum: bool | None
+
+
+class Participation(Model):
+    margin: float
+    units: list[UnitParticipation]
+    total_headcount: int | None
+    total_respondents: int
+    total_rate: float | None
+    total_minimum: int | None
+    units_below_minimum: int
+
+
+class RankedUnit(Model):
+    rank: int
+    code: str
+    name: str
+    index: float
+    category: str
+    category_label: str
+
+
+class OptionVotes(Model):
+    code: str
+    label: str
+    tag: str | None = Field(description="The core value the option belongs to, or 'limiting'.")
+    votes: int
+    percent: float = Field(description="Share of the respondents who answered the question, one decimal.")
+
+
+class QuestionVotes(Model):
+    item: str
+    label: str
+    respondents: int
+    votes: int
+    top: list[OptionVotes]
+
+
+class ValueVotes(Model):
+    value: str
+    label: str
+    personal: int | None
+    current: int | None
+    desired: int | None
+
+
+class ValuesResult(Model):
+    status: Literal["shown", "suppressed"]
+    top_n: int
+    personal: QuestionVotes | None = None
+    current: QuestionVotes | None = None
+    desired: QuestionVotes | None = None
+    entropy: float | None = Field(default=None, description="Share of 'organisation now' votes cast for limiting options.")
+    positive_energy: float | None = Field(default=None, description="100 - entropy.")
+    alignment_personal_current: int | None = Field(default=None, description="Options in both top lists.")
+    alignment_current_desired: int | None = None
+    votes_by_value: list[ValueVotes] = Field(default_factory=list)
+
+
+class JoinReasons(Model):
+    status: Literal["shown", "suppressed"]
+    item: str
+    label: str
+    respondents: int | None
+    reasons: list[OptionVotes] = Field(default_factory=list)
+
+
+class SurveyInfo(Model):
+    id: str
+    name: str
+    questionnaire: str
+    questionnaire_version: str
+    questionnaire_hash: str
+
+
+class ScoreReport(Model):
+    """Everything a report shows, in one language."""
+
+    schema_version: int = SCHEMA_VERSION
+    generated_at: str
+    language: str
+    survey: SurveyInfo
+    method: Literal["percent_favourable", "mean_scaled", "votes"]
+    favourable_min: int
+    min_group_size: int
+    bands: list[BandInfo]
+    respondents: int = Field(description="Submitted responses scored (abandoned and quarantined never count).")
+    unit_field: str | None = Field(description="The item that names the work unit (its breakdown is the unit table).")
+    overall: GroupScore
+    breakdowns: list[Breakdown]
+    ranking: list[RankedUnit]
+    participation: Participation
+    values: ValuesResult | None = None
+    join_reasons: JoinReasons | None = None
+
+    def breakdown(self, field: str) -> Breakdown | None:
+        return next((b for b in self.breakdowns if b.field == field), None)

@@ -1,0 +1,138 @@
+"""The coordinator's dashboard screen: index and category, the seven values as bars, the unit table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from akhlak_tui.report.i18n import number, word
+from akhlak_tui.report.text import BAND_STYLES, bar
+from akhlak_tui.scoring.model import ScoreReport
+
+
+def database_signature(path: Path) -> tuple[int, ...]:
+    """Changes whenever the merged database (or its write-ahead log) is written."""
+    signature: list[int] = []
+    for part in (path, path.with_name(path.name + "-wal")):
+        try:
+            stat = part.stat()
+            signature += [stat.st_mtime_ns, stat.st_size]
+        except OSError:
+            signature += [0, 0]
+    return tuple(signature)
+
+
+class DashboardScreen(Screen[None]):
+    """Scores of the merged database, recomputed in a thread when the file changes or on `r`."""
+
+    BINDINGS = [
+        Binding("r", "rescore", "Refresh", tooltip="Score the merged database again", id="dashboard.refresh"),
+        Binding("q", "app.quit", "Quit", tooltip="Close the dashboard", id="dashboard.quit"),
+    ]
+
+    def __init__(self, db_path: Path, lang: str, poll_seconds: float) -> None:
+        super().__init__()
+        self.db_path = db_path
+        """The merged database shown."""
+        self.lang = lang
+        """Language of labels and numbers (id or en)."""
+        self.poll_seconds = poll_seconds
+        """How often to look for a changed database."""
+        self.signature: tuple[int, ...] | None = None
+        """The database's signature when last scored."""
+        self.report: ScoreReport | None = None
+        """The scores shown."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="dashboard-top"):
+            yield Static(id="dashboard-headline")
+            yield Static(id="dashboard-values")
+        yield DataTable(id="dashboard-units", zebra_stripes=True, cursor_type="row")
+        yield Static(id="dashboard-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#dashboard-status", Static).update(word("respondents", self.lang) + ": …")
+        self.action_rescore()
+        self.set_interval(self.poll_seconds, self.check_changed)
+
+    def check_changed(self) -> None:
+        if database_signature(self.db_path) != self.signature:
+            self.action_rescore()
+
+    def action_rescore(self) -> None:
+        self.signature = database_signature(self.db_path)
+        self.score()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-score")
+    def score(self) -> None:
+        from akhlak_tui.merge.database import MergedDatabase, MergedDatabaseError
+        from akhlak_tui.scoring import score_merged
+        from akhlak_tui.scoring.compute import unit_field
+
+        worker = get_current_worker()
+        try:
+            with MergedDatabase(self.db_path) as mdb:
+                unit = unit_field(mdb.questionnaire)
+                report = score_merged(mdb, lang=self.lang, by=[unit] if unit else None)
+        except (MergedDatabaseError, OSError) as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.show_error, str(exc))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show, report)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#dashboard-status", Static).update(Text(message, style="bold red"))
+
+    def show(self, report: ScoreReport) -> None:
+        self.report = report
+        lang = self.lang
+        o = report.overall
+        headline = Text()
+        headline.append(word("index", lang) + "\n", style="bold")
+        if o.status == "shown" and o.index is not None:
+            headline.append(number(o.index, lang) + "\n", style="bold")
+            headline.append(f"{o.category} {o.category_label}\n", style=BAND_STYLES.get(o.category or "", "bold"))
+        else:
+            headline.append(word("suppressed" if o.status == "suppressed" else "empty", lang) + "\n", style="italic")
+        headline.append(f"\n{word('respondents', lang)}: {number(report.respondents, lang)}")
+        self.query_one("#dashboard-headline", Static).update(headline)
+        values = Table.grid(padding=(0, 1))
+        for d in o.dimensions:
+            values.add_row(Text(d.label, no_wrap=True, overflow="ellipsis"), Text(number(d.score, lang), justify="right"), bar(d.score, 14))
+        self.query_one("#dashboard-values", Static).update(values)
+        self._fill_units(report)
+        p = report.participation
+        status = f"{word('respondents', lang)}: {number(report.respondents, lang)} · {p.units_below_minimum} {word('below_minimum', lang)}"
+        self.query_one("#dashboard-status", Static).update(status)
+
+    def _fill_units(self, report: ScoreReport) -> None:
+        lang = self.lang
+        table = self.query_one("#dashboard-units", DataTable)
+        table.clear(columns=True)
+        dims = [d.id for d in report.overall.dimensions]
+        table.add_columns(word("unit", lang), "n", "Min.", "Indeks" if lang == "id" else "Index", "Kat." if lang == "id" else "Cat.", *dims)
+        participation = {u.code: u for u in report.participation.units}
+        units = report.breakdown(report.unit_field) if report.unit_field else None
+        for g in units.groups if units else []:
+            u = participation.get(g.key or "")
+            n = number(u.respondents if u else 0, lang)
+            minimum = Text(number(u.minimum, lang, 0) if u and u.minimum else "", style="red" if u and u.meets_minimum is False else "")
+            if g.status == "shown":
+                scores = [number(d.score, lang) for d in g.dimensions]
+                row = [g.label[:28], n, minimum, number(g.index, lang), Text(f"{g.category or ''}", style=BAND_STYLES.get(g.category or "", "")), *scores]
+            else:
+                hidden = Text(word("suppressed" if g.status == "suppressed" else "empty", lang), style="italic dim")
+                row = [g.label[:28], n, minimum, hidden, "", *[""] * len(dims)]
+            table.add_row(*row, key=g.key or "-")

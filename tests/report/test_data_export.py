@@ -1,0 +1,72 @@
+"""`akhlak data export`: one row per submitted response, codes, a codebook, nothing identifying."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+import zipfile
+
+from click.testing import CliRunner
+
+from akhlak_tui.cli import cli
+from akhlak_tui.questionnaire.builtin import builtin_questionnaire
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def read_csv(path):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+
+
+def test_csv_rows_columns_and_codebook(survey_db, tmp_path):
+    out = tmp_path / "jawaban.csv"
+    result = run("data", "export", "--db", str(survey_db), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = read_csv(out)
+    with sqlite3.connect(survey_db) as conn:
+        submitted = {r[0] for r in conn.execute("select id from responses where status = 'submitted'")}
+        abandoned = conn.execute("select count(*) from responses where status = 'abandoned'").fetchone()[0]
+        first = conn.execute("select a.bp3, a.values_now, r.device_id from answers a join responses r on r.id = a.response_id where r.id = ?", (rows[0]["response_id"],)).fetchone()
+    assert abandoned > 0 and {r["response_id"] for r in rows} == submitted and len(rows) == len(submitted)
+    q = builtin_questionnaire()
+    assert list(rows[0])[:6] == ["response_id", "device_id", "created_at", "submitted_at", "language", "mode"]
+    assert list(rows[0])[6:] == [i.id for i in q.answerable_items]
+    assert rows[0]["bp3"] == str(first[0]) and rows[0]["device_id"] == first[2]
+    assert rows[0]["values_now"] == " ".join(json.loads(first[1]))
+    assert not any(re.search(r"name|nip|email|phone", column, re.I) for column in rows[0])
+    codebook = read_csv(tmp_path / "jawaban-codebook.csv")
+    assert list(codebook[0]) == ["kolom", "label", "jenis", "kode", "label kode"]
+    bp3 = [r for r in codebook if r["kolom"] == "bp3"]
+    assert "reverse" in bp3[0]["jenis"] and {(r["kode"], r["label kode"]) for r in bp3[1:]} >= {("1", "Sangat tidak setuju"), ("9", "Tidak berlaku")}
+    assert ("RSUD", 'RSUD <Harapan> & "Sehat"') in {(r["kode"], r["label kode"]) for r in codebook if r["kolom"] == "unit"}
+
+
+def test_comments_can_be_left_out(survey_db, tmp_path):
+    with_comments, without = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert run("data", "export", "--db", str(survey_db), "-o", str(with_comments)).exit_code == 0
+    assert run("data", "export", "--db", str(survey_db), "--no-comments", "-o", str(without)).exit_code == 0
+    assert "comment" in read_csv(with_comments)[0]
+    assert "comment" not in read_csv(without)[0]
+    assert all(r["kolom"] != "comment" for r in read_csv(tmp_path / "b-codebook.csv"))
+
+
+def test_xlsx_has_data_and_codebook_sheets(survey_db, tmp_path):
+    out = tmp_path / "jawaban.xlsx"
+    result = run("data", "export", "--db", str(survey_db), "-o", str(out), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as book:
+        sheets = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode("utf-8"))
+        data = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert sheets == ["data", "codebook"]
+    assert len(re.findall(r"<row ", data)) == 1 + int(re.search(r"wrote .*: (\d+) responses", result.output).group(1))
+
+
+def test_missing_database_is_one_line(tmp_path):
+    result = run("data", "export", "--db", str(tmp_path / "nope.db"), "-o", str(tmp_path / "x.csv"))
+    assert result.exit_code == 1 and "nope.db: no merged database here" in result.output
