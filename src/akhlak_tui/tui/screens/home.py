@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -29,10 +28,12 @@ def start_of_today() -> str:
 
 
 def slovin_target(headcount: int | None, margin: float) -> int | None:
-    """Respondents a unit of `headcount` people needs (Slovin: n = N / (1 + N e^2), rounded up)."""
+    """Respondents a unit of `headcount` people needs (Slovin's minimum); None without a headcount."""
     if not headcount:
         return None
-    return math.ceil(headcount / (1 + headcount * margin * margin))
+    from akhlak_tui.scoring.formulas import slovin_minimum
+
+    return slovin_minimum(headcount, margin)
 
 
 class HomeScreen(Screen[None]):

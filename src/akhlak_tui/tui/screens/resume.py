@@ -105,7 +105,12 @@ class ResumeScreen(ModalScreen[str | None]):
         if option is None or option.id is None:
             return
         draft = next(d for d in self._drafts() if d.id == option.id)
-        seal = core.survey.sealer() if draft.survey_id == core.survey.survey_id else None
+        if draft.survey_id == core.survey.survey_id:
+            seal = core.survey.sealer()
+        else:  # a draft of another installed survey is sealed to that survey's coordinator
+            from akhlak_tui.active import sealer_for
+
+            seal = sealer_for(self.app.data_dir, draft.survey_id)
         core.store.abandon(draft.id, "interrupted", seal=seal)
         if self._drafts():
             self._fill()
