@@ -57,7 +57,14 @@ class Flow:
         self.index = {item.id: i for i, item in enumerate(self.items)}
         self._relevant: dict[str, Node] = {}
         self._constraint: dict[str, Node] = {}
+        # Allowed answers per item, built once: the merge checks a million responses with them.
+        self._likert_codes: dict[str, set[int]] = {}
+        self._options: dict[str, dict[str, Any]] = {}
         for item in self.items:
+            if isinstance(item, LikertItem):
+                self._likert_codes[item.id] = questionnaire.scale_for(item).allowed()
+            elif isinstance(item, (SingleItem, MultiItem)):
+                self._options[item.id] = {o.code: o for o in item.options}
             if item.relevant:
                 self._relevant[item.id] = parse_condition(item.relevant)
             if item.constraint:
@@ -129,14 +136,13 @@ class Flow:
 
     def _check_type(self, item: ItemBase, value: Any, lang: str) -> str | None:
         if isinstance(item, LikertItem):
-            scale = self.questionnaire.scale_for(item)
-            if isinstance(value, bool) or not isinstance(value, int) or value not in scale.allowed():
+            if isinstance(value, bool) or not isinstance(value, int) or value not in self._likert_codes[item.id]:
                 return message("choose_one", lang)
         elif isinstance(item, SingleItem):
-            if not isinstance(value, str) or value not in {o.code for o in item.options}:
+            if not isinstance(value, str) or value not in self._options[item.id]:
                 return message("choose_one", lang)
         elif isinstance(item, MultiItem):
-            codes = {o.code: o for o in item.options}
+            codes = self._options[item.id]
             if not isinstance(value, list) or not all(isinstance(v, str) and v in codes for v in value):
                 return message("choose_one", lang)
             if len(set(value)) != len(value):
