@@ -24,8 +24,12 @@ def _cell(value: Cell, lang: str) -> Text:
 
 def _group_cells(g: GroupScore, lang: str, width: int) -> list[Text]:
     if g.status != "shown":
-        text = word("suppressed", lang) if g.status == "suppressed" else word("empty", lang)
-        return [Text(text, style="italic dim", no_wrap=True, overflow="ignore")] + [Text("")] * (width - 1)
+        # "*" fits the narrow columns; the note under the table, starting with "*", says what it means.
+        if g.status == "suppressed":
+            n, index = Text("*", style="italic dim"), Text("*", style="italic dim")
+        else:
+            n, index = Text("0", style="dim"), Text("-", style="dim")
+        return [n, index] + [Text("")] * (width - 2)
     index = _cell(g.index, lang)
     index.append(f" {g.category or ''}", style=BAND_STYLES.get(g.category or "", ""))
     return [_cell(g.respondents, lang), index, *(_cell(d.score, lang) for d in g.dimensions)]
@@ -84,7 +88,7 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
     breakdown = report.breakdown(by) if by else (report.breakdowns[0] if report.breakdowns else None)
     if breakdown is not None:
         parts.append(breakdown_grid(report, breakdown, lang))
-        parts.append(Text(word("suppression_note", lang).format(k=report.min_group_size), style="dim"))
+        parts.append(Text("* " + word("suppression_note", lang).format(k=report.min_group_size), style="dim"))
     if report.ranking:
         parts.append(ranking_grid(report, lang))
     v = report.values
