@@ -39,8 +39,8 @@ def breakdown_grid(report: ScoreReport, breakdown: Breakdown, lang: str) -> Rich
     """One row per group with short column heads (value codes), so it fits 80 columns."""
     dims = report.overall.dimensions or next((g.dimensions for g in breakdown.groups if g.dimensions), [])
     out = RichTable(title=f"{word('breakdown_field', lang)}: {breakdown.label}", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), header_style="bold")
-    out.add_column(word("group", lang), width=19, no_wrap=True, overflow="ellipsis")
-    out.add_column("n", justify="right", no_wrap=True, width=5)
+    out.add_column(word("group", lang), width=18, no_wrap=True, overflow="ellipsis")
+    out.add_column("n", justify="right", no_wrap=True, width=7)
     out.add_column("Indeks" if lang == "id" else "Index", justify="right", no_wrap=True, width=8)
     for d in dims:
         out.add_column(d.id, justify="right", no_wrap=True, width=6)
