@@ -23,7 +23,9 @@ def answer_on_laptop(laptop: Path, n: int, seed: int, *, incomplete: int = 0) ->
     `incomplete` of them with only the unit answered."""
     survey = active_survey(laptop)
     device = load_or_create_device(laptop)
-    simulated = simulate_responses(survey.questionnaire, survey.units, n, seed, device.id, survey.survey_id)
+    # the simulator abandons a few part way (depending on the random device id): submit only whole ones
+    whole = (r for r in simulate_responses(survey.questionnaire, survey.units, 10 * n, seed, device.id, survey.survey_id) if r.status == "submitted")
+    simulated = [next(whole) for _ in range(n)]
     ids = []
     with Store(locations.store_path(laptop)) as store:
         for number, response in enumerate(simulated):

@@ -40,7 +40,7 @@ class BundleLimits:
 DEFAULT_LIMITS = BundleLimits()
 
 SIGNATURE_BYTES = 64
-_ISO = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$"
+ISO_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$"
 
 
 class Counts(BaseModel):
@@ -60,9 +60,9 @@ class Counts(BaseModel):
 class TimeRange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    first: str = Field(pattern=_ISO)
+    first: str = Field(pattern=ISO_PATTERN)
     """The earliest `created_at` of the records."""
-    last: str = Field(pattern=_ISO)
+    last: str = Field(pattern=ISO_PATTERN)
     """The latest `updated_at` of the records."""
 
 
@@ -82,7 +82,7 @@ class Manifest(BaseModel):
 
     format: str = Field(pattern=f"^{FORMAT}$")
     format_version: int
-    created_at: str = Field(pattern=_ISO)
+    created_at: str = Field(pattern=ISO_PATTERN)
     app_version: str = Field(max_length=32)
     survey_id: str = Field(pattern=r"^[a-z2-7]{16}$")
     questionnaire_id: str = Field(max_length=64)

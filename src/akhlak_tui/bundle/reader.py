@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -47,6 +48,8 @@ END_SIGNATURE = b"PK\x05\x06"
 END_RECORD = struct.Struct("<4s4H2LH")
 MAX_DIRECTORY_BYTES = 4096
 MAX_LISTED_MEMBERS = 8
+NON_FINITE = re.compile(rb"NaN|Infinity")
+"""A quick look for non-finite numbers; a match may be in a string, so the JSON is then parsed to be sure."""
 # What zipfile raises on damaged archives besides BadZipFile (truncated headers, bad fields).
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, NotImplementedError, RuntimeError)
 
@@ -263,6 +266,8 @@ class OpenedBundle:
             response = Response.model_validate_json(plain)
         except ValidationError as exc:
             return RecordFailure(index, _response_id(plain), f"not a valid response: {_first_error(exc)}")
+        if NON_FINITE.search(plain) and _has_non_finite(plain):
+            return RecordFailure(index, response.id, "holds NaN or Infinity, which JSON does not allow")
         m = self.manifest
         for what, got, expected in (
             ("survey", response.survey_id, m.survey_id),
@@ -282,10 +287,23 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}" if where else first["msg"]
 
 
+def _has_non_finite(plain: bytes) -> bool:
+    """Whether the JSON holds a NaN or Infinity number (Python's json reads them; SQLite's JSON does not)."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(constant)
+
+    try:
+        json.loads(plain, parse_constant=refuse)
+    except ValueError:
+        return True
+    return False
+
+
 def _response_id(plain: bytes) -> str | None:
     try:
         value = json.loads(plain).get("id")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return None
     return value if isinstance(value, str) and len(value) <= 64 else None
 

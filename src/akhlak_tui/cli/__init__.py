@@ -9,7 +9,7 @@ import click
 
 from akhlak_tui import __version__
 from akhlak_tui.cli.context import CliContext
-from akhlak_tui.cli.errors import UserError
+from akhlak_tui.cli.errors import UserError, usage_error
 
 # name -> "module:attribute"; modules load only when their command runs (fast start, and the
 # core commands never import Textual).
@@ -42,9 +42,21 @@ class AkhlakGroup(click.Group):
         module, attr = target.split(":")
         return getattr(importlib.import_module(module), attr)
 
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[override]
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise usage_error(exc) from None
+
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise usage_error(exc) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into one line

@@ -119,8 +119,12 @@ def recover(obj: CliContext, recovery_file: str, code_file: str | None, passphra
     """
     import os
 
-    from akhlak_tui.crypto.coordinator import CoordinatorKeyError, recover_coordinator
+    from akhlak_tui.crypto.coordinator import CoordinatorKeyError, check_recovery_file, recover_coordinator
 
+    try:
+        check_recovery_file(Path(recovery_file))
+    except CoordinatorKeyError as exc:
+        raise UserError(str(exc)) from None
     if code_file:
         code = read_secret_file(code_file, "recovery code")
     else:

@@ -17,3 +17,9 @@ class UserError(click.ClickException):
 
     def show(self, file=None) -> None:  # type: ignore[override]
         click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+def usage_error(exc: click.UsageError) -> UserError:
+    """A click usage error (bad option value, unknown command) as one line naming the command, exit 2."""
+    command = exc.ctx.command_path if exc.ctx is not None else "akhlak"
+    return UserError(f"{command}: {exc.format_message()} (see `{command} --help`)", exit_code=exc.exit_code)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from akhlak_tui.cli.errors import UserError
+from akhlak_tui.crypto.files import read_at_most
 
 ENV_PASSPHRASE = "AKHLAK_PASSPHRASE"
 MAX_PASSPHRASE_FILE = 4096
@@ -33,7 +34,7 @@ def read_secret_file(path: str, what: str = "passphrase") -> str:
     try:
         if file.stat().st_size > MAX_PASSPHRASE_FILE:
             raise UserError(f"{path}: too large for a {what} file")
-        text = file.read_text(encoding="utf-8")
+        text = read_at_most(file, MAX_PASSPHRASE_FILE).decode("utf-8")
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:

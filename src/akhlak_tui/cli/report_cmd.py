@@ -88,6 +88,16 @@ def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: st
         except ScoringError as exc:
             raise UserError(f"--by: {exc}") from None
     target = Path(output) if output else None
+    try:
+        _write(result, fmt, target, lang, by)
+    except OSError as exc:
+        raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
+
+
+def _write(result, fmt: str, target: Path | None, lang: str, by: str | None) -> None:
+    """The report in `fmt`, to `target` or standard output; OSError when the file cannot be written."""
+    from akhlak_tui.report import formats
+
     if fmt == "table":
         from rich.console import Console
 
@@ -121,8 +131,5 @@ def _emit(text: str, target: Path | None) -> None:
         click.echo(text, nl=False)
         return
     tmp = target.with_name(target.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)

@@ -18,7 +18,7 @@ from typing import Any
 from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
-from akhlak_tui.crypto.files import write_private_file
+from akhlak_tui.crypto.files import read_at_most, write_private_file
 from akhlak_tui.crypto.fingerprint import fingerprint, key_id
 from akhlak_tui.crypto.protect import MODERATE, KdfCost, ProtectedFormatError, WrongPassphrase, protect, unprotect
 from akhlak_tui.response import utc_now
@@ -174,7 +174,7 @@ def _read_document(path: Path, fmt: str) -> dict[str, Any]:
         size = path.stat().st_size
         if size > MAX_KEY_FILE_BYTES:
             raise CoordinatorKeyError(f"{path}: file is {size} bytes; a key file is at most {MAX_KEY_FILE_BYTES}")
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_at_most(path, MAX_KEY_FILE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise CoordinatorKeyError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -226,6 +226,12 @@ def unlock_coordinator(data_dir: Path, passphrase: str) -> CoordinatorKeys:
     load_coordinator_public(data_dir)
     path = key_file(data_dir)
     return _open(_read_document(path, KEYS_FORMAT), passphrase, path, "passphrase")
+
+
+def check_recovery_file(recovery_file: Path) -> CoordinatorPublic:
+    """The public keys in a recovery file, read before its code is asked for; CoordinatorKeyError if it is not one."""
+    path = Path(recovery_file)
+    return _public_of(_read_document(path, RECOVERY_FORMAT), path)
 
 
 def recover_coordinator(

@@ -1,10 +1,20 @@
-"""Atomic, durable file writes (temporary name, fsync, rename), owner-only for secrets."""
+"""Atomic, durable file writes (temporary name, fsync, rename), owner-only for secrets; bounded reads."""
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from pathlib import Path
+
+
+def read_at_most(path: Path, limit: int) -> bytes:
+    """The bytes of a small file; OSError when it holds more than `limit` (also a device or pipe, whose size stat cannot tell)."""
+    with Path(path).open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit} bytes")
+    return data
 
 
 def fsync_directory(directory: Path) -> None:

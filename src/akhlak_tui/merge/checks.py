@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+from akhlak_tui.bundle.format import ISO_PATTERN
 from akhlak_tui.questionnaire.flow import Flow
 from akhlak_tui.questionnaire.model import Questionnaire, UnitItem
 from akhlak_tui.response import Response
 from akhlak_tui.survey.package import SurveyPackage
 
+ISO_TIME = re.compile(ISO_PATTERN)
 MAX_REASONS = 3
 """A quarantine reason names at most this many problems (and how many more there are)."""
 
@@ -34,6 +38,10 @@ class ResponseChecker:
         if response.status not in ("submitted", "abandoned"):
             problems.append(f"status is {response.status}; only submitted and abandoned responses are merged")
             return problems
+        for name in ("created_at", "updated_at", "submitted_at"):
+            value = getattr(response, name)
+            if (value is not None or (name == "submitted_at" and response.status == "submitted")) and not ISO_TIME.match(value or ""):
+                problems.append(f"{name} is not an ISO 8601 time (got {value!r:.40})")
         answers = response.answer_map
         if len(answers) != len(response.answers):
             problems.append("an item is answered twice")

@@ -201,7 +201,10 @@ class MergedDatabase:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        conn = sqlite3.connect(":memory:" if self.path is None else str(self.path), timeout=30)
+        try:
+            conn = sqlite3.connect(":memory:" if self.path is None else str(self.path), timeout=30)
+        except sqlite3.DatabaseError as exc:
+            raise MergedDatabaseError(f"{self.path}: cannot open ({exc})") from None
         self.db = Database(conn)
         try:
             # 8 KiB pages hold a response document with fewer overflow pages (only takes effect

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.merge.ingest import ALREADY_MERGED, MERGED, REFUSED, missing_sequences
 from akhlak_tui.merge.run import MergeResult
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 COUNTS = ("accepted", "duplicates", "conflicts", "quarantined")
 _HEADER = f"{'Device':<8} {'Seq':>5}  {'Result':<15}{'Accepted':>9}{'Duplicate':>11}{'Conflict':>10}{'Quarantined':>13}"
 
@@ -21,7 +23,12 @@ def _gap_text(device_id: str, runs: list[tuple[int, int]]) -> str:
 
 
 def _wrap(text: str, indent: str = "    ", width: int = 80) -> list[str]:
-    """`text` in lines of at most `width` characters, each starting with `indent`."""
+    """`text` in lines of at most `width` characters, each starting with `indent`.
+
+    Control characters (from file names or bundle content) are shown escaped, so they can neither
+    break the table nor drive the terminal.
+    """
+    text = CONTROL.sub(lambda found: repr(found.group())[1:-1], text)
     lines, line = [], indent
     for word in text.split(" "):
         if len(line) + len(word) + 1 > width and line.strip():

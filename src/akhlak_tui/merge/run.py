@@ -40,7 +40,8 @@ def bundle_files(paths: Sequence[str | Path]) -> list[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file() and not p.name.endswith(PARTIAL_SUFFIX))
+            # anything named as a bundle but a directory is kept, so a broken link is refused with its reason, not skipped
+            candidates = sorted(p for p in path.rglob(f"*{SUFFIX}") if not p.is_dir() and not p.name.endswith(PARTIAL_SUFFIX))
         elif path.exists():
             candidates = [path]
         else:

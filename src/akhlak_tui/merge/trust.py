@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from akhlak_tui.crypto.files import read_at_most
 from akhlak_tui.crypto.fingerprint import fingerprint
 
 DEVICE_ID = re.compile(r"^[A-Z2-7]{8}$")
@@ -62,7 +63,7 @@ class TrustedDevices:
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise TrustedDevicesError(f"{path}: larger than {MAX_FILE_BYTES} bytes; not a device list")
-            text = path.read_text(encoding="utf-8")
+            text = read_at_most(path, MAX_FILE_BYTES).decode("utf-8")
         except FileNotFoundError:
             raise TrustedDevicesError(f"{path}: no such file") from None
         except UnicodeDecodeError:

@@ -277,6 +277,8 @@ def parse_questionnaire(text: str, file_name: str = "<questionnaire>") -> Questi
         if match:
             message += f" (column {match.group(2)})"
         raise QuestionnaireError([Problem(file_name, line, "", f"not valid TOML: {message}")]) from None
+    except RecursionError:
+        raise QuestionnaireError([Problem(file_name, None, "", "not valid TOML: nested too deeply")]) from None
 
     try:
         questionnaire = Questionnaire.model_validate(data)
@@ -301,13 +303,18 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise QuestionnaireError([Problem(name, None, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")])
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # a device or pipe states no size: read no more than the limit
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise QuestionnaireError([Problem(name, None, "", "no such file")]) from None
     except IsADirectoryError:
         raise QuestionnaireError([Problem(name, None, "", "is a directory, not a questionnaire file")]) from None
     except PermissionError:
         raise QuestionnaireError([Problem(name, None, "", "permission denied")]) from None
+    except OSError as exc:
+        raise QuestionnaireError([Problem(name, None, "", f"cannot read: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise QuestionnaireError([Problem(name, None, "", f"file is larger than the limit of {MAX_FILE_BYTES} bytes")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict
 
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 MAX_UNITS = 10_000
+MAX_HEADCOUNT = 10_000_000
+MAX_FILE_BYTES = 8 * 1024 * 1024
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Unit(BaseModel):
@@ -52,11 +55,15 @@ def parse_units_csv(text: str, file_name: str = "<units>") -> list[Unit]:
             raise UnitsError(f"{file_name}:{number}: duplicate code {code!r} (first on row {seen[code]})")
         if not name or len(name) > 200:
             raise UnitsError(f"{file_name}:{number}: name must be 1-200 characters")
+        if CONTROL.search(name):
+            raise UnitsError(f"{file_name}:{number}: name has a control character (a line break from an unclosed quote?)")
         headcount = None
         if len(row) == 3 and row[2].strip():
             cell = row[2].strip()
-            if not cell.isdigit() or int(cell) < 1:
+            if not (cell.isascii() and cell.isdigit()) or int(cell) < 1:
                 raise UnitsError(f"{file_name}:{number}: headcount {cell!r} is not a positive whole number")
+            if int(cell) > MAX_HEADCOUNT:
+                raise UnitsError(f"{file_name}:{number}: headcount {cell} is more than {MAX_HEADCOUNT:,}")
             headcount = int(cell)
         seen[code] = number
         units.append(Unit(code=code, name=name, headcount=headcount))
@@ -71,9 +78,12 @@ def load_units_csv(path: str | Path) -> list[Unit]:
     """Read a units CSV file; raise UnitsError (one line) on any problem."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise UnitsError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise UnitsError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a units file is far smaller")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

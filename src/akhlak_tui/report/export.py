@@ -12,6 +12,7 @@ from pathlib import Path
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import LikertItem, MultiItem, Questionnaire, SingleItem, TextItem, UnitItem, tr
 from akhlak_tui.questionnaire.units import Unit
+from akhlak_tui.report.formats import save_workbook
 
 CONTEXT = ("response_id", "device_id", "created_at", "submitted_at", "language", "mode")
 CONTEXT_LABELS = {
@@ -146,6 +147,5 @@ def export_xlsx(mdb: MergedDatabase, path: Path, comments: bool, lang: str) -> i
         sheet.write_row(r, 0, row)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 60)
-    book.close()
-    _replace(tmp, path)
+    save_workbook(book, tmp, path)
     return n

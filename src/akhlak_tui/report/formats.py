@@ -33,6 +33,18 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def save_workbook(book, tmp: Path, path: Path) -> None:
+    """Close an xlsxwriter workbook being written to `tmp` and move it to `path`; OSError when it cannot be written."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        book.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        raise (cause if isinstance(cause, OSError) else OSError(str(exc))) from None
+    os.replace(tmp, path)
+
+
 def _csv_text(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -90,6 +102,5 @@ def xlsx_file(report: ScoreReport, path: Path, lang: str) -> Path:
             longest = max([len(header) // 2] + [len(str(row[c])) for row in table.rows if row[c] is not None])
             sheet.set_column(c, c, min(max(8, longest + 2), 50))
         sheet.freeze_panes(1, 0)
-    book.close()
-    os.replace(tmp, path)
+    save_workbook(book, tmp, path)
     return path

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from akhlak_tui.active import ActiveSurvey
 from akhlak_tui.crypto.coordinator import CoordinatorKeys, CoordinatorPublic
+from akhlak_tui.crypto.files import read_at_most
 from akhlak_tui.questionnaire.loading import QuestionnaireError, parse_questionnaire
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.questionnaire.units import MAX_UNITS, Unit
@@ -138,7 +139,7 @@ def read_package_file(path: str | Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_PACKAGE_BYTES:
             raise SurveyPackageError(f"{path}: file is {size} bytes; the limit is {MAX_PACKAGE_BYTES}")
-        return path.read_bytes()
+        return read_at_most(path, MAX_PACKAGE_BYTES)
     except FileNotFoundError:
         raise SurveyPackageError(f"{path}: no such file") from None
     except IsADirectoryError:
