@@ -31,7 +31,10 @@ class AbandonScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(KeyBar).show_keys(
-            [("Enter", "screen.submit", t("key.abandon", self.lang)), ("Esc", "screen.cancel", t("key.cancel", self.lang))]
+            [
+                ("Enter", "screen.submit", t("key.abandon_confirm", self.lang)),
+                ("Esc", "screen.cancel", t("key.abandon_keep", self.lang)),
+            ]
         )
         self.query_one("#reason", Input).focus()
 

@@ -88,11 +88,11 @@ class QuestionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="where"):
-            yield Static(id="section")
+            yield Static(id="section", markup=False)
             yield Static(id="progress")
-        yield Static(id="intro")
-        yield Static(id="label", classes="question")
-        yield Static(id="hint")
+        yield Static(id="intro", markup=False)
+        yield Static(id="label", classes="question", markup=False)
+        yield Static(id="hint", markup=False)
         with ContentSwitcher(id="answer", initial="choices"):
             yield ChoiceList(id="choices")
             yield FilterPicker(id="picker")
@@ -151,6 +151,7 @@ class QuestionScreen(Screen[None]):
             if not keep_input:
                 area.text = value or ""
                 area.move_cursor(area.document.end)
+            area.placeholder = t("answer.text", lang)
             area.focus()
         else:
             self.query_one("#note", Static).update(t("answer.note", lang))
@@ -195,7 +196,8 @@ class QuestionScreen(Screen[None]):
             multi=multi,
             max_picks=item.effective_max if isinstance(item, MultiItem) else None,
             placeholder=t("answer.filter", lang),
-            counter_text=t("answer.chosen", lang) if multi else t("answer.no_match", lang),
+            counter_text=t("answer.chosen", lang) if multi else "",
+            no_match_text=t("answer.no_match", lang),
             max_message=flow_message("max_picks", lang, n=item.effective_max) if isinstance(item, MultiItem) else "",
             keep_filter=keep_filter,
         )
@@ -207,10 +209,10 @@ class QuestionScreen(Screen[None]):
             digits = [key for _, _, key in self._choices(item) if key]
             if digits:
                 keys.append((digit_span(digits), "screen.go_on", t("key.choose", lang)))
+        elif isinstance(item, MultiItem):  # the filter field's placeholder says typing filters
+            keys.append(("Space", "screen.toggle", t("key.toggle", lang)))
         elif self.kind == "picker":
             keys.append(("a-z", "screen.go_on", t("key.filter", lang)))
-            if isinstance(item, MultiItem):
-                keys.append(("Space", "screen.toggle", t("key.toggle", lang)))
         keys += [
             ("Enter", "screen.go_on", t("key.next", lang)),
             ("Esc", "screen.back", t("key.back", lang)),

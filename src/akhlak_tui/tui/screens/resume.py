@@ -43,7 +43,7 @@ class ResumeScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(t("resume.title", self.app.lang), classes="title")
-            yield OptionList(id="drafts")
+            yield OptionList(id="drafts", markup=False)
             yield Static(id="resume-message", classes="message")
             yield KeyBar()
 
@@ -53,7 +53,7 @@ class ResumeScreen(ModalScreen[str | None]):
             [
                 ("Enter", "screen.open", t("key.resume", lang)),
                 ("a", "screen.abandon", t("resume.abandon", lang)),
-                ("Esc", "screen.cancel", t("key.cancel", lang)),
+                ("Esc", "screen.cancel", t("key.close", lang)),
             ]
         )
         self._fill()

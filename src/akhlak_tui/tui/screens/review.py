@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -59,7 +60,7 @@ class ReviewScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(id="review-title", classes="title")
         yield Static(id="review-status")
-        yield OptionList(id="review-list")
+        yield OptionList(id="review-list", markup=False)  # typed answers may hold "["
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -74,15 +75,22 @@ class ReviewScreen(Screen[str | None]):
         answer_width = width - label_width - 7
         options = []
         self.item_ids = []
-        answerable = [item for item in interview.flow.visible_items(interview.answers) if item.answerable]
-        for number, item in enumerate(answerable, start=1):
+        visible = interview.flow.visible_items(interview.answers)
+        labels = {item.id: " ".join(tr(item.label, lang).split()) for item in visible}
+        alike = Counter(_fit(label, label_width) for label in labels.values())
+        # Numbered as the progress at the top of the question screen counts (notes included).
+        for number, item in enumerate(visible, start=1):
+            if not item.answerable:
+                continue
             mark = "!" if item.id in problems else " "
-            label = " ".join(tr(item.label, lang).split())
+            label = _fit(labels[item.id], label_width)
+            if alike[label] > 1:  # labels that start alike are told apart by their ends
+                label = _fit_middle(labels[item.id], label_width)
             answer = answer_text(interview, item, interview.answers.get(item.id)) or (
                 t("review.missing", lang) if item.id in problems else t("review.empty", lang)
             )
             options.append(
-                Option(f"{mark}{number:>3}. {_fit(label, label_width):<{label_width}}  {_fit(answer, answer_width)}", id=item.id)
+                Option(f"{mark}{number:>3}. {label:<{label_width}}  {_fit(answer, answer_width)}", id=item.id)
             )
             self.item_ids.append(item.id)
         option_list = self.query_one("#review-list", OptionList)
@@ -132,3 +140,17 @@ class ReviewScreen(Screen[str | None]):
 
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _fit_middle(text: str, width: int) -> str:
+    """Cut in the middle, at spaces, keeping the end of the text."""
+    if len(text) <= width:
+        return text
+    words = text.split()
+    head: list[str] = []
+    while words and len(" ".join([*head, words[0]])) <= width // 3:
+        head.append(words.pop(0))
+    tail: list[str] = []
+    while words and len(" ".join(head)) + len(" ".join([words[-1], *tail])) + 3 <= width:
+        tail.insert(0, words.pop())
+    return f"{' '.join(head)} … {' '.join(tail)}" if head and tail else _fit(text, width)

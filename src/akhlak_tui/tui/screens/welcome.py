@@ -39,9 +39,9 @@ class WelcomeScreen(Screen[None]):
         """Set on the first Enter: a second one, typed ahead while the first item opens, starts nothing."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="welcome-title", classes="title")
+        yield Static(id="welcome-title", classes="title", markup=False)
         with VerticalScroll(id="welcome-body"):
-            yield Static(id="welcome-text")
+            yield Static(id="welcome-text", markup=False)
         yield Static(id="welcome-question", classes="question")
         yield KeyBar()
 

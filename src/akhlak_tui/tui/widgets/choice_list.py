@@ -21,7 +21,7 @@ class ChoiceList(OptionList):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(markup=False, **kwargs)  # "[x]" or a "[" in a label is text, not markup
         self.choices: list[Choice] = []
         self.chosen: Any = None
         """The value chosen (None: nothing chosen yet)."""

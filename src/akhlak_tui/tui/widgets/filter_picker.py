@@ -64,6 +64,7 @@ class FilterPicker(Vertical):
         self.multi = True
         self.max_picks: int | None = None
         self.counter_text = "{n} / {max}"
+        self.no_match_text = ""
         self.max_message = ""
         self.shown: list[PickOption] = []
         self.item_id = ""
@@ -72,7 +73,9 @@ class FilterPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield FilterInput(id="filter", compact=True)
-        yield OptionList(id="options")
+        options = OptionList(id="options", markup=False)  # "[x]" marks a tick, it is not markup
+        options.can_focus = False  # Tab cannot take the typing away from the filter
+        yield options
         yield Static(id="counter")
 
     # -- loading -------------------------------------------------------------------------------
@@ -87,6 +90,7 @@ class FilterPicker(Vertical):
         max_picks: int | None,
         placeholder: str,
         counter_text: str,
+        no_match_text: str,
         max_message: str,
         keep_filter: bool = False,
     ) -> None:
@@ -98,6 +102,7 @@ class FilterPicker(Vertical):
         self.multi = multi
         self.max_picks = max_picks
         self.counter_text = counter_text
+        self.no_match_text = no_match_text
         self.max_message = max_message
         filter_input = self.query_one("#filter", Input)
         filter_input.placeholder = placeholder
@@ -140,10 +145,12 @@ class FilterPicker(Vertical):
 
     def _update_counter(self) -> None:
         counter = self.query_one("#counter", Static)
+        no_match = "" if self.shown else self.no_match_text
         if self.multi:
-            counter.update(self.counter_text.format(n=len(self.picked), max=self.max_picks or len(self.options)))
+            chosen = self.counter_text.format(n=len(self.picked), max=self.max_picks or len(self.options))
+            counter.update(f"{chosen} · {no_match}" if no_match else chosen)
         else:
-            counter.update("" if self.shown else self.counter_text)
+            counter.update(no_match)
 
     def _redraw(self) -> None:
         option_list = self.query_one("#options", OptionList)
