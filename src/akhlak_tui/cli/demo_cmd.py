@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -66,7 +67,7 @@ def demo(
     click.echo(f"Survey: {package.name} ({package.survey_id}), {len(package.units)} units")
     out = Path(out_dir)
     try:
-        with click.progressbar(length=devices, label="Simulating laptops", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(length=devices, label="Simulating laptops", file=sys.stderr) as bar:
             written = write_demo_bundles(
                 package,
                 out,
