@@ -39,7 +39,7 @@ from akhlak_tui.bundle.format import (
     human_size,
 )
 from akhlak_tui.crypto.device import Device
-from akhlak_tui.crypto.files import fsync_directory
+from akhlak_tui.files import fsync_directory
 from akhlak_tui.response import Response, utc_now
 
 Progress = Callable[[int, int], None]

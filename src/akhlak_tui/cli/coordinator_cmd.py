@@ -53,7 +53,7 @@ def init(obj: CliContext, passphrase_file: str | None, recovery_file: str | None
       akhlak coordinator init --passphrase-file ~/secret.txt --recovery-file /media/usb/recovery.json
     """
     from akhlak_tui.crypto.coordinator import CoordinatorKeyError, check_new_passphrase, has_coordinator, init_coordinator, key_file
-    from akhlak_tui.crypto.files import write_private_file
+    from akhlak_tui.files import write_private_file
 
     data_dir = obj.data_dir
     if has_coordinator(data_dir):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from akhlak_tui.cli.errors import UserError
-from akhlak_tui.crypto.files import read_at_most
+from akhlak_tui.files import read_at_most
 
 ENV_PASSPHRASE = "AKHLAK_PASSPHRASE"
 MAX_PASSPHRASE_FILE = 4096

@@ -43,7 +43,7 @@ def create(
         --units units.csv --name "Survei BerAKHLAK 2026" -o survei-2026.akhlak-survey
     """
     from akhlak_tui.crypto.coordinator import CoordinatorKeyError, load_coordinator_public, unlock_coordinator
-    from akhlak_tui.crypto.files import write_file_atomically
+    from akhlak_tui.files import write_file_atomically
     from akhlak_tui.questionnaire import QuestionnaireError, UnitsError, load_questionnaire, load_units_csv
     from akhlak_tui.survey import SurveyPackageError, create_survey_package, keep_created_package
 

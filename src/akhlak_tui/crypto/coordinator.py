@@ -18,7 +18,7 @@ from typing import Any
 from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
-from akhlak_tui.crypto.files import read_at_most, write_private_file
+from akhlak_tui.files import read_at_most, write_private_file
 from akhlak_tui.crypto.fingerprint import fingerprint, key_id
 from akhlak_tui.crypto.protect import MODERATE, KdfCost, ProtectedFormatError, WrongPassphrase, protect, unprotect
 from akhlak_tui.response import utc_now

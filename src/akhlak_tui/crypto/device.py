@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nacl.signing import SigningKey
 
-from akhlak_tui.crypto.files import create_file_once
+from akhlak_tui.files import create_file_once
 from akhlak_tui.crypto.fingerprint import fingerprint, key_id
 
 DEVICE_KEY_FILE = "device.key"

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from akhlak_tui.crypto.files import read_at_most
+from akhlak_tui.files import read_at_most
 from akhlak_tui.crypto.fingerprint import fingerprint
 
 DEVICE_ID = re.compile(r"^[A-Z2-7]{8}$")

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from akhlak_tui.files import FileTooLarge, read_at_most
 from akhlak_tui.questionnaire.conditions import SELF, ConditionError, parse_condition, references
 from akhlak_tui.questionnaire.model import LikertItem, MultiItem, Questionnaire, SingleItem
 
@@ -303,8 +304,9 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise QuestionnaireError([Problem(name, None, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")])
-        with path.open("rb") as handle:  # a device or pipe states no size: read no more than the limit
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_at_most(path, MAX_FILE_BYTES)  # a device or pipe states no size
+    except FileTooLarge:
+        raise QuestionnaireError([Problem(name, None, "", f"file is larger than the limit of {MAX_FILE_BYTES} bytes")]) from None
     except FileNotFoundError:
         raise QuestionnaireError([Problem(name, None, "", "no such file")]) from None
     except IsADirectoryError:
@@ -313,8 +315,6 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         raise QuestionnaireError([Problem(name, None, "", "permission denied")]) from None
     except OSError as exc:
         raise QuestionnaireError([Problem(name, None, "", f"cannot read: {exc.strerror or exc}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise QuestionnaireError([Problem(name, None, "", f"file is larger than the limit of {MAX_FILE_BYTES} bytes")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

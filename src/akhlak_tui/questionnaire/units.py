@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from akhlak_tui.files import FileTooLarge, read_at_most
+
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 MAX_UNITS = 10_000
 MAX_HEADCOUNT = 10_000_000
@@ -78,12 +80,11 @@ def load_units_csv(path: str | Path) -> list[Unit]:
     """Read a units CSV file; raise UnitsError (one line) on any problem."""
     path = Path(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = read_at_most(path, MAX_FILE_BYTES)
+    except FileTooLarge:
+        raise UnitsError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a units file is far smaller") from None
     except OSError as exc:
         raise UnitsError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise UnitsError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a units file is far smaller")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from akhlak_tui.crypto.coordinator import coordinator_dir, load_coordinator_public
-from akhlak_tui.crypto.files import write_file_atomically
+from akhlak_tui.files import write_file_atomically
 from akhlak_tui.survey.package import PACKAGE_SUFFIX, SurveyPackage, SurveyPackageError, read_survey_package
 
 

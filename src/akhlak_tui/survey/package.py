@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from akhlak_tui.active import ActiveSurvey
 from akhlak_tui.crypto.coordinator import CoordinatorKeys, CoordinatorPublic
-from akhlak_tui.crypto.files import read_at_most
+from akhlak_tui.files import read_at_most
 from akhlak_tui.questionnaire.loading import QuestionnaireError, parse_questionnaire
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.questionnaire.units import MAX_UNITS, Unit

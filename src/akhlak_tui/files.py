@@ -1,4 +1,4 @@
-"""Atomic, durable file writes (temporary name, fsync, rename), owner-only for secrets; bounded reads."""
+"""Files: atomic, durable writes (temporary name, fsync, rename), owner-only for secrets; bounded reads."""
 
 from __future__ import annotations
 
@@ -8,12 +8,21 @@ import secrets
 from pathlib import Path
 
 
+class FileTooLarge(OSError):
+    """A file holds more than a reader's limit (`limit`, in bytes)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"larger than {limit} bytes")
+        self.limit = limit
+
+
 def read_at_most(path: Path, limit: int) -> bytes:
-    """The bytes of a small file; OSError when it holds more than `limit` (also a device or pipe, whose size stat cannot tell)."""
+    """The bytes of a small file; FileTooLarge when it holds more than `limit` (also a device or
+    pipe, whose size stat cannot tell), other OSErrors as opening and reading raise them."""
     with Path(path).open("rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise OSError(errno.EFBIG, f"larger than {limit} bytes")
+        raise FileTooLarge(limit)
     return data
 
 
