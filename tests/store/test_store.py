@@ -120,14 +120,6 @@ def test_abandon_keeps_the_reason(store, q):
     assert response.events[-1].kind == "abandoned"
 
 
-def test_delete_draft_stores_nothing(store, q):
-    rid = start(store, q)
-    store.save_answer(rid, "bp1", 3)
-    store.delete_draft(rid)
-    assert store.db.execute("select count(*) from responses").fetchone()[0] == 0
-    assert store.db.execute("select count(*) from events").fetchone()[0] == 0
-
-
 def test_counts_by_unit_and_status(store, q):
     for unit, submit in [("RSUD", True), ("RSUD", False), ("PKM-01", True)]:
         rid = start(store, q)

@@ -270,14 +270,6 @@ class Store:
         self.db.execute("delete from events where response_id = ?", [response_id])
         self.db.execute("update responses set sealed = ? where id = ?", [blob, response_id])
 
-    def delete_draft(self, response_id: str) -> None:
-        """Remove a draft with everything it holds (a declined consent stores nothing)."""
-        with self.db.atomic():
-            self._require_draft(response_id)
-            self.db.execute("delete from answers where response_id = ?", [response_id])
-            self.db.execute("delete from events where response_id = ?", [response_id])
-            self.db.execute("delete from responses where id = ?", [response_id])
-
     # -- reading -------------------------------------------------------------------------------
     def answers(self, response_id: str) -> dict[str, Any]:
         """Item id -> value of a response's stored answers."""
