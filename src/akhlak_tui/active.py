@@ -30,12 +30,12 @@ class ActiveSurvey:
         return [u.code for u in self.units]
 
     def sealer(self) -> Callable[[bytes], bytes] | None:
-        """Seals bytes to the coordinator (X25519 sealed box); None for practice (kept in clear)."""
+        """Seals a response's JSON to the coordinator (a sealed record); None for practice (kept in clear)."""
         if self.coordinator_box_key is None:
             return None
-        from nacl.public import PublicKey, SealedBox
+        from akhlak_tui.crypto.records import record_sealer
 
-        return SealedBox(PublicKey(self.coordinator_box_key)).encrypt
+        return record_sealer(self.coordinator_box_key)
 
     def unit_name(self, code: str | None) -> str:
         for unit in self.units:

@@ -15,6 +15,7 @@ from akhlak_tui.bundle.export import export_bundle
 from akhlak_tui.bundle.format import DEFAULT_LIMITS, MANIFEST_MEMBER, PAYLOAD_MEMBER, SIGNATURE_CONTEXT, SIGNATURE_MEMBER
 from akhlak_tui.bundle.reader import BundleRefused, RecordFailure, read_bundle
 from akhlak_tui.crypto.device import load_or_create_device
+from akhlak_tui.crypto.records import MAX_JSON_BYTES, SEALED_BOX, record_sealer
 from akhlak_tui.response import Response
 
 
@@ -168,21 +169,28 @@ def test_one_bad_record_is_quarantined_and_the_rest_are_read(world, tmp_path):
         good = [store.load(i).model_copy(update={"status": "submitted"}) for i in ids]
     survey = active_survey(world.laptop)
     records = seal_responses(good, survey)
-    box = SealedBox(PrivateKey(bytes(world.keys.box_key)).public_key)
+    seal = survey.sealer()
+    assert seal is not None
     wrong_device = good[1].model_copy(update={"device_id": "AAAAAAAA"})
-    records[1] = SealedRecord(good[1].id, "submitted", good[1].created_at, good[1].updated_at, box.encrypt(wrong_device.canonical_json().encode()))
-    garbage = SealedRecord("x", "submitted", good[0].created_at, good[0].updated_at, box.encrypt(b'{"id": "not-a-uuid"}'))
-    undecryptable = SealedRecord("y", "submitted", good[0].created_at, good[0].updated_at, SealedBox(PrivateKey.generate().public_key).encrypt(b"{}"))
+    records[1] = SealedRecord(good[1].id, "submitted", good[1].created_at, good[1].updated_at, seal(wrong_device.canonical_json().encode()))
+    garbage = SealedRecord("x", "submitted", good[0].created_at, good[0].updated_at, seal(b'{"id": "not-a-uuid"}'))
+    undecryptable = SealedRecord("y", "submitted", good[0].created_at, good[0].updated_at, record_sealer(bytes(PrivateKey.generate().public_key))(b"{}"))
+    # a record of the kind 0.1 laptops sealed (crypto_box_seal, kind byte 0x01) is still read
+    legacy = SealedRecord(good[2].id, "submitted", good[2].created_at, good[2].updated_at,
+                          bytes([SEALED_BOX]) + SealedBox(world.keys.box_key.public_key).encrypt(good[2].canonical_json().encode()))
+    bomb = SealedRecord("z", "submitted", good[0].created_at, good[0].updated_at, seal(b"{" + b" " * (MAX_JSON_BYTES + 1) + b"}"))
     device = load_or_create_device(world.laptop)
-    written = write_bundle(tmp_path, device=device, survey=survey, sequence=1, records=[*records, garbage, undecryptable])
+    written = write_bundle(tmp_path, device=device, survey=survey, sequence=1, records=[*records, garbage, undecryptable, legacy, bomb])
 
     items = list(read_bundle(written.path, coordinator=world.keys))
-    assert [type(i).__name__ for i in items] == ["Response", "RecordFailure", "Response", "RecordFailure", "RecordFailure"]
+    assert [type(i).__name__ for i in items] == ["Response", "RecordFailure", "Response", "RecordFailure", "RecordFailure", "Response", "RecordFailure"]
+    assert items[5] == good[2]
     failures = [i for i in items if isinstance(i, RecordFailure)]
     assert (failures[0].index, failures[0].response_id) == (1, good[1].id)
     assert "device is AAAAAAAA" in failures[0].reason
     assert failures[1].index == 3 and failures[1].response_id == "not-a-uuid" and failures[1].reason.startswith("not a valid response")
     assert failures[2].index == 4 and failures[2].response_id is None and "cannot be opened" in failures[2].reason
+    assert failures[3].index == 6 and failures[3].reason == "decompresses to more than 4 MiB"
 
 
 def test_zip_end_record_tricks_are_refused_before_the_directory_is_parsed(world, bundle):

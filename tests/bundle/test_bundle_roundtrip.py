@@ -73,3 +73,25 @@ def test_write_bundle_from_response_objects_without_a_store(world, answer, tmp_p
     assert written.path.name.endswith("_seq-000007.akhlak-bundle")
     opened = read_bundle(written.path, coordinator=world.keys.box_key)
     assert [r.canonical_json() for r in opened.records()] == [r.canonical_json() for r in responses]
+
+
+def test_bundles_of_version_0_1_laptops_are_still_read(world, answer, tmp_path, monkeypatch):
+    """A `sealed-records-v1` payload (bare crypto_box_seal records, no kind byte) opens as before."""
+    from nacl.public import SealedBox
+
+    from akhlak_tui import locations
+    from akhlak_tui.bundle import writer
+    from akhlak_tui.bundle.format import UNTAGGED_PAYLOAD_ENCODING
+    from akhlak_tui.bundle.writer import SealedRecord
+    from akhlak_tui.store import Store
+
+    ids = answer(2, status="draft")
+    with Store(locations.store_path(world.laptop)) as store:
+        responses = [store.load(i).model_copy(update={"status": "submitted", "submitted_at": "2026-01-01T00:00:00.000Z"}) for i in ids]
+    box = SealedBox(world.keys.box_key.public_key)
+    records = [SealedRecord(r.id, r.status, r.created_at, r.updated_at, box.encrypt(r.canonical_json().encode())) for r in responses]
+    monkeypatch.setattr(writer, "PAYLOAD_ENCODING", UNTAGGED_PAYLOAD_ENCODING)  # what version 0.1 wrote
+    written = write_bundle(tmp_path, device=load_or_create_device(world.laptop), survey=active_survey(world.laptop), sequence=1, records=records)
+    opened = read_bundle(written.path, coordinator=world.keys)
+    assert opened.manifest.payload.encoding == "sealed-records-v1"
+    assert [r.canonical_json() for r in opened.records()] == [r.canonical_json() for r in responses]

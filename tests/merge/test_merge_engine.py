@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 from merge_world import Coordinator, snapshot
-from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.public import PrivateKey
 
 from akhlak_tui.bundle.reader import BundleRefused
 from akhlak_tui.bundle.writer import SealedRecord, seal_responses
 from akhlak_tui.crypto.fingerprint import fingerprint
+from akhlak_tui.crypto.records import record_sealer
 from akhlak_tui.demo.generate import demo_survey
 from akhlak_tui.merge import prepare
 from akhlak_tui.merge.checks import ResponseChecker
@@ -128,8 +129,8 @@ def test_a_bad_response_is_quarantined_and_the_rest_of_the_bundle_merges(coordin
     unknown_item = unknown_item.model_copy(update={"answers": [*unknown_item.answers, Answer(item_id="bogus", value=1, answered_at="2026-09-01T08:00:00.000Z")]})
     draft = draft.model_copy(update={"status": "draft"})
     records = seal_responses([good, out_of_range, unknown_item], coordinator.survey.active())
-    box = SealedBox(PublicKey(coordinator.survey.coordinator_public.box_key))
-    records.append(SealedRecord(draft.id, "submitted", draft.created_at, draft.updated_at, box.encrypt(draft.canonical_json().encode())))
+    seal = record_sealer(coordinator.survey.coordinator_public.box_key)
+    records.append(SealedRecord(draft.id, "submitted", draft.created_at, draft.updated_at, seal(draft.canonical_json().encode())))
 
     result = coordinator.merge(db, [coordinator.bundle(device, 1, records=records)])
 
@@ -284,8 +285,8 @@ def test_a_huge_sequence_number_is_reported_as_one_gap_without_listing_it(db: Me
 def test_records_sealed_to_another_key_are_quarantined_with_the_reason(coordinator: Coordinator, device, db: MergedDatabase) -> None:
     good, stray = coordinator.responses(device, 2)
     records = seal_responses([good], coordinator.survey.active())
-    other = SealedBox(PrivateKey.generate().public_key)
-    records.append(SealedRecord(stray.id, "submitted", stray.created_at, stray.updated_at, other.encrypt(stray.canonical_json().encode())))
+    other = record_sealer(bytes(PrivateKey.generate().public_key))
+    records.append(SealedRecord(stray.id, "submitted", stray.created_at, stray.updated_at, other(stray.canonical_json().encode())))
 
     result = coordinator.merge(db, [coordinator.bundle(device, 1, records=records)])
 

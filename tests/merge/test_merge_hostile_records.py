@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from merge_world import PASSPHRASE, Coordinator
-from nacl.public import PublicKey, SealedBox
 
 from akhlak_tui.bundle.writer import SealedRecord
 from akhlak_tui.cli import cli
+from akhlak_tui.crypto.records import record_sealer
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.merge.run import bundle_files
 from akhlak_tui.response import Response
@@ -23,8 +23,8 @@ EVENTS = '"events":['
 
 def sealed(coordinator: Coordinator, like: Response, plain: bytes) -> SealedRecord:
     """`plain` sealed to the coordinator as a record, with `like`'s clear fields."""
-    box = SealedBox(PublicKey(coordinator.survey.coordinator_public.box_key))
-    return SealedRecord(like.id, like.status, like.created_at, like.updated_at, box.encrypt(plain))
+    seal = record_sealer(coordinator.survey.coordinator_public.box_key)
+    return SealedRecord(like.id, like.status, like.created_at, like.updated_at, seal(plain))
 
 
 def with_event(response: Response, event_json: str) -> bytes:

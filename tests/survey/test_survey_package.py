@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from nacl.public import SealedBox
 
 from akhlak_tui.active import active_survey
+from akhlak_tui.crypto.records import RecordOpener
 from akhlak_tui.questionnaire.builtin import builtin_questionnaire
 from akhlak_tui.survey import (
     SurveyPackageError,
@@ -110,7 +110,7 @@ def test_installed_surveys_one_active_and_practice(make_coordinator, make_packag
     survey = active_survey(laptop)
     assert (survey.survey_id, survey.name, survey.unit_codes[0]) == (one.survey_id, "Survei Satu", "DINKES")
     sealed = survey.sealer()(b"jawaban")
-    assert SealedBox(keys.box_key).decrypt(sealed) == b"jawaban" and b"jawaban" not in sealed
+    assert RecordOpener(keys.box_key).open(sealed).json == b"jawaban" and b"jawaban" not in sealed
 
     activate_survey(laptop, None)
     assert active_survey(laptop).is_practice and active_survey(laptop).sealer() is None
@@ -149,7 +149,7 @@ def test_sealer_for_any_installed_survey(make_coordinator, make_package, tmp_pat
     laptop = tmp_path / "laptop"
     first = install_survey(laptop, make_package(keys, "Survei Satu")).package
     install_survey(laptop, make_package(keys, "Survei Dua"))  # now the active one
-    assert SealedBox(keys.box_key).decrypt(sealer_for(laptop, first.survey_id)(b"draft")) == b"draft"
+    assert RecordOpener(keys.box_key).open(sealer_for(laptop, first.survey_id)(b"draft")).json == b"draft"
     assert sealer_for(laptop, None) is None
     with pytest.raises(SurveyPackageError, match="not installed"):
         sealer_for(laptop, "aaaaaaaaaaaaaaaa")

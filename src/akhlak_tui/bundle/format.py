@@ -15,10 +15,13 @@ MANIFEST_MEMBER = "manifest.json"
 SIGNATURE_MEMBER = "manifest.sig"
 PAYLOAD_MEMBER = "payload.bin"
 MEMBERS = (PAYLOAD_MEMBER, MANIFEST_MEMBER, SIGNATURE_MEMBER)
-PAYLOAD_ENCODING = "sealed-records-v1"
+PAYLOAD_ENCODING = "sealed-records-v2"
+"""Each record starts with its kind byte (akhlak_tui.crypto.records); written now."""
+UNTAGGED_PAYLOAD_ENCODING = "sealed-records-v1"
+"""Records are crypto_box_seal boxes with no kind byte: bundles of version 0.1 laptops, still read."""
 SIGNATURE_CONTEXT = b"akhlak-bundle-manifest/1\x00"
 FRAME_HEADER = 4  # big-endian unsigned length before each sealed record
-SEAL_OVERHEAD = 48  # X25519 ephemeral public key (32) + Poly1305 tag (16)
+SEAL_OVERHEAD = 48  # the shortest record of either encoding: X25519 ephemeral public key (32) + Poly1305 tag (16)
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -70,7 +73,7 @@ class PayloadInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     member: str = Field(pattern=f"^{re.escape(PAYLOAD_MEMBER)}$")
-    encoding: str = Field(pattern=f"^{PAYLOAD_ENCODING}$")
+    encoding: str = Field(pattern=f"^({PAYLOAD_ENCODING}|{UNTAGGED_PAYLOAD_ENCODING})$")
     size: int = Field(ge=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 

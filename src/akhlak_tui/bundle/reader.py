@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Union
 
 import nacl.exceptions
-from nacl.public import PrivateKey, SealedBox
+from nacl.public import PrivateKey
 from nacl.signing import VerifyKey
 from pydantic import ValidationError
 
@@ -34,12 +34,14 @@ from akhlak_tui.bundle.format import (
     SIGNATURE_BYTES,
     SIGNATURE_CONTEXT,
     SIGNATURE_MEMBER,
+    UNTAGGED_PAYLOAD_ENCODING,
     BundleLimits,
     Manifest,
     human_size,
 )
 from akhlak_tui.crypto.coordinator import CoordinatorKeys
 from akhlak_tui.crypto.fingerprint import fingerprint, key_id
+from akhlak_tui.crypto.records import OpenedRecord, RecordOpener, RecordUnreadable
 from akhlak_tui.response import Response
 
 CHUNK = 1024 * 1024
@@ -223,7 +225,7 @@ class OpenedBundle:
     manifest: Manifest
     bundle_hash: str
     size: int
-    _box: SealedBox = field(repr=False)
+    _opener: RecordOpener = field(repr=False)
     _stat: tuple[int, int] = field(repr=False)
 
     @property
@@ -235,31 +237,42 @@ class OpenedBundle:
 
     def records(self) -> Iterator[BundleItem]:
         """Each record as a Response, or a RecordFailure (index, response id if known, reason)."""
-        for item, _plain in self.records_with_plaintext():
-            yield item
+        for index, opened in self.opened_records():
+            yield opened if isinstance(opened, RecordFailure) else self._record(index, opened.json)
 
-    def records_with_plaintext(self) -> Iterator[tuple[BundleItem, bytes | None]]:
-        """Each record with the bytes the device sealed (None when it cannot be opened).
+    def opened_records(self) -> Iterator[tuple[int, OpenedRecord | RecordFailure]]:
+        """Each record opened but not parsed: (index, its JSON and the zlib stream it came in), or a RecordFailure.
 
-        The merge keeps those bytes (the response's canonical JSON, as laptops seal it) instead of
-        serialising every response again.
+        The merge parses and checks the JSON itself, and stores the zlib stream as it came.
         """
         stat = self.path.stat()
         if (stat.st_size, stat.st_mtime_ns) != self._stat:
             raise BundleRefused("the file changed after it was verified")
+        tagged = self.manifest.payload.encoding != UNTAGGED_PAYLOAD_ENCODING
         try:
             with zipfile.ZipFile(self.path) as archive, archive.open(PAYLOAD_MEMBER) as payload:
                 for index in range(self.manifest.counts.records):
                     length = int.from_bytes(payload.read(FRAME_HEADER), "big")
                     try:
-                        plain = self._box.decrypt(payload.read(length))
-                    except nacl.exceptions.CryptoError:
-                        reason = "cannot be opened with the coordinator key (damaged, or sealed to another key)"
-                        yield RecordFailure(index, None, reason), None
-                        continue
-                    yield self._record(index, plain), plain
+                        yield index, self._opener.open(payload.read(length), tagged=tagged)
+                    except RecordUnreadable as exc:
+                        yield index, RecordFailure(index, None, exc.reason)
         except ZIP_ERRORS as exc:
             raise BundleRefused(f"payload is damaged ({exc})") from None
+
+    def binding_problem(self, survey_id: object, device_id: object, questionnaire_hash: object, status: object) -> str | None:
+        """Why a record with these fields does not belong in this bundle (None: it does)."""
+        m = self.manifest
+        for what, got, expected in (
+            ("survey", survey_id, m.survey_id),
+            ("device", device_id, m.device_id),
+            ("questionnaire hash", questionnaire_hash, m.questionnaire_hash),
+        ):
+            if got != expected:
+                return f"{what} is {got}, but the bundle is for {expected}"
+        if status not in ("submitted", "abandoned"):
+            return f"status is {status}; only submitted and abandoned responses are bundled"
+        return None
 
     def _record(self, index: int, plain: bytes) -> BundleItem:
         try:
@@ -268,17 +281,8 @@ class OpenedBundle:
             return RecordFailure(index, _response_id(plain), f"not a valid response: {_first_error(exc)}")
         if NON_FINITE.search(plain) and _has_non_finite(plain):
             return RecordFailure(index, response.id, "holds NaN or Infinity, which JSON does not allow")
-        m = self.manifest
-        for what, got, expected in (
-            ("survey", response.survey_id, m.survey_id),
-            ("device", response.device_id, m.device_id),
-            ("questionnaire hash", response.questionnaire_hash, m.questionnaire_hash),
-        ):
-            if got != expected:
-                return RecordFailure(index, response.id, f"{what} is {got}, but the bundle is for {expected}")
-        if response.status not in ("submitted", "abandoned"):
-            return RecordFailure(index, response.id, f"status is {response.status}; only submitted and abandoned responses are bundled")
-        return response
+        problem = self.binding_problem(response.survey_id, response.device_id, response.questionnaire_hash, response.status)
+        return response if problem is None else RecordFailure(index, response.id, problem)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -359,6 +363,6 @@ def read_bundle(
         manifest=manifest,
         bundle_hash=digest.hexdigest(),
         size=stat.st_size,
-        _box=SealedBox(box_key),
+        _opener=RecordOpener(box_key),
         _stat=(stat.st_size, stat.st_mtime_ns),
     )

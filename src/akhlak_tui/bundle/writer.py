@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nacl.public import PublicKey, SealedBox
 
 from akhlak_tui import __version__
 from akhlak_tui.active import ActiveSurvey
@@ -39,6 +38,7 @@ from akhlak_tui.bundle.format import (
     human_size,
 )
 from akhlak_tui.crypto.device import Device
+from akhlak_tui.crypto.records import record_sealer
 from akhlak_tui.files import fsync_directory
 from akhlak_tui.response import Response, utc_now
 
@@ -73,11 +73,8 @@ def seal_responses(responses: Iterable[Response], survey: ActiveSurvey) -> list[
     """Seal responses (canonical JSON) to the survey's coordinator, as a laptop does on submit."""
     if survey.coordinator_box_key is None:
         raise BundleWriteError("practice responses are never exported")
-    box = SealedBox(PublicKey(survey.coordinator_box_key))
-    return [
-        SealedRecord(r.id, r.status, r.created_at, r.updated_at, box.encrypt(r.canonical_json().encode("utf-8")))
-        for r in responses
-    ]
+    seal = record_sealer(survey.coordinator_box_key)
+    return [SealedRecord(r.id, r.status, r.created_at, r.updated_at, seal(r.canonical_json().encode("utf-8"))) for r in responses]
 
 
 def _zip_info(name: str, created_at: str) -> zipfile.ZipInfo:

@@ -143,7 +143,12 @@ class BundlePreparer:
         checker = self.checker(opened.manifest.survey_id)
         rows = AcceptedRows(checker.questionnaire)
         quarantined: list[QuarantinedRecord] = []
-        for item, sealed_json in _refusing_errors_of(opened.records_with_plaintext()):
+        for index, record in _refusing_errors_of(opened.opened_records()):
+            if isinstance(record, RecordFailure):
+                item: Response | RecordFailure = record
+                sealed_json = None
+            else:
+                item, sealed_json = opened._record(index, record.json), record.json
             if isinstance(item, RecordFailure):
                 quarantined.append(QuarantinedRecord(item.response_id, None, None, f"record {item.index + 1}: {item.reason}"))
             elif (reason := _reason(checker, item)) is None:

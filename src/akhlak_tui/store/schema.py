@@ -86,3 +86,11 @@ def m002_installed_surveys_and_exports(db: Database) -> None:
         pk="sequence",
         not_null={"survey_id", "file_name", "bundle_hash", "records", "created_at"},
     )
+
+
+@migrations()
+def m003_sealed_record_kind(db: Database) -> None:
+    # Sealed blobs now start with their kind byte (akhlak_tui.crypto.records); the blobs sealed
+    # before are crypto_box_seal boxes: kind 0x01.
+    rows = db.execute("select id, sealed from responses where sealed is not null").fetchall()
+    db.conn.executemany("update responses set sealed = ? where id = ?", [(b"\x01" + bytes(sealed), rid) for rid, sealed in rows])
