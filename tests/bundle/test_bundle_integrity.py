@@ -190,7 +190,7 @@ def test_one_bad_record_is_quarantined_and_the_rest_are_read(world, tmp_path):
     assert "device is AAAAAAAA" in failures[0].reason
     assert failures[1].index == 3 and failures[1].response_id == "not-a-uuid" and failures[1].reason.startswith("not a valid response")
     assert failures[2].index == 4 and failures[2].response_id is None and "cannot be opened" in failures[2].reason
-    assert failures[3].index == 6 and failures[3].reason == "decompresses to more than 4 MiB"
+    assert failures[3].index == 6 and failures[3].reason == f"decompresses to more than {MAX_JSON_BYTES:,} bytes"
 
 
 def test_zip_end_record_tricks_are_refused_before_the_directory_is_parsed(world, bundle):

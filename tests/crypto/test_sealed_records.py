@@ -76,13 +76,13 @@ def test_malformed_records_are_refused_with_a_reason(record, reason):
 
 
 def test_zlib_streams_that_are_bombs_truncated_or_followed_by_data_are_refused():
-    with pytest.raises(RecordUnreadable, match="decompresses to more than 4 MiB"):
+    with pytest.raises(RecordUnreadable, match=f"decompresses to more than {MAX_JSON_BYTES:,} bytes"):
         inflate(zlib.compress(b" " * (MAX_JSON_BYTES + 1)))
-    with pytest.raises(RecordUnreadable, match="truncated zlib stream"):
+    with pytest.raises(RecordUnreadable, match="cut short"):
         inflate(zlib.compress(JSON)[:-6])
     with pytest.raises(RecordUnreadable, match="data after its zlib stream"):
         inflate(zlib.compress(JSON) + b"x")
-    with pytest.raises(RecordUnreadable, match="does not decompress"):
+    with pytest.raises(RecordUnreadable, match="not a zlib stream"):
         inflate(b"not zlib at all")
     assert inflate(zlib.compress(b" " * MAX_JSON_BYTES)) == b" " * MAX_JSON_BYTES
 

@@ -40,7 +40,9 @@ def test_merge_keeps_every_response_with_its_provenance(coordinator: Coordinator
     assert bundle == (device.id, 1, MERGED, 30)
     assert db.db.execute("select public_key from devices where device_id = ?", [device.id]).fetchone()[0] == device.public_key.hex()
     first = responses[0]
-    stored = db.db.execute("select content_hash, document, status, unit from responses where id = ?", [first.id]).fetchone()
+    stored = db.db.execute(
+        "select content_hash, sqlar_uncompress(document, document_size), status, unit from responses where id = ?", [first.id]
+    ).fetchone()
     assert stored == (first.content_hash(), first.canonical_json(), first.status, first.unit)
     assert db.db.execute("select bp1, values_self from answers where response_id = ?", [first.id]).fetchone() == (
         first.answer_map["bp1"],
@@ -113,12 +115,14 @@ def test_same_id_with_other_content_is_a_conflict_kept_aside(coordinator: Coordi
     assert (outcome.status, outcome.accepted, outcome.conflicts) == (MERGED, 0, 1)
     assert outcome.problems[0].kind == "conflict" and outcome.problems[0].response_id == altered.id
     assert result.exit_code == 1
-    kept = db.db.execute("select document from responses where id = ?", [altered.id]).fetchone()[0]
+    kept = db.db.execute("select sqlar_uncompress(document, document_size) from responses where id = ?", [altered.id]).fetchone()[0]
     assert kept == original[1].canonical_json()
     conflict = db.db.execute(
-        "select existing_content_hash, incoming_content_hash, incoming_document from conflicts where response_id = ?", [altered.id]
+        "select existing_content_hash, incoming_content_hash, incoming_document, typeof(incoming_document) from conflicts where response_id = ?",
+        [altered.id],
     ).fetchall()
-    assert conflict == [(original[1].content_hash(), altered.content_hash(), altered.canonical_json())]
+    # the incoming version stays readable JSON text, not a compressed document
+    assert conflict == [(original[1].content_hash(), altered.content_hash(), altered.canonical_json(), "text")]
 
 
 def test_a_bad_response_is_quarantined_and_the_rest_of_the_bundle_merges(coordinator: Coordinator, device, db: MergedDatabase) -> None:
@@ -245,10 +249,10 @@ def test_a_response_that_breaks_the_checks_is_quarantined_not_a_crash(coordinato
     responses = coordinator.responses(device, 3)
     original = ResponseChecker.problems
 
-    def breaks_on_second(self, response):
-        if response.id == responses[1].id:
+    def breaks_on_second(self, document):
+        if document["id"] == responses[1].id:
             raise TypeError("'<' not supported between instances of 'dict' and 'int'")
-        return original(self, response)
+        return original(self, document)
 
     monkeypatch.setattr(ResponseChecker, "problems", breaks_on_second)
 

@@ -147,11 +147,11 @@ def inflate(compressed: bytes, limit: int = MAX_JSON_BYTES) -> bytes:
     try:
         plain = inflater.decompress(compressed, limit + 1)
     except zlib.error as exc:
-        raise RecordUnreadable(f"does not decompress ({exc})") from None
+        raise RecordUnreadable(f"is not a zlib stream ({exc})") from None
     if len(plain) > limit:
-        raise RecordUnreadable(f"decompresses to more than {limit // (1024 * 1024)} MiB")
+        raise RecordUnreadable(f"decompresses to more than {limit:,} bytes")
     if not inflater.eof:
-        raise RecordUnreadable("is a truncated zlib stream")
+        raise RecordUnreadable("is cut short (a truncated zlib stream)")
     if inflater.unused_data:
         raise RecordUnreadable("has data after its zlib stream")
     return plain

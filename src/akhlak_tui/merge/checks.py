@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
+from typing import Any
 
 from akhlak_tui.bundle.format import ISO_PATTERN
 from akhlak_tui.questionnaire.flow import Flow
 from akhlak_tui.questionnaire.model import Questionnaire, UnitItem
-from akhlak_tui.response import Response
 from akhlak_tui.survey.package import SurveyPackage
 
 ISO_TIME = re.compile(ISO_PATTERN)
+_ITEM_AND_VALUE = itemgetter("item_id", "value")
 MAX_REASONS = 3
 """A quarantine reason names at most this many problems (and how many more there are)."""
 
@@ -21,6 +23,7 @@ class ResponseChecker:
     def __init__(self, survey_id: str, questionnaire: Questionnaire, unit_codes: list[str]) -> None:
         self.survey_id = survey_id
         self.questionnaire = questionnaire
+        self.questionnaire_hash = questionnaire.content_hash
         self.flow = Flow(questionnaire, unit_codes)
         self.unit_item = next((item.id for item in questionnaire.items if isinstance(item, UnitItem)), None)
 
@@ -28,31 +31,34 @@ class ResponseChecker:
     def for_package(cls, package: SurveyPackage) -> ResponseChecker:
         return cls(package.survey_id, package.questionnaire, [u.code for u in package.units])
 
-    def problems(self, response: Response) -> list[str]:
-        """Every reason `response` cannot be merged into this survey (empty: acceptable)."""
+    def problems(self, document: dict[str, Any]) -> list[str]:
+        """Every reason a response (a document from `parse_response`) cannot be merged into this survey (empty: acceptable)."""
         problems: list[str] = []
-        if response.survey_id != self.survey_id:
-            problems.append(f"survey is {response.survey_id}, not {self.survey_id}")
-        if response.questionnaire_hash != self.questionnaire.content_hash:
+        if document["survey_id"] != self.survey_id:
+            problems.append(f"survey is {document['survey_id']}, not {self.survey_id}")
+        if document["questionnaire_hash"] != self.questionnaire_hash:
             problems.append("answers another version of the questionnaire (hash differs)")
-        if response.status not in ("submitted", "abandoned"):
-            problems.append(f"status is {response.status}; only submitted and abandoned responses are merged")
+        status = document["status"]
+        if status not in ("submitted", "abandoned"):
+            problems.append(f"status is {status}; only submitted and abandoned responses are merged")
             return problems
         for name in ("created_at", "updated_at", "submitted_at"):
-            value = getattr(response, name)
-            if (value is not None or (name == "submitted_at" and response.status == "submitted")) and not ISO_TIME.match(value or ""):
+            value = document[name]
+            if (value is not None or (name == "submitted_at" and status == "submitted")) and not ISO_TIME.match(value or ""):
                 problems.append(f"{name} is not an ISO 8601 time (got {value!r:.40})")
-        answers = response.answer_map
-        if len(answers) != len(response.answers):
+        answer_list = document["answers"]
+        answers = dict(map(_ITEM_AND_VALUE, answer_list))
+        if len(answers) != len(answer_list):
             problems.append("an item is answered twice")
-        problems.extend(self.flow.response_problems(answers, complete=response.status == "submitted"))
-        if self.unit_item is not None and answers.get(self.unit_item) is not None and response.unit != answers[self.unit_item]:
-            problems.append(f"unit is {response.unit!r} but the unit question was answered {answers[self.unit_item]!r}")
+        problems.extend(self.flow.response_problems(answers, complete=status == "submitted"))
+        unit = answers.get(self.unit_item) if self.unit_item is not None else None
+        if unit is not None and document["unit"] != unit:
+            problems.append(f"unit is {document['unit']!r} but the unit question was answered {unit!r}")
         return problems
 
-    def reason(self, response: Response) -> str | None:
+    def reason(self, document: dict[str, Any]) -> str | None:
         """The problems as one line for the quarantine, or None if the response is acceptable."""
-        problems = self.problems(response)
+        problems = self.problems(document)
         if not problems:
             return None
         more = len(problems) - MAX_REASONS

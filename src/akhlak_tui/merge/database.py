@@ -4,7 +4,9 @@ One merged database holds one survey. Besides provenance and audit tables it kee
 accepted response twice over, for two kinds of reader:
 
 - `responses`: one row per response (context, status, provenance, content hash, and the full
-  canonical JSON of the response for audit and conflict reports);
+  canonical JSON of the response, stored as SQLite Archives store files: zlib-compressed in
+  `document` with its size in `document_size`, or as is if that is not shorter; it reads with
+  `sqlar_uncompress(document, document_size)`, in the sqlite3 shell or after `register_functions`);
 - `answers`: one row per response and one column per answerable item of the questionnaire, named
   exactly as the item id (likert and integer as INTEGER, multi as a JSON array text, others TEXT),
   so scoring and data export run as plain SQL over a million rows.
@@ -20,12 +22,15 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from akhlak_tui.crypto.records import RecordUnreadable, inflate
 from akhlak_tui.questionnaire.loading import parse_questionnaire
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.questionnaire.units import Unit
@@ -49,14 +54,60 @@ RESPONSE_COLUMNS = (
     "submitted_at",
     "content_hash",
     "document",
+    "document_size",
 )
 
-ID_COLUMN, CONTENT_HASH_COLUMN, DOCUMENT_COLUMN = (RESPONSE_COLUMNS.index(c) for c in ("id", "content_hash", "document"))
-"""Positions in a `responses` row (as AcceptedRows builds it) of the id, content hash and document."""
+ID_COLUMN, CONTENT_HASH_COLUMN, DOCUMENT_COLUMN, DOCUMENT_SIZE_COLUMN = (
+    RESPONSE_COLUMNS.index(c) for c in ("id", "content_hash", "document", "document_size")
+)
+"""Positions in a `responses` row (as AcceptedRows builds it) of the id, content hash, document and its size."""
 
 RESPONSES_INSERT_SQL = (
     "insert into responses (" + ", ".join(RESPONSE_COLUMNS) + ") values (" + ", ".join("?" * len(RESPONSE_COLUMNS)) + ")"
 )
+
+
+ZLIB_LEVEL = 6
+"""The zlib level documents are compressed with (the laptops use the same)."""
+
+
+def stored_document(canonical: bytes, compressed: bytes | None = None) -> tuple[bytes, int]:
+    """(document, document_size) as stored for the JSON `canonical`.
+
+    `compressed` is its zlib stream if already made (else it is made here). It is stored when it
+    is shorter than the JSON; otherwise the JSON is stored as is, and its size equals its length.
+    """
+    if compressed is None:
+        compressed = zlib.compress(canonical, ZLIB_LEVEL)
+    return (compressed if len(compressed) < len(canonical) else canonical), len(canonical)
+
+
+def document_text(data: bytes | str | None, size: int | None) -> str | None:
+    """A stored document (`document`, `document_size`) as JSON text; None for NULL.
+
+    As the sqlite3 shell's `sqlar_uncompress`: a size of 0 or less, or equal to the length of the
+    data, means stored as is; otherwise the data is a zlib stream that must inflate to exactly
+    `size` bytes. Never more than `size` bytes are inflated, so a zlib bomb raises ValueError
+    instead of filling memory.
+    """
+    if data is None:
+        return None
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if size is None or size <= 0 or size == len(data):
+        return data.decode("utf-8")
+    try:
+        inflated = inflate(data, size)
+    except RecordUnreadable as exc:
+        raise ValueError(f"document {exc.reason}, its document_size being {size}") from None
+    if len(inflated) < size:
+        raise ValueError(f"document is cut short: it inflates to {len(inflated)} bytes, its document_size being {size}")
+    return inflated.decode("utf-8")
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Register `sqlar_uncompress(data, size)` on `conn` (as the sqlite3 shell has it, but giving TEXT)."""
+    conn.create_function("sqlar_uncompress", 2, document_text, deterministic=True)
 
 
 @migrations()
@@ -155,11 +206,10 @@ def m001_merged_schema(db: Database) -> None:
     )
 
 
-@migrations()
-def m002_paradata_view(db: Database) -> None:
-    db["events"].drop(ignore=True)
+def _create_paradata_view(db: Database, document: str) -> None:
+    """The `paradata` view: one row per event of `document` (an SQL expression giving the JSON text)."""
     db.execute(
-        """
+        f"""
         create view paradata as
         select r.id as response_id, r.device_id, r.bundle_hash, r.status, r.unit,
                cast(e.key as integer) as seq,
@@ -168,12 +218,46 @@ def m002_paradata_view(db: Database) -> None:
                nullif(json_quote(json_extract(e.value, '$.old')), 'null') as old,
                nullif(json_quote(json_extract(e.value, '$.new')), 'null') as new,
                json_extract(e.value, '$.detail') as detail
-        from responses r, json_each(r.document, '$.events') e
+        from responses r, json_each({document}, '$.events') e
         """
     )
+
+
+@migrations()
+def m002_paradata_view(db: Database) -> None:
+    db["events"].drop(ignore=True)
+    _create_paradata_view(db, "r.document")
     db["quarantine"].add_column("content_hash", str)
     db["quarantine"].create_index(["response_id"])
     db["conflicts"].create_index(["response_id"])
+
+
+_COMPRESS_BATCH = 1000
+
+
+@migrations()
+def m003_compressed_documents(db: Database) -> None:
+    """Documents are stored zlib-compressed (sqlar convention), with their size in `document_size`.
+
+    A new database gets `document` declared BLOB. A database with responses keeps its declared
+    TEXT (rewriting the whole table would cost as much as the merge did; a BLOB value in a
+    TEXT column stays a BLOB) and has its documents compressed in place, a batch at a time.
+    """
+    db.execute("drop view paradata")
+    db["responses"].add_column("document_size", int)
+    if db.execute("select exists (select 1 from responses)").fetchone()[0]:
+        last = 0
+        while batch := db.execute(
+            "select rowid, document from responses where rowid > ? order by rowid limit ?", [last, _COMPRESS_BATCH]
+        ).fetchall():
+            db.conn.executemany(
+                "update responses set document = ?, document_size = ? where rowid = ?",
+                [(*stored_document(text.encode("utf-8") if isinstance(text, str) else text), rowid) for rowid, text in batch],
+            )
+            last = batch[-1][0]
+    else:
+        db["responses"].transform(types={"document": bytes})
+    _create_paradata_view(db, "cast(sqlar_uncompress(r.document, r.document_size) as text)")
 
 
 class MergedDatabaseError(Exception):
@@ -205,6 +289,7 @@ class MergedDatabase:
             conn = sqlite3.connect(":memory:" if self.path is None else str(self.path), timeout=30)
         except sqlite3.DatabaseError as exc:
             raise MergedDatabaseError(f"{self.path}: cannot open ({exc})") from None
+        register_functions(conn)
         self.db = Database(conn)
         try:
             # 8 KiB pages hold a response document with fewer overflow pages (only takes effect
@@ -213,6 +298,11 @@ class MergedDatabase:
             if self.path is not None:
                 self.db.enable_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")
+            # Inserting a million rows keyed by random ids touches index pages all over: a 64 MiB
+            # page cache and a checkpoint every 40,000 pages (a WAL of up to 320 MB, not 8 MB)
+            # write each of them less often, a third of the time per row; durability is the same.
+            self.db.execute("PRAGMA cache_size=-65536")
+            self.db.execute("PRAGMA wal_autocheckpoint=40000")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise MergedDatabaseError(f"{self.path}: not a usable merged database ({exc})") from None
@@ -257,9 +347,9 @@ class MergedDatabase:
                 }
             )
             columns = ", ".join(f'"{name}" {sqltype}' for name, sqltype in answer_columns(questionnaire))
-            self.db.execute(
-                f"create table answers (response_id TEXT PRIMARY KEY REFERENCES responses(id), {columns})"
-            )
+            # No index on response_id: rows are appended in the order of `responses` (join through
+            # responses.id), so a million inserts never touch a random place of a second index.
+            self.db.execute(f"create table answers (response_id TEXT NOT NULL REFERENCES responses(id), {columns})")
         self._questionnaire = questionnaire
 
     def survey_row(self) -> dict[str, Any] | None:
@@ -306,7 +396,7 @@ class MergedDatabase:
         """
         rows = AcceptedRows(self.questionnaire)
         for response, bundle_hash in responses:
-            rows.add(response, bundle_hash)
+            rows.add(response.model_dump(mode="json"), bundle_hash, response.canonical_json().encode("utf-8"))
         self.insert_rows(rows.responses, rows.answers)
         return len(rows.responses)
 
@@ -332,35 +422,25 @@ class AcceptedRows:
         self.responses, self.answers = [], []
         return taken
 
-    def add(self, response: Response, bundle_hash: str, sealed_json: bytes | None = None) -> str:
-        """Add one response; returns its content hash.
+    def add(self, document: Mapping[str, Any], bundle_hash: str, canonical: bytes, compressed: bytes | None = None) -> str:
+        """Add one response; returns its content hash (SHA-256 hex of `canonical`).
 
-        `sealed_json` is the JSON the device sealed, which `response` was parsed from: laptops seal
-        the canonical JSON, so it is kept as the document (and hashed) as it is, rather than
-        serialised again. Without it the canonical JSON is made here.
+        `document` is the response as plain JSON types (`Response.model_dump(mode="json")`),
+        `canonical` the exact JSON the device sealed, which `document` was parsed from, and
+        `compressed` its zlib stream as the device sent it (checked by the caller to inflate to
+        `canonical`), or None to compress it here. The stream is stored as it came (`canonical`
+        if it is not shorter); nothing is serialised or compressed again.
         """
-        raw = sealed_json if sealed_json is not None else response.canonical_json().encode("utf-8")
-        document = raw.decode("utf-8")
-        content_hash = hashlib.sha256(raw).hexdigest()
+        content_hash = hashlib.sha256(canonical).hexdigest()
         self.responses.append(
-            (
-                response.id,
-                response.survey_id,
-                response.questionnaire_hash,
-                response.device_id,
-                bundle_hash,
-                response.status,
-                response.abandon_reason,
-                response.unit,
-                response.mode,
-                response.language,
-                response.created_at,
-                response.updated_at,
-                response.submitted_at,
-                content_hash,
-                document,
-            )
+            (*_HEAD_FIELDS(document), bundle_hash, *_TAIL_FIELDS(document), content_hash, *stored_document(canonical, compressed))
         )
-        values = response.answer_map
-        self.answers.append((response.id, *[answer_cell(v) if type(v) is list else v for v in map(values.get, self.columns)]))
+        values = {answer["item_id"]: answer["value"] for answer in document["answers"]}
+        self.answers.append((document["id"], *[answer_cell(v) if type(v) is list else v for v in map(values.get, self.columns)]))
         return content_hash
+
+
+_BUNDLE_HASH_AT = RESPONSE_COLUMNS.index("bundle_hash")
+_HEAD_FIELDS = itemgetter(*RESPONSE_COLUMNS[:_BUNDLE_HASH_AT])
+_TAIL_FIELDS = itemgetter(*RESPONSE_COLUMNS[_BUNDLE_HASH_AT + 1 : CONTENT_HASH_COLUMN])
+"""The fields of a response document that fill the `responses` columns before and after `bundle_hash`."""

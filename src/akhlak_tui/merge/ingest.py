@@ -15,7 +15,14 @@ from typing import Any
 
 from akhlak_tui.bundle.reader import BundleRefused
 from akhlak_tui.crypto.fingerprint import fingerprint
-from akhlak_tui.merge.database import CONTENT_HASH_COLUMN, DOCUMENT_COLUMN, ID_COLUMN, MergedDatabase
+from akhlak_tui.merge.database import (
+    CONTENT_HASH_COLUMN,
+    DOCUMENT_COLUMN,
+    DOCUMENT_SIZE_COLUMN,
+    ID_COLUMN,
+    MergedDatabase,
+    document_text,
+)
 from akhlak_tui.merge.prepare import BundleHeader, RecordChunk
 from akhlak_tui.merge.trust import TrustedDevices
 from akhlak_tui.response import utc_now
@@ -193,7 +200,9 @@ class Merger:
             elif known == content_hash:
                 outcome.duplicates += 1
             else:
-                conflicts.append((rid, known, content_hash, response_row[DOCUMENT_COLUMN]))
+                # kept as readable JSON text, for whoever resolves the conflict
+                document = document_text(response_row[DOCUMENT_COLUMN], response_row[DOCUMENT_SIZE_COLUMN])
+                conflicts.append((rid, known, content_hash, document))
         self.db.insert_rows(new_responses, new_answers)
         outcome.accepted += len(new_responses)
         if conflicts:

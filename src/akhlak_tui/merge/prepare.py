@@ -23,7 +23,7 @@ from akhlak_tui.bundle.reader import BundleRefused, OpenedBundle, RecordFailure,
 from akhlak_tui.bundle.writer import file_sha256
 from akhlak_tui.merge.checks import ResponseChecker
 from akhlak_tui.merge.database import AcceptedRows
-from akhlak_tui.response import Response
+from akhlak_tui.merge.incoming import InvalidResponse, parse_response
 from akhlak_tui.survey.package import SurveyPackage
 
 T = TypeVar("T")
@@ -145,18 +145,21 @@ class BundlePreparer:
         quarantined: list[QuarantinedRecord] = []
         for index, record in _refusing_errors_of(opened.opened_records()):
             if isinstance(record, RecordFailure):
-                item: Response | RecordFailure = record
-                sealed_json = None
+                quarantined.append(QuarantinedRecord(None, None, None, f"record {index + 1}: {record.reason}"))
             else:
-                item, sealed_json = opened._record(index, record.json), record.json
-            if isinstance(item, RecordFailure):
-                quarantined.append(QuarantinedRecord(item.response_id, None, None, f"record {item.index + 1}: {item.reason}"))
-            elif (reason := _reason(checker, item)) is None:
-                rows.add(item, opened.bundle_hash, sealed_json)
-            else:
-                assert sealed_json is not None  # a Response was parsed from it
-                digest = hashlib.sha256(sealed_json).hexdigest()
-                quarantined.append(QuarantinedRecord(item.id, digest, sealed_json.decode("utf-8"), reason))
+                try:
+                    document = parse_response(record.json, events=False)
+                except InvalidResponse as exc:
+                    quarantined.append(QuarantinedRecord(exc.response_id, None, None, f"record {index + 1}: {exc.reason}"))
+                else:
+                    problem = opened.binding_problem(document["survey_id"], document["device_id"], document["questionnaire_hash"], document["status"])
+                    if problem is not None:
+                        quarantined.append(QuarantinedRecord(document["id"], None, None, f"record {index + 1}: {problem}"))
+                    elif (reason := _reason(checker, document)) is None:
+                        rows.add(document, opened.bundle_hash, record.json, record.compressed)
+                    else:
+                        digest = hashlib.sha256(record.json).hexdigest()
+                        quarantined.append(QuarantinedRecord(document["id"], digest, record.json.decode("utf-8"), reason))
             if len(rows) + len(quarantined) >= self.chunk_records:
                 yield RecordChunk(*rows.take(), quarantined)
                 quarantined = []
@@ -202,10 +205,10 @@ def _refusing_errors_of(records: Iterator[T]) -> Iterator[T]:
         yield from records
 
 
-def _reason(checker: ResponseChecker, response: Response) -> str | None:
+def _reason(checker: ResponseChecker, document: dict[str, Any]) -> str | None:
     """Why a response is quarantined (None: accepted); a response that breaks the checks is quarantined too."""
     try:
-        return checker.reason(response)
+        return checker.reason(document)
     except Exception as exc:  # noqa: BLE001 - untrusted content
         return f"cannot be checked ({type(exc).__name__}: {exc})"
 

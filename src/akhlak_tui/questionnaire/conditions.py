@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Union
+from typing import Any, Callable, Mapping, Union
 
 SELF = "self"
 
@@ -261,24 +261,42 @@ def _compare(value: Any, op: str, right: Any) -> bool:
     return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
 
 
+Condition = Callable[[Mapping[str, Any], Any], bool]
+"""A compiled condition: (answers, self_value) -> whether it holds."""
+
+
+def compile_condition(node: Node) -> Condition:
+    """A parsed condition as a function, so one parsed once is evaluated without walking the tree."""
+    if isinstance(node, BoolOp):
+        parts = tuple(compile_condition(op) for op in node.operands)
+        if node.op == "and":
+            return lambda answers, self_value: all(part(answers, self_value) for part in parts)
+        return lambda answers, self_value: any(part(answers, self_value) for part in parts)
+    if isinstance(node, Not):
+        operand = compile_condition(node.operand)
+        return lambda answers, self_value: not operand(answers, self_value)
+    if isinstance(node, Answered):
+        ref = node.ref
+        return lambda answers, self_value: _lookup(ref, answers, self_value) is not _MISSING
+    left, op, right = node.left, node.op, node.right
+    if isinstance(left, Call):
+        ref, unanswered = left.ref, ([] if left.func == "count" else "")
+
+        def call(answers: Mapping[str, Any], self_value: Any) -> bool:
+            value = _lookup(ref, answers, self_value)
+            if value is _MISSING:
+                value = unanswered
+            return _compare(len(value) if isinstance(value, (list, str)) else 0, op, right)
+
+        return call
+
+    def compare(answers: Mapping[str, Any], self_value: Any) -> bool:
+        value = _lookup(left, answers, self_value)
+        return value is not _MISSING and _compare(value, op, right)
+
+    return compare
+
+
 def evaluate(node: Node, answers: Mapping[str, Any], self_value: Any = None) -> bool:
     """Evaluate a parsed condition. A comparison with an unanswered item is false."""
-    if isinstance(node, BoolOp):
-        if node.op == "and":
-            return all(evaluate(op, answers, self_value) for op in node.operands)
-        return any(evaluate(op, answers, self_value) for op in node.operands)
-    if isinstance(node, Not):
-        return not evaluate(node.operand, answers, self_value)
-    if isinstance(node, Answered):
-        return _lookup(node.ref, answers, self_value) is not _MISSING
-    left = node.left
-    if isinstance(left, Call):
-        value = _lookup(left.ref, answers, self_value)
-        if value is _MISSING:
-            value = [] if left.func == "count" else ""
-        value = len(value) if isinstance(value, (list, str)) else 0
-    else:
-        value = _lookup(left, answers, self_value)
-        if value is _MISSING:
-            return False
-    return _compare(value, node.op, node.right)
+    return compile_condition(node)(answers, self_value)

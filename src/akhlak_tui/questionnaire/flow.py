@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Optional
 
-from akhlak_tui.questionnaire.conditions import Node, evaluate, parse_condition
+from akhlak_tui.questionnaire.conditions import Condition, compile_condition, parse_condition
 from akhlak_tui.questionnaire.model import (
     IntegerItem,
     ItemBase,
@@ -42,6 +42,20 @@ def message(key: str, lang: str, **values: Any) -> str:
     return tr(_MESSAGES[key], lang).format(**values)
 
 
+Problem = tuple[str, dict[str, Any]]
+"""Why an answer is refused: a message key and its values (a `label` value is a Text)."""
+TypeCheck = Callable[[Any], Optional[Problem]]
+"""Checks a (non-empty) answer's type and range for one item; None if acceptable."""
+_CHOOSE_ONE: Problem = ("choose_one", {})
+_STR_ONLY = frozenset({str})
+
+
+def say(problem: Problem, lang: str) -> str:
+    """A problem as a message in `lang`."""
+    key, values = problem
+    return message(key, lang, **{k: tr(v, lang) if k == "label" else v for k, v in values.items()})
+
+
 def is_empty(value: Any) -> bool:
     """True for no answer: None, an empty string or an empty list."""
     return value is None or value == "" or value == []
@@ -55,25 +69,25 @@ class Flow:
         self.unit_codes = set(unit_codes) if unit_codes is not None else None
         self.items = questionnaire.items
         self.index = {item.id: i for i, item in enumerate(self.items)}
-        self._relevant: dict[str, Node] = {}
-        self._constraint: dict[str, Node] = {}
-        # Allowed answers per item, built once: the merge checks a million responses with them.
-        self._likert_codes: dict[str, set[int]] = {}
-        self._options: dict[str, dict[str, Any]] = {}
+        # Conditions compiled and answer checks built once: the merge checks a million responses with them.
+        self._relevant: dict[str, Condition] = {}
+        self._constraint: dict[str, Condition] = {}
+        self._type_check: dict[str, TypeCheck] = {}
         for item in self.items:
-            if isinstance(item, LikertItem):
-                self._likert_codes[item.id] = questionnaire.scale_for(item).allowed()
-            elif isinstance(item, (SingleItem, MultiItem)):
-                self._options[item.id] = {o.code: o for o in item.options}
+            self._type_check[item.id] = self._type_check_for(item)
             if item.relevant:
-                self._relevant[item.id] = parse_condition(item.relevant)
+                self._relevant[item.id] = compile_condition(parse_condition(item.relevant))
             if item.constraint:
-                self._constraint[item.id] = parse_condition(item.constraint)
+                self._constraint[item.id] = compile_condition(parse_condition(item.constraint))
+        self._plan = [
+            (item, item.id, item.required, self._relevant.get(item.id), self._type_check[item.id], self._constraint.get(item.id))
+            for item in self.items
+        ]
 
     # -- relevance and navigation ------------------------------------------------------------
     def is_relevant(self, item: ItemBase, answers: Mapping[str, Any]) -> bool:
-        node = self._relevant.get(item.id)
-        return node is None or evaluate(node, answers)
+        relevant = self._relevant.get(item.id)
+        return relevant is None or relevant(answers, None)
 
     def visible_items(self, answers: Mapping[str, Any]) -> list[ItemBase]:
         """The items to show, in order, given the answers so far."""
@@ -126,52 +140,89 @@ class Flow:
             if item.required:
                 return tr(item.required_message, lang) or message("required", lang)
             return None
-        problem = self._check_type(item, value, lang)
-        if problem:
-            return problem
-        node = self._constraint.get(item.id)
-        if node is not None and not evaluate(node, answers, self_value=value):
+        problem = self._type_check[item.id](value)
+        if problem is not None:
+            return say(problem, lang)
+        constraint = self._constraint.get(item.id)
+        if constraint is not None and not constraint(answers, value):
             return tr(item.constraint_message, lang)
         return None
 
-    def _check_type(self, item: ItemBase, value: Any, lang: str) -> str | None:
+    def _type_check_for(self, item: ItemBase) -> TypeCheck:
+        """The type and range check of `item`'s answers, as a function built once."""
         if isinstance(item, LikertItem):
-            if isinstance(value, bool) or not isinstance(value, int) or value not in self._likert_codes[item.id]:
-                return message("choose_one", lang)
-        elif isinstance(item, SingleItem):
-            if not isinstance(value, str) or value not in self._options[item.id]:
-                return message("choose_one", lang)
-        elif isinstance(item, MultiItem):
-            codes = self._options[item.id]
-            if not isinstance(value, list) or not all(isinstance(v, str) and v in codes for v in value):
-                return message("choose_one", lang)
-            if len(set(value)) != len(value):
-                return message("duplicate", lang)
-            if len(value) > item.effective_max:
-                return message("max_picks", lang, n=item.effective_max)
-            if len(value) < item.min_picks:
-                return message("min_picks", lang, n=item.min_picks)
-            exclusive = [codes[v] for v in value if codes[v].exclusive]
-            if exclusive and len(value) > 1:
-                return message("exclusive", lang, label=tr(exclusive[0].label, lang))
-        elif isinstance(item, TextItem):
-            if not isinstance(value, str):
-                return message("choose_one", lang)
-            if len(value) > item.max_length:
-                return message("too_long", lang, n=item.max_length)
-        elif isinstance(item, IntegerItem):
-            if isinstance(value, bool) or not isinstance(value, int):
-                return message("not_number", lang)
-            if item.min is not None and value < item.min:
-                return message("min", lang, n=item.min)
-            if item.max is not None and value > item.max:
-                return message("max", lang, n=item.max)
-        elif isinstance(item, UnitItem):
-            if not isinstance(value, str) or (self.unit_codes is not None and value not in self.unit_codes):
-                return message("unit", lang)
-        else:
-            return message("no_answer", lang)
-        return None
+            codes = self.questionnaire.scale_for(item).allowed()
+
+            def likert(value: Any) -> Problem | None:
+                if type(value) is int or (isinstance(value, int) and not isinstance(value, bool)):
+                    return None if value in codes else _CHOOSE_ONE
+                return _CHOOSE_ONE
+
+            return likert
+        if isinstance(item, SingleItem):
+            single_codes = frozenset(o.code for o in item.options)
+            return lambda value: None if isinstance(value, str) and value in single_codes else _CHOOSE_ONE
+        if isinstance(item, MultiItem):
+            return self._multi_check(item)
+        if isinstance(item, TextItem):
+            max_length = item.max_length
+
+            def text(value: Any) -> Problem | None:
+                if not isinstance(value, str):
+                    return _CHOOSE_ONE
+                return ("too_long", {"n": max_length}) if len(value) > max_length else None
+
+            return text
+        if isinstance(item, IntegerItem):
+            low, high = item.min, item.max
+
+            def integer(value: Any) -> Problem | None:
+                if isinstance(value, bool) or not isinstance(value, int):
+                    return ("not_number", {})
+                if low is not None and value < low:
+                    return ("min", {"n": low})
+                if high is not None and value > high:
+                    return ("max", {"n": high})
+                return None
+
+            return integer
+        if isinstance(item, UnitItem):
+
+            def unit(value: Any) -> Problem | None:
+                if not isinstance(value, str) or (self.unit_codes is not None and value not in self.unit_codes):
+                    return ("unit", {})
+                return None
+
+            return unit
+        return lambda value: ("no_answer", {})
+
+    @staticmethod
+    def _multi_check(item: MultiItem) -> TypeCheck:
+        options = {o.code: o for o in item.options}
+        codes = frozenset(options)
+        exclusive = frozenset(o.code for o in item.options if o.exclusive)
+        most, least = item.effective_max, item.min_picks
+
+        def multi(value: Any) -> Problem | None:
+            if not isinstance(value, list):
+                return _CHOOSE_ONE
+            if not (set(map(type, value)) <= _STR_ONLY or all(isinstance(v, str) for v in value)):
+                return _CHOOSE_ONE
+            picked = set(value)
+            if not picked <= codes:
+                return _CHOOSE_ONE
+            if len(picked) != len(value):
+                return ("duplicate", {})
+            if len(value) > most:
+                return ("max_picks", {"n": most})
+            if len(value) < least:
+                return ("min_picks", {"n": least})
+            if exclusive and len(value) > 1 and not exclusive.isdisjoint(picked):
+                first = next(v for v in value if v in exclusive)
+                return ("exclusive", {"label": options[first].label})
+            return None
+
+        return multi
 
     # -- checking a whole response -----------------------------------------------------------
     def response_problems(self, answers: Mapping[str, Any], complete: bool = True) -> list[str]:
@@ -180,20 +231,23 @@ class Flow:
         `complete` also requires every relevant required item to be answered (a submitted response).
         """
         problems: list[str] = []
-        for item_id in answers:
-            if item_id not in self.index:
-                problems.append(f"{item_id}: unknown item")
-        known = {k: v for k, v in answers.items() if k in self.index}
-        for item in self.items:
-            if item.id not in known or is_empty(known[item.id]):
+        known = answers
+        if not answers.keys() <= self.index.keys():
+            problems.extend(f"{item_id}: unknown item" for item_id in answers if item_id not in self.index)
+            known = {k: v for k, v in answers.items() if k in self.index}
+        missing: list[str] = []
+        for item, item_id, required, relevant, type_check, constraint in self._plan:
+            value = known.get(item_id)
+            if value is None or (not value and (value == "" or value == [])):  # is_empty, quick for answers
+                if complete and required and (relevant is None or relevant(known, None)):
+                    missing.append(f"{item_id}: required but not answered")
                 continue
-            if not self.is_relevant(item, known):
-                problems.append(f"{item.id}: answered although its relevance condition does not hold")
+            if relevant is not None and not relevant(known, None):
+                problems.append(f"{item_id}: answered although its relevance condition does not hold")
                 continue
-            problem = self.check(item, known[item.id], known, lang="en")
-            if problem:
-                problems.append(f"{item.id}: {problem} (got {known[item.id]!r})")
-        if complete:
-            for item in self.missing_required(known):
-                problems.append(f"{item.id}: required but not answered")
-        return problems
+            problem = type_check(value)
+            if problem is not None:
+                problems.append(f"{item_id}: {say(problem, 'en')} (got {value!r})")
+            elif constraint is not None and not constraint(known, value):
+                problems.append(f"{item_id}: {tr(item.constraint_message, 'en')} (got {value!r})")
+        return problems + missing
