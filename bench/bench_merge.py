@@ -26,7 +26,8 @@ from pathlib import Path
 from akhlak_tui.crypto.coordinator import has_coordinator, init_coordinator, unlock_coordinator
 from akhlak_tui.crypto.protect import FAST
 from akhlak_tui.demo.generate import demo_survey, write_demo_bundles
-from akhlak_tui.merge.database import RESPONSES_INSERT_SQL, MergedDatabase
+from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.merge.rows import RESPONSES_INSERT_SQL
 from akhlak_tui.merge.run import bundle_files, default_workers, merge_bundles
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.survey import coordinator_surveys
@@ -114,10 +115,10 @@ def bare_insert(merged: Path, target: Path) -> tuple[float, float, int]:
         total, seconds, cpu = 0, 0.0, 0.0
         sizes = [row[0] for row in source.execute("select accepted from bundles where status = 'merged' order by merged_at, rowid")]
         responses_cursor = source.execute("select * from responses order by rowid")
-        for size in sizes:  # rows were inserted bundle by bundle, so rowid order regroups them
-            responses = responses_cursor.fetchmany(size)
-            ids = [r[0] for r in responses]
-            answers = source.execute(f"select * from answers where response_id in ({','.join('?' * len(ids))})", ids).fetchall() if ids else []
+        answers_cursor = source.execute("select * from answers order by rowid")
+        for size in sizes:  # rows were inserted bundle by bundle, in the same order in both tables
+            responses, answers = responses_cursor.fetchmany(size), answers_cursor.fetchmany(size)
+            assert [r[0] for r in responses] == [a[0] for a in answers]
             start, cpu_start = time.perf_counter(), time.process_time()
             with conn:
                 conn.executemany(RESPONSES_INSERT_SQL, responses)

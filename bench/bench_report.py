@@ -17,7 +17,8 @@ import time
 import uuid
 from pathlib import Path
 
-from akhlak_tui.merge.database import RESPONSE_COLUMNS, MergedDatabase, answer_columns
+from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.merge.rows import RESPONSES_INSERT_SQL, answer_columns
 from akhlak_tui.questionnaire.builtin import BUILTIN_QUESTIONNAIRE, builtin_file, builtin_questionnaire, sample_units
 
 POOL = 4000  # distinct answer rows, sampled with replacement: the SQL work is the same as fully random rows
@@ -63,7 +64,6 @@ def build_merged(path: Path, n: int, seed: int = 1) -> None:
     unit_index = columns.index("unit")
     pool = _answer_pool(rng)
     answers_sql = f"insert into answers (response_id, {', '.join(columns)}) values ({', '.join('?' * (len(columns) + 1))})"
-    responses_sql = f"insert into responses ({', '.join(RESPONSE_COLUMNS)}) values ({', '.join('?' * len(RESPONSE_COLUMNS))})"
     conn = mdb.db.conn
     batch = 50_000
     for start in range(0, n, batch):
@@ -73,10 +73,10 @@ def build_merged(path: Path, n: int, seed: int = 1) -> None:
             answers = rng.choice(pool)
             status = "abandoned" if rng.random() < 0.02 else "submitted"
             r_rows.append((rid, "bench", q.content_hash, f"dev{rng.randint(1, 40)}", "b", status, None, answers[unit_index], "kiosk", "id",
-                           "2026-01-01T08:00:00Z", "2026-01-01T08:10:00Z", "2026-01-01T08:10:00Z" if status == "submitted" else None, "h", "{}"))
+                           "2026-01-01T08:00:00Z", "2026-01-01T08:10:00Z", "2026-01-01T08:10:00Z" if status == "submitted" else None, "h", b"{}", 2))
             a_rows.append((rid, *answers))
         with mdb.db.atomic():
-            conn.executemany(responses_sql, r_rows)
+            conn.executemany(RESPONSES_INSERT_SQL, r_rows)
             conn.executemany(answers_sql, a_rows)
     mdb.close()
 

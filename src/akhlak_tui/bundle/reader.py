@@ -8,6 +8,7 @@ Memory stays bounded: the payload is streamed, one sealed record at a time.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import struct
@@ -170,6 +171,11 @@ def _verify_manifest(manifest_bytes: bytes, signature: bytes, manifest: Manifest
         raise BundleRefused("manifest signature does not verify (altered, or not signed by the device it names)") from None
 
 
+def _buffered(member: IO[bytes]) -> io.BufferedReader:
+    """A zip member read through a C buffer: two small reads per record cost less than zipfile's own reads."""
+    return io.BufferedReader(member, buffer_size=CHUNK)  # type: ignore[arg-type]
+
+
 def _read_exact(stream: IO[bytes], size: int, digest: hashlib._Hash) -> int:
     """Read and hash up to `size` bytes in chunks; returns how many were there."""
     got = 0
@@ -192,7 +198,7 @@ def _check_payload(archive: zipfile.ZipFile, info: zipfile.ZipInfo, manifest: Ma
     problem: str | None = None
     frames = 0
     try:
-        with archive.open(info) as payload:
+        with _buffered(archive.open(info)) as payload:
             while problem is None:
                 header = payload.read(FRAME_HEADER)
                 digest.update(header)
@@ -250,7 +256,7 @@ class OpenedBundle:
             raise BundleRefused("the file changed after it was verified")
         tagged = self.manifest.payload.encoding != UNTAGGED_PAYLOAD_ENCODING
         try:
-            with zipfile.ZipFile(self.path) as archive, archive.open(PAYLOAD_MEMBER) as payload:
+            with zipfile.ZipFile(self.path) as archive, _buffered(archive.open(PAYLOAD_MEMBER)) as payload:
                 for index in range(self.manifest.counts.records):
                     length = int.from_bytes(payload.read(FRAME_HEADER), "big")
                     try:

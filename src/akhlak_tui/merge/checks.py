@@ -17,6 +17,11 @@ MAX_REASONS = 3
 """A quarantine reason names at most this many problems (and how many more there are)."""
 
 
+def answer_values(document: dict[str, Any]) -> dict[str, Any]:
+    """Item id -> answer value of a response document (the last one where an item is answered twice)."""
+    return dict(map(_ITEM_AND_VALUE, document["answers"]))
+
+
 class ResponseChecker:
     """Checks responses against one survey: its id, questionnaire and units."""
 
@@ -31,8 +36,11 @@ class ResponseChecker:
     def for_package(cls, package: SurveyPackage) -> ResponseChecker:
         return cls(package.survey_id, package.questionnaire, [u.code for u in package.units])
 
-    def problems(self, document: dict[str, Any]) -> list[str]:
-        """Every reason a response (a document from `parse_response`) cannot be merged into this survey (empty: acceptable)."""
+    def problems(self, document: dict[str, Any], values: dict[str, Any] | None = None) -> list[str]:
+        """Every reason a response (a document from `parse_response`) cannot be merged into this survey (empty: acceptable).
+
+        `values` is `answer_values(document)` when the caller has it already.
+        """
         problems: list[str] = []
         if document["survey_id"] != self.survey_id:
             problems.append(f"survey is {document['survey_id']}, not {self.survey_id}")
@@ -46,9 +54,8 @@ class ResponseChecker:
             value = document[name]
             if (value is not None or (name == "submitted_at" and status == "submitted")) and not ISO_TIME.match(value or ""):
                 problems.append(f"{name} is not an ISO 8601 time (got {value!r:.40})")
-        answer_list = document["answers"]
-        answers = dict(map(_ITEM_AND_VALUE, answer_list))
-        if len(answers) != len(answer_list):
+        answers = answer_values(document) if values is None else values
+        if len(answers) != len(document["answers"]):
             problems.append("an item is answered twice")
         problems.extend(self.flow.response_problems(answers, complete=status == "submitted"))
         unit = answers.get(self.unit_item) if self.unit_item is not None else None
@@ -56,9 +63,9 @@ class ResponseChecker:
             problems.append(f"unit is {document['unit']!r} but the unit question was answered {unit!r}")
         return problems
 
-    def reason(self, document: dict[str, Any]) -> str | None:
+    def reason(self, document: dict[str, Any], values: dict[str, Any] | None = None) -> str | None:
         """The problems as one line for the quarantine, or None if the response is acceptable."""
-        problems = self.problems(document)
+        problems = self.problems(document, values)
         if not problems:
             return None
         more = len(problems) - MAX_REASONS

@@ -19,12 +19,9 @@ merged or refused, with the reason), `quarantine` and `conflicts`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-import zlib
-from collections.abc import Iterable, Mapping, Sequence
-from operator import itemgetter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,53 +31,10 @@ from akhlak_tui.crypto.records import RecordUnreadable, inflate
 from akhlak_tui.questionnaire.loading import parse_questionnaire
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.questionnaire.units import Unit
+from akhlak_tui.merge.rows import RESPONSES_INSERT_SQL, AcceptedRows, answer_columns, stored_document
 from akhlak_tui.response import Response
 
 migrations = Migrations("akhlak_tui.merged")
-
-RESPONSE_COLUMNS = (
-    "id",
-    "survey_id",
-    "questionnaire_hash",
-    "device_id",
-    "bundle_hash",
-    "status",
-    "abandon_reason",
-    "unit",
-    "mode",
-    "language",
-    "created_at",
-    "updated_at",
-    "submitted_at",
-    "content_hash",
-    "document",
-    "document_size",
-)
-
-ID_COLUMN, CONTENT_HASH_COLUMN, DOCUMENT_COLUMN, DOCUMENT_SIZE_COLUMN = (
-    RESPONSE_COLUMNS.index(c) for c in ("id", "content_hash", "document", "document_size")
-)
-"""Positions in a `responses` row (as AcceptedRows builds it) of the id, content hash, document and its size."""
-
-RESPONSES_INSERT_SQL = (
-    "insert into responses (" + ", ".join(RESPONSE_COLUMNS) + ") values (" + ", ".join("?" * len(RESPONSE_COLUMNS)) + ")"
-)
-
-
-ZLIB_LEVEL = 6
-"""The zlib level documents are compressed with (the laptops use the same)."""
-
-
-def stored_document(canonical: bytes, compressed: bytes | None = None) -> tuple[bytes, int]:
-    """(document, document_size) as stored for the JSON `canonical`.
-
-    `compressed` is its zlib stream if already made (else it is made here). It is stored when it
-    is shorter than the JSON; otherwise the JSON is stored as is, and its size equals its length.
-    """
-    if compressed is None:
-        compressed = zlib.compress(canonical, ZLIB_LEVEL)
-    return (compressed if len(compressed) < len(canonical) else canonical), len(canonical)
-
 
 def document_text(data: bytes | str | None, size: int | None) -> str | None:
     """A stored document (`document`, `document_size`) as JSON text; None for NULL.
@@ -264,22 +218,6 @@ class MergedDatabaseError(Exception):
     """The merged database cannot be used (wrong file, another survey, no survey set)."""
 
 
-def _column_type(item_type: str) -> str:
-    return "INTEGER" if item_type in ("likert", "integer") else "TEXT"
-
-
-def answer_columns(questionnaire: Questionnaire) -> list[tuple[str, str]]:
-    """(column, SQL type) of the `answers` table: one per answerable item, in questionnaire order."""
-    return [(item.id, _column_type(item.type)) for item in questionnaire.answerable_items]  # type: ignore[attr-defined]
-
-
-def answer_cell(value: Any) -> Any:
-    """An answer as stored in its `answers` column: lists as JSON text, the rest as is."""
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return value
-
-
 class MergedDatabase:
     """Open (creating if needed) a merged database file."""
 
@@ -401,46 +339,3 @@ class MergedDatabase:
         return len(rows.responses)
 
 
-class AcceptedRows:
-    """The `responses` and `answers` rows of accepted responses, built where they are checked.
-
-    Building rows is pure CPU work (hashing, answer cells), so the merge does it in worker
-    processes and hands plain tuples to the process that writes the database.
-    """
-
-    def __init__(self, questionnaire: Questionnaire) -> None:
-        self.columns = [name for name, _ in answer_columns(questionnaire)]
-        self.responses: list[tuple[Any, ...]] = []
-        self.answers: list[tuple[Any, ...]] = []
-
-    def __len__(self) -> int:
-        return len(self.responses)
-
-    def take(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """The rows so far (responses, answers), leaving this empty for more."""
-        taken = self.responses, self.answers
-        self.responses, self.answers = [], []
-        return taken
-
-    def add(self, document: Mapping[str, Any], bundle_hash: str, canonical: bytes, compressed: bytes | None = None) -> str:
-        """Add one response; returns its content hash (SHA-256 hex of `canonical`).
-
-        `document` is the response as plain JSON types (`Response.model_dump(mode="json")`),
-        `canonical` the exact JSON the device sealed, which `document` was parsed from, and
-        `compressed` its zlib stream as the device sent it (checked by the caller to inflate to
-        `canonical`), or None to compress it here. The stream is stored as it came (`canonical`
-        if it is not shorter); nothing is serialised or compressed again.
-        """
-        content_hash = hashlib.sha256(canonical).hexdigest()
-        self.responses.append(
-            (*_HEAD_FIELDS(document), bundle_hash, *_TAIL_FIELDS(document), content_hash, *stored_document(canonical, compressed))
-        )
-        values = {answer["item_id"]: answer["value"] for answer in document["answers"]}
-        self.answers.append((document["id"], *[answer_cell(v) if type(v) is list else v for v in map(values.get, self.columns)]))
-        return content_hash
-
-
-_BUNDLE_HASH_AT = RESPONSE_COLUMNS.index("bundle_hash")
-_HEAD_FIELDS = itemgetter(*RESPONSE_COLUMNS[:_BUNDLE_HASH_AT])
-_TAIL_FIELDS = itemgetter(*RESPONSE_COLUMNS[_BUNDLE_HASH_AT + 1 : CONTENT_HASH_COLUMN])
-"""The fields of a response document that fill the `responses` columns before and after `bundle_hash`."""

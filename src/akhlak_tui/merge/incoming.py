@@ -1,13 +1,15 @@
-"""Reading an incoming response record: fast JSON parsing, then a check of the Response shape without models.
+"""Reading an incoming response record: fast JSON decoding checked against the Response shape, without models.
 
 The merge reads a million records; building pydantic models for each costs more than the rest of the
 checks together. `parse_response` accepts exactly what `Response.model_validate_json` accepts (the
 field table is read from the Response model itself, so the two cannot drift apart), refuses NaN and
-Infinity as well, and returns plain dicts with every optional field filled in.
+Infinity and keys given twice as well, and returns plain dicts with every optional field filled in.
 
-Laptops write canonical JSON (sorted keys, no spaces). For such bytes one regular expression, built
-from the same field table, checks the whole layout at C speed; anything else (other key orders,
-escapes in strings, floats or objects in answers) gets the field-by-field check in Python.
+Laptops write canonical JSON (sorted keys, no spaces). Such bytes get the quick look: msgspec decodes
+them with a typed decoder made from the same field table (limits, patterns and unknown fields
+checked in C), and the result must encode back to the very same bytes. Anything else (other key
+orders, escapes, floats or nested values, and every invalid record) gets the close look: the
+field-by-field check in Python, which names the first problem and its place as pydantic would.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
-from operator import is_, itemgetter
-from typing import Any, Literal, Union, get_args, get_origin
+from operator import is_
+from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
 
+import msgspec
 from annotated_types import MaxLen
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined, from_json
@@ -30,7 +33,6 @@ from akhlak_tui.response import Response
 
 NON_FINITE = "holds NaN or Infinity, which JSON does not allow"
 _SCALARS = frozenset({str, int, bool, type(None)})
-_STR_OR_NONE = frozenset({str, type(None)})
 
 
 class InvalidResponse(Exception):
@@ -72,8 +74,6 @@ class _Shape:
 
     fields: tuple[_Field, ...]
     names: frozenset[str]
-    quick: Callable[[list], bool]
-    patterns: tuple[tuple[str, Callable[[str], Any]], ...]  # (name, test) of the fields with a pattern
 
 
 # -- checks of one value ---------------------------------------------------------------------
@@ -137,9 +137,8 @@ def _list_check(shape: _Shape) -> ValueCheck:
     def check(value: Any, loc: tuple) -> None:
         if type(value) is not list:
             raise _Refused(loc, "Input should be a valid array")
-        if value and not shape.quick(value):
-            for index, item in enumerate(value):
-                _check_object(item, shape, (*loc, index))
+        for index, item in enumerate(value):
+            _check_object(item, shape, (*loc, index))
 
     return check
 
@@ -158,89 +157,6 @@ def _check_object(value: Any, shape: _Shape, loc: tuple) -> None:
             raise _Refused((*loc, f.name), "Field required")
         else:
             value[f.name] = list(f.default) if isinstance(f.default, list) else f.default
-
-
-# -- the quick look at a list of objects -----------------------------------------------------
-def _quick_check(fields: tuple[_Field, ...]) -> Callable[[list], bool]:
-    """Whether every object of a list has exactly the fields, all good (False: look at each closely).
-
-    The values are checked column by column with built-in functions, not one object at a time.
-    """
-    if any(f.kind == "list" for f in fields):
-        return lambda items: False  # lists of lists of objects: always the close look
-    getter = itemgetter(*(f.name for f in fields))
-    width = {len(fields)}
-
-    def indices(wanted: Callable[[_Field], bool]) -> list[int]:
-        return [i for i, f in enumerate(fields) if wanted(f)]
-
-    required = indices(lambda f: f.kind in ("str", "literal"))
-    optional = indices(lambda f: f.kind == "optional")
-    anything = indices(lambda f: f.kind == "any")
-    limited = [(i, f.max_length) for i, f in enumerate(fields) if f.max_length is not None]
-    shortest = min((n for _, n in limited), default=None)
-    patterns = [(i, f.matches) for i, f in enumerate(fields) if f.matches is not None]
-    literals = [(i, f.choices) for i, f in enumerate(fields) if f.kind == "literal"]
-
-    def quick(items: list) -> bool:
-        try:  # a list, string or number among the objects fails here too (TypeError)
-            if set(map(len, items)) != width:
-                return False
-            columns = tuple(zip(*map(getter, items)))
-        except (KeyError, TypeError):
-            return False
-        if not set(map(type, chain.from_iterable(columns[i] for i in (*required, *optional)))) <= _STR_OR_NONE:
-            return False
-        if not all(all(columns[i]) for i in required):  # no None (nor "", which the close look accepts)
-            return False
-        if shortest is not None and max(map(len, filter(None, chain.from_iterable(columns[i] for i, _ in limited))), default=0) > shortest:
-            if any(max(map(len, filter(None, columns[i])), default=0) > n for i, n in limited):
-                return False
-        if not all(all(matches(v) for v in columns[i] if v is not None) for i, matches in patterns):
-            return False
-        if not all(set(columns[i]) <= choices for i, choices in literals):
-            return False
-        return all_finite(sum((columns[i] for i in anything), ()))
-
-    return quick
-
-
-# -- the quick look at canonical bytes ------------------------------------------------------
-_CHARACTER = rb'[^"\\\x00-\x1f]'
-"""A character of a JSON string that needs no escape (control characters must be escaped in JSON)."""
-_STRING = rb'"' + _CHARACTER + rb'*+"'
-"""A JSON string without escapes (possessive: no backtracking)."""
-_INTEGER = rb"-?(?:0|[1-9][0-9]*+)"
-_ANY = rb"(?:null|true|false|" + _INTEGER + rb"|" + _STRING + rb"|\[(?:" + _STRING + rb"(?:," + _STRING + rb")*+)?\])"
-"""What the quick look accepts for an `Any` field: no floats (so no infinity), no objects, lists of strings."""
-
-
-def _canonical_value(f: _Field) -> bytes:
-    if f.kind in ("str", "optional"):
-        # A limit on bytes: a string of more bytes than characters gets the close look instead.
-        text = _STRING if f.max_length is None else rb'"' + _CHARACTER + rb'{0,%d}+"' % f.max_length
-        return rb"(?:null|" + text + rb")" if f.kind == "optional" else text
-    if f.kind == "literal":
-        return rb'"(?:' + b"|".join(re.escape(c.encode()) for c in sorted(f.choices)) + rb')"'
-    if f.kind == "any":
-        return _ANY
-    assert f.shape is not None and not f.shape.patterns, "patterns are only checked on the response itself"
-    item = _canonical_object(f.shape.fields)
-    return rb"\[(?:" + item + rb"(?:," + item + rb")*+)?\]"
-
-
-def _canonical_object(fields: tuple[_Field, ...], captured: frozenset[str] = frozenset()) -> bytes:
-    """The canonical JSON of an object with exactly these fields, as a regular expression.
-
-    The values of the `captured` fields are named groups.
-    """
-    members = []
-    for f in sorted(fields, key=lambda f: f.name):
-        value = _canonical_value(f)
-        if f.name in captured:
-            value = b"(?P<" + f.name.encode() + b">" + value + b")"
-        members.append(re.escape(json.dumps(f.name).encode()) + b":" + value)
-    return rb"\{" + b",".join(members) + rb"\}"
 
 
 # -- the table, read from the models ---------------------------------------------------------
@@ -269,46 +185,96 @@ def _shape_of(model: type[BaseModel]) -> _Shape:
         else:
             raise TypeError(f"{model.__name__}.{name}: no check for {info.annotation}")
     table = tuple(fields)
-    patterns = tuple((f.name, f.matches) for f in table if f.matches is not None)
-    return _Shape(table, frozenset(f.name for f in table), _quick_check(table), patterns)
+    return _Shape(table, frozenset(f.name for f in table))
+
+
+# -- the quick look: a typed decoder made from the same table ---------------------------------
+def _struct_of(name: str, shape: _Shape) -> type[msgspec.Struct]:
+    """A msgspec Struct with the fields and checks of `shape` (unknown fields refused).
+
+    It may refuse more than the model (values of `Any` fields are limited to what the app
+    writes: no floats, objects or nesting), never less: what it refuses gets the close look.
+    """
+    fields: list[tuple[Any, ...]] = []
+    for f in sorted(shape.fields, key=lambda f: f.name):  # in canonical order, so it encodes as it came
+        kind: Any
+        if f.kind in ("str", "optional"):
+            limits = {"max_length": f.max_length} if f.max_length is not None else {}
+            if f.matches is not None:
+                limits["pattern"] = f.matches.__self__.pattern  # type: ignore[attr-defined]
+            kind = Annotated[str, msgspec.Meta(**limits)] if limits else str
+            kind = Optional[kind] if f.kind == "optional" else kind
+        elif f.kind == "literal":
+            kind = Literal.__getitem__(tuple(sorted(f.choices)))
+        elif f.kind == "list":
+            assert f.shape is not None
+            kind = list[_struct_of(f.name, f.shape)]  # type: ignore[misc]
+        else:  # answers and event values as the app writes them; anything else gets the close look
+            kind = Union[None, bool, int, str, list[str]]
+        if f.default is PydanticUndefined:
+            fields.append((f.name, kind))
+        else:
+            default = msgspec.field(default_factory=list) if isinstance(f.default, list) else f.default
+            fields.append((f.name, kind, default))
+    # gc=False: values are strings, numbers and lists of strings, never a cycle; untracked is faster
+    return msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, gc=False)
 
 
 _RESPONSE = _shape_of(Response)
-_CANONICAL_RESPONSE = re.compile(_canonical_object(_RESPONSE.fields)).fullmatch
+_DECODE = msgspec.json.Decoder(_struct_of("Response", _RESPONSE)).decode
+_CANONICAL = msgspec.json.Encoder().encode
+"""Canonical JSON as Response.canonical_json writes it (sorted keys, no spaces, UTF-8 as is): the
+structs' fields are in that order, and values hold no objects."""
 _SKIPPED = "events"
-"""The list that `parse_response(..., events=False)` checks but does not read (paradata: most of the bytes)."""
-_TEXT_FIELDS = tuple(f.name for f in _RESPONSE.fields if f.kind in ("str", "optional", "literal"))
-_READ_FIELDS = tuple(f.name for f in _RESPONSE.fields if f.kind not in ("str", "optional", "literal") and f.name != _SKIPPED)
-_CANONICAL_RESPONSE_GROUPS = re.compile(_canonical_object(_RESPONSE.fields, frozenset(_TEXT_FIELDS + _READ_FIELDS))).fullmatch
+"""The list that `parse_response(..., events=False)` checks but does not return (paradata: most of the bytes)."""
+_TOP_FIELDS = tuple(f.name for f in _RESPONSE.fields if f.kind != "list")
+
+
+def _read_canonical(plain: bytes, events: bool) -> dict[str, Any] | None:
+    """The document in canonical bytes that decode to a valid response; None for anything else.
+
+    The bytes must be exactly the canonical JSON of what was decoded: so no key appears twice, no
+    number is out of range, and the merged document is the very JSON that was checked.
+    """
+    try:
+        response = _DECODE(plain)
+    except (msgspec.MsgspecError, UnicodeDecodeError):
+        return None
+    if _CANONICAL(response) != plain:
+        return None
+    if events:
+        return msgspec.to_builtins(response)  # type: ignore[no-any-return]
+    document = {name: getattr(response, name) for name in _TOP_FIELDS}
+    document["answers"] = [{"answered_at": a.answered_at, "item_id": a.item_id, "value": a.value} for a in response.answers]
+    return document
 
 
 # -- the entry point -------------------------------------------------------------------------
 def parse_response(plain: bytes, *, events: bool = True) -> dict[str, Any]:
     """The response document (plain JSON types) in `plain`, checked against the shape of akhlak_tui.response.Response; InvalidResponse if not.
 
-    With `events=False` the events are checked all the same but not read: the document has no
-    "events" key (the merge stores the paradata as it came and never looks inside).
+    With `events=False` the events are checked all the same but not returned: the document has
+    no "events" key (the merge stores the paradata as it came and never looks inside).
     """
-    if not events:
-        document = _read_canonical(plain)
-        if document is not None:
-            return document
-        document = parse_response(plain)
-        del document[_SKIPPED]
+    document = _read_canonical(plain, events)
+    if document is not None:
         return document
+    document = _close_look(plain)
+    if not events:
+        del document[_SKIPPED]
+    return document
+
+
+def _close_look(plain: bytes) -> dict[str, Any]:
+    """parse_response for any layout, with pydantic's first error and its place as the reason."""
     try:
-        document = from_json(plain, allow_inf_nan=False, cache_strings="keys")  # values are mostly unique times
+        document = from_json(plain, allow_inf_nan=False)
     except ValueError:
         try:  # invalid JSON, or NaN and Infinity in JSON otherwise valid
             with_constants = from_json(plain, allow_inf_nan=True)
         except ValueError as exc:
             raise InvalidResponse(f"not a valid response: Invalid JSON: {exc}", None) from None
         raise InvalidResponse(NON_FINITE, _id_of(with_constants)) from None
-    if _CANONICAL_RESPONSE(plain) is not None and all(
-        document[name] is None or matches(document[name]) for name, matches in _RESPONSE.patterns
-    ):
-        return document
-    # The close look; the quick look's layout cannot hold a key twice, any other layout is read again for that.
     twice = _key_twice(plain)
     if twice is not None:
         raise InvalidResponse(f"not a valid response: an object holds the key {twice!r} twice", _id_of(document))
@@ -320,31 +286,6 @@ def parse_response(plain: bytes, *, events: bool = True) -> dict[str, Any]:
         where = ".".join(str(part) for part in exc.loc)
         raise InvalidResponse(f"not a valid response: {where}: {exc.message}" if where else f"not a valid response: {exc.message}", _id_of(document)) from None
     return document
-
-
-def _read_canonical(plain: bytes) -> dict[str, Any] | None:
-    """The document without its events, read straight from canonical bytes; None if they are not canonical.
-
-    The text fields hold no escapes (the layout allows none), so their values are the bytes between the quotes.
-    """
-    found = _CANONICAL_RESPONSE_GROUPS(plain)
-    if found is None or not (plain.isascii() or _is_utf8(plain)):
-        return None
-    groups = found.groupdict()
-    document: dict[str, Any] = {name: None if (raw := groups[name]) == b"null" else raw[1:-1].decode() for name in _TEXT_FIELDS}
-    for name in _READ_FIELDS:
-        document[name] = from_json(groups[name])
-    if not all(document[name] is None or matches(document[name]) for name, matches in _RESPONSE.patterns):
-        return None
-    return document
-
-
-def _is_utf8(plain: bytes) -> bool:
-    try:
-        plain.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 class _KeyTwice(Exception):

@@ -15,15 +15,9 @@ from typing import Any
 
 from akhlak_tui.bundle.reader import BundleRefused
 from akhlak_tui.crypto.fingerprint import fingerprint
-from akhlak_tui.merge.database import (
-    CONTENT_HASH_COLUMN,
-    DOCUMENT_COLUMN,
-    DOCUMENT_SIZE_COLUMN,
-    ID_COLUMN,
-    MergedDatabase,
-    document_text,
-)
+from akhlak_tui.merge.database import MergedDatabase, document_text
 from akhlak_tui.merge.prepare import BundleHeader, RecordChunk
+from akhlak_tui.merge.rows import CONTENT_HASH_COLUMN, DOCUMENT_COLUMN, DOCUMENT_SIZE_COLUMN, ID_COLUMN
 from akhlak_tui.merge.trust import TrustedDevices
 from akhlak_tui.response import utc_now
 from akhlak_tui.survey.package import SurveyPackage

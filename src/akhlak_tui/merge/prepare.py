@@ -21,9 +21,9 @@ from nacl.public import PrivateKey
 from akhlak_tui.bundle.format import DEFAULT_LIMITS, BundleLimits
 from akhlak_tui.bundle.reader import BundleRefused, OpenedBundle, RecordFailure, read_bundle
 from akhlak_tui.bundle.writer import file_sha256
-from akhlak_tui.merge.checks import ResponseChecker
-from akhlak_tui.merge.database import AcceptedRows
+from akhlak_tui.merge.checks import ResponseChecker, answer_values
 from akhlak_tui.merge.incoming import InvalidResponse, parse_response
+from akhlak_tui.merge.rows import AcceptedRows
 from akhlak_tui.survey.package import SurveyPackage
 
 T = TypeVar("T")
@@ -155,8 +155,8 @@ class BundlePreparer:
                     problem = opened.binding_problem(document["survey_id"], document["device_id"], document["questionnaire_hash"], document["status"])
                     if problem is not None:
                         quarantined.append(QuarantinedRecord(document["id"], None, None, f"record {index + 1}: {problem}"))
-                    elif (reason := _reason(checker, document)) is None:
-                        rows.add(document, opened.bundle_hash, record.json, record.compressed)
+                    elif (reason := _reason(checker, document, values := answer_values(document))) is None:
+                        rows.add(document, opened.bundle_hash, record.json, record.compressed, values)
                     else:
                         digest = hashlib.sha256(record.json).hexdigest()
                         quarantined.append(QuarantinedRecord(document["id"], digest, record.json.decode("utf-8"), reason))
@@ -205,10 +205,10 @@ def _refusing_errors_of(records: Iterator[T]) -> Iterator[T]:
         yield from records
 
 
-def _reason(checker: ResponseChecker, document: dict[str, Any]) -> str | None:
+def _reason(checker: ResponseChecker, document: dict[str, Any], values: dict[str, Any]) -> str | None:
     """Why a response is quarantined (None: accepted); a response that breaks the checks is quarantined too."""
     try:
-        return checker.reason(document)
+        return checker.reason(document, values)
     except Exception as exc:  # noqa: BLE001 - untrusted content
         return f"cannot be checked ({type(exc).__name__}: {exc})"
 

@@ -24,9 +24,9 @@ from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundlePreparer, PreparedBund
 from akhlak_tui.merge.trust import TrustedDevices
 from akhlak_tui.survey.package import SurveyPackage
 
-IN_FLIGHT_PER_WORKER = 1
-"""Bundles in flight per worker: the next is submitted as soon as one is taken, so workers stay busy
-while this process writes, and at most this many prepared bundles per worker wait in memory."""
+IN_FLIGHT_PER_WORKER = 2
+"""Bundles in flight per worker: one being prepared and one queued, so a worker that finishes while
+this process writes goes straight on; at most this many prepared bundles per worker wait in memory."""
 
 
 class BundlePathError(ValueError):
