@@ -179,6 +179,21 @@ def test_trusted_devices_list_refuses_unlisted_devices_and_wrong_fingerprints(co
     assert again.outcomes[0].status == REFUSED and "not the fingerprint listed" in again.outcomes[0].reason
 
 
+def test_a_sequence_number_exported_twice_merges_once_with_a_note(coordinator: Coordinator, device, db: MergedDatabase) -> None:
+    """After an interrupted export the laptop reuses the number with a superset: both files are genuine."""
+    first, second = coordinator.responses(device, 2)
+    files = [coordinator.bundle(device, 3, [first]), coordinator.bundle(device, 3, [first, second], out=coordinator.out / "again")]
+
+    result = coordinator.merge(db, files)
+
+    assert [(o.status, o.accepted, o.duplicates) for o in result.outcomes] == [(MERGED, 1, 0), (MERGED, 1, 1)]
+    assert result.outcomes[0].remark is None
+    assert result.outcomes[1].remark is not None and f"another bundle 3 of device {device.id} was merged" in result.outcomes[1].remark
+    assert any("note: another bundle 3" in line for line in result_lines(result))
+    assert result_json(result)["bundles"][1]["remark"] == result.outcomes[1].remark
+    assert result.exit_code == 0
+
+
 def test_sequence_gaps_are_reported_per_device(coordinator: Coordinator, device, other_device, db: MergedDatabase) -> None:
     files = [
         coordinator.bundle(device, 1, coordinator.responses(device, 1, seed=1)),

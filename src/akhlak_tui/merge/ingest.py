@@ -54,6 +54,8 @@ class BundleOutcome:
     conflicts: int = 0
     quarantined: int = 0
     problems: list[RecordProblem] = field(default_factory=list)
+    remark: str | None = None
+    """Something the coordinator should know about a merged bundle (it does not make the merge unclean)."""
 
     @property
     def clean(self) -> bool:
@@ -155,6 +157,7 @@ class Merger:
         """Merge an admitted bundle's records in one transaction: all of it, or (refused) nothing."""
         self._bind_survey(header.survey_id)
         outcome = BundleOutcome(file, MERGED, None, header.bundle_hash, header.device_id, header.sequence)
+        outcome.remark = self._same_sequence_remark(header)
         now = self.clock()
         try:
             with self.db.db.atomic():
@@ -164,6 +167,20 @@ class Merger:
         except BundleRefused as exc:
             return self.refuse(file, exc.reason, header.bundle_hash, header)
         return outcome
+
+    def _same_sequence_remark(self, header: BundleHeader) -> str | None:
+        """A note when another file with this device's sequence number was merged before (both are genuine)."""
+        earlier = self.conn.execute(
+            "select file_name, merged_at from bundles where device_id = ? and sequence = ? and status = ? and hash != ?",
+            [header.device_id, header.sequence, MERGED, header.bundle_hash],
+        ).fetchone()
+        if earlier is None:
+            return None
+        return (
+            f"another bundle {header.sequence} of device {header.device_id} was merged on {earlier[1]} from {earlier[0]}: "
+            "the laptop exported that number again (after an interrupted export, or restored from a backup); "
+            "responses in both count once"
+        )
 
     def _bind_survey(self, survey_id: str) -> None:
         if self.db.survey_row() is None:

@@ -51,6 +51,8 @@ def result_lines(result: MergeResult) -> list[str]:
         lines.append(f"{o.device_id or '-':<8} {sequence:>5}  {o.status:<15}{counts}")
         if o.status == REFUSED:
             lines += _wrap(f"{o.reason}; file: {Path(o.file).name}")
+        if o.remark:
+            lines += _wrap(f"note: {o.remark}")
         for problem in o.problems:
             lines += _wrap(f"{problem.kind} {problem.response_id or '(unreadable)'}: {problem.reason}")
         hidden = o.conflicts + o.quarantined - len(o.problems)
