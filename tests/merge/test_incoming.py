@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from typing import Any
 
 import pytest
@@ -138,9 +139,9 @@ def readable_id(plain: bytes) -> str | None:
 def test_accepts_exactly_what_the_response_model_accepts_and_no_nan(plain: bytes) -> None:
     try:
         expected: dict[str, Any] | None = Response.model_validate_json(plain).model_dump(mode="json")
-        first_error = None
+        errors: list[Any] = []
     except ValidationError as exc:
-        expected, first_error = None, exc.errors(include_url=False)[0]
+        expected, errors = None, exc.errors(include_url=False)
     non_finite = holds_non_finite(plain)
 
     if expected is not None and not non_finite:
@@ -158,9 +159,10 @@ def test_accepts_exactly_what_the_response_model_accepts_and_no_nan(plain: bytes
     if expected is not None:
         assert reason == NON_FINITE
     elif reason != NON_FINITE:
-        assert first_error is not None
-        where = ".".join(str(part) for part in first_error["loc"])
-        assert reason == (f"not a valid response: {where}: {first_error['msg']}" if where else f"not a valid response: {first_error['msg']}")
+        # the problem named is one pydantic finds too (which one it lists first differs between its versions)
+        assert errors
+        named = {".".join(str(part) for part in e["loc"]): e["msg"] for e in errors}
+        assert reason in {f"not a valid response: {where}: {msg}" if where else f"not a valid response: {msg}" for where, msg in named.items()}
     else:
         assert non_finite
 
@@ -187,13 +189,17 @@ def test_a_valid_document_gets_every_optional_field_filled_in() -> None:
         (b"[1]", "not a valid response: Input should be an object"),
         (b'{"id": NaN}', NON_FINITE),
         (b'{"id": "x", "answers": [Infinity]}', NON_FINITE),
-        (b'{"id": "\xff"}', "not a valid response: Invalid JSON: invalid unicode code point at line 1 column 10"),
+        # the column is the JSON reader's (it moved by one between pydantic-core versions)
+        (b'{"id": "\xff"}', re.compile(r"not a valid response: Invalid JSON: invalid unicode code point at line 1 column \d+")),
     ],
 )
-def test_reasons_are_one_clear_line(plain: bytes, reason: str) -> None:
+def test_reasons_are_one_clear_line(plain: bytes, reason: str | re.Pattern[str]) -> None:
     with pytest.raises(InvalidResponse) as refused:
         parse_response(plain)
-    assert refused.value.reason == reason
+    if isinstance(reason, str):
+        assert refused.value.reason == reason
+    else:
+        assert reason.fullmatch(refused.value.reason)
     assert refused.value.response_id == ("x" if b'"x"' in plain else None)
 
 
