@@ -16,8 +16,8 @@ import pytest
 from sqlite_utils import Database
 
 from akhlak_tui.demo.simulate import simulate_responses
+from akhlak_tui.crypto.records import COMPRESSION_LEVEL
 from akhlak_tui.merge import database
-from akhlak_tui.merge import rows as merge_rows
 from akhlak_tui.merge.database import MergedDatabase, document_text, migrations, register_functions
 from akhlak_tui.merge.rows import RESPONSE_COLUMNS, AcceptedRows, stored_document
 from akhlak_tui.questionnaire.builtin import BUILTIN_QUESTIONNAIRE, builtin_file, builtin_questionnaire
@@ -75,7 +75,7 @@ def test_the_devices_zlib_stream_is_stored_as_it_came_not_compressed_again() -> 
     [response] = simulated(1)
     canonical = response.canonical_json().encode("utf-8")
     from_device = zlib.compress(canonical, 9)
-    assert from_device != zlib.compress(canonical, merge_rows.ZLIB_LEVEL)
+    assert from_device != zlib.compress(canonical, COMPRESSION_LEVEL)
     with new_database(None) as mdb:
         rows = AcceptedRows(mdb.questionnaire)
         content_hash = rows.add(response.model_dump(mode="json"), "b1", canonical, from_device)

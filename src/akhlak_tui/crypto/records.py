@@ -35,6 +35,7 @@ MIN_RECORD_BYTES = 1 + KEY_BYTES + TAG_BYTES
 RECORDS_PER_KEY = 32
 """A laptop makes a new ephemeral key after this many records (and every time the program starts)."""
 COMPRESSION_LEVEL = 6
+"""The zlib level of sealed records (and of documents the merge has to compress itself)."""
 MAX_JSON_BYTES = 4 * 1024 * 1024
 """A record never opens to more than this (a response's JSON is about 12 KB): no zip bombs."""
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
 
+from akhlak_tui.crypto.records import COMPRESSION_LEVEL
 from akhlak_tui.questionnaire.model import Questionnaire
 
 RESPONSE_COLUMNS = (
@@ -45,10 +46,6 @@ RESPONSES_INSERT_SQL = (
 )
 
 
-ZLIB_LEVEL = 6
-"""The zlib level documents are compressed with (the laptops use the same)."""
-
-
 def stored_document(canonical: bytes, compressed: bytes | None = None) -> tuple[bytes, int]:
     """(document, document_size) as stored for the JSON `canonical`.
 
@@ -56,7 +53,7 @@ def stored_document(canonical: bytes, compressed: bytes | None = None) -> tuple[
     is shorter than the JSON; otherwise the JSON is stored as is, and its size equals its length.
     """
     if compressed is None:
-        compressed = zlib.compress(canonical, ZLIB_LEVEL)
+        compressed = zlib.compress(canonical, COMPRESSION_LEVEL)
     return (compressed if len(compressed) < len(canonical) else canonical), len(canonical)
 
 
