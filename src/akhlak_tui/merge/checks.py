@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import re
-from operator import itemgetter
 from typing import Any
 
 from akhlak_tui.bundle.format import ISO_PATTERN
+from akhlak_tui.merge.rows import answer_values
 from akhlak_tui.questionnaire.flow import Flow
 from akhlak_tui.questionnaire.model import Questionnaire, UnitItem
 from akhlak_tui.survey.package import SurveyPackage
 
 ISO_TIME = re.compile(ISO_PATTERN)
-_ITEM_AND_VALUE = itemgetter("item_id", "value")
 MAX_REASONS = 3
 """A quarantine reason names at most this many problems (and how many more there are)."""
-
-
-def answer_values(document: dict[str, Any]) -> dict[str, Any]:
-    """Item id -> answer value of a response document (the last one where an item is answered twice)."""
-    return dict(map(_ITEM_AND_VALUE, document["answers"]))
 
 
 class ResponseChecker:

@@ -21,9 +21,9 @@ from nacl.public import PrivateKey
 from akhlak_tui.bundle.format import DEFAULT_LIMITS, BundleLimits
 from akhlak_tui.bundle.reader import BundleRefused, OpenedBundle, RecordFailure, read_bundle
 from akhlak_tui.bundle.writer import file_sha256
-from akhlak_tui.merge.checks import ResponseChecker, answer_values
+from akhlak_tui.merge.checks import ResponseChecker
 from akhlak_tui.merge.incoming import InvalidResponse, parse_response
-from akhlak_tui.merge.rows import AcceptedRows
+from akhlak_tui.merge.rows import AcceptedRows, answer_values
 from akhlak_tui.survey.package import SurveyPackage
 
 T = TypeVar("T")

@@ -57,6 +57,14 @@ def stored_document(canonical: bytes, compressed: bytes | None = None) -> tuple[
     return (compressed if len(compressed) < len(canonical) else canonical), len(canonical)
 
 
+_ITEM_AND_VALUE = itemgetter("item_id", "value")
+
+
+def answer_values(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Item id -> answer value of a response document (the last one where an item is answered twice)."""
+    return dict(map(_ITEM_AND_VALUE, document["answers"]))
+
+
 def _column_type(item_type: str) -> str:
     return "INTEGER" if item_type in ("likert", "integer") else "TEXT"
 
@@ -130,7 +138,7 @@ class AcceptedRows:
             (*_HEAD_FIELDS(document), bundle_hash, *_TAIL_FIELDS(document), content_hash, *stored_document(canonical, compressed))
         )
         if values is None:
-            values = {answer["item_id"]: answer["value"] for answer in document["answers"]}
+            values = answer_values(document)
         row = [document["id"], *map(values.get, self.columns)]
         for position in self.list_cells:
             if type(row[position]) is list:
