@@ -25,6 +25,11 @@ from dataclasses import dataclass
 import nacl.exceptions
 from nacl.public import Box, PrivateKey, PublicKey, SealedBox
 
+try:  # zlib-ng reads the same streams twice as fast; stdlib zlib where it has no wheel (pyproject)
+    from zlib_ng import zlib_ng as _inflating
+except ImportError:  # pragma: no cover - platforms without a zlib-ng wheel
+    _inflating = zlib  # type: ignore[assignment]
+
 SEALED_BOX = 0x01
 SESSION_BOX = 0x02
 KEY_BYTES = 32
@@ -144,10 +149,10 @@ _NOT_OURS = "cannot be opened with the coordinator key (damaged, or sealed to an
 
 def inflate(compressed: bytes, limit: int = MAX_JSON_BYTES) -> bytes:
     """The bytes of one whole zlib stream, at most `limit` of them; RecordUnreadable otherwise."""
-    inflater = zlib.decompressobj()
+    inflater = _inflating.decompressobj()
     try:
         plain = inflater.decompress(compressed, limit + 1)
-    except zlib.error as exc:
+    except _inflating.error as exc:
         raise RecordUnreadable(f"is not a zlib stream ({exc})") from None
     if len(plain) > limit:
         raise RecordUnreadable(f"decompresses to more than {limit:,} bytes")
