@@ -8,8 +8,8 @@ Prints microseconds per response for:
   old      Response.model_validate_json + the checker and Flow as they were before the change
            (read from git at BASELINE_COMMIT; skipped when git or that commit is not there)
   pydantic Response.model_validate_json + today's checker (on the model dumped to a dict)
-  new      parse_response(events=False) + today's checker, as the merge does
-and the ratios; then parse_response alone on the canonical bytes laptops write and on the same
+  new      read_incoming + today's checker, as the merge does
+and the ratios; then read_incoming alone on the canonical bytes laptops write, parse_response on the same
 documents in another layout (the field-by-field path), and the bare JSON readers for scale
 (orjson only if it happens to be installed: it is not a dependency). Goal: new <= 45 us per response on a 12 KB response (37 answers, 78 events).
 """
@@ -23,7 +23,6 @@ import sys
 import time
 import types
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 from akhlak_tui.demo.simulate import simulate_responses
@@ -31,7 +30,7 @@ from akhlak_tui.demo.units import demo_units
 from akhlak_tui.merge.checks import ResponseChecker
 from pydantic_core import from_json
 
-from akhlak_tui.merge.incoming import parse_response
+from akhlak_tui.merge.incoming import parse_response, read_incoming
 from akhlak_tui.questionnaire.builtin import builtin_questionnaire
 from akhlak_tui.response import Response
 
@@ -81,7 +80,7 @@ def main() -> None:
 
     def new() -> None:
         for plain in plains:
-            checker.problems(parse_response(plain, events=False))
+            checker.problems(read_incoming(plain))
 
     def pydantic() -> None:
         for plain in plains:
@@ -116,7 +115,7 @@ def main() -> None:
 
     other_layout = [json.dumps(json.loads(p), indent=1).encode() for p in plains]
     readers = {
-        "parse": (partial(parse_response, events=False), plains, "parse_response(events=False), canonical bytes"),
+        "parse": (read_incoming, plains, "read_incoming, canonical bytes"),
         "parse'": (parse_response, other_layout, "parse_response, another layout (field by field)"),
         "from_json": (lambda p: from_json(p, allow_inf_nan=False, cache_strings="keys"), plains, "pydantic_core.from_json alone"),
     }

@@ -264,10 +264,10 @@ def test_a_response_that_breaks_the_checks_is_quarantined_not_a_crash(coordinato
     responses = coordinator.responses(device, 3)
     original = ResponseChecker.problems
 
-    def breaks_on_second(self, document, values=None):
-        if document["id"] == responses[1].id:
+    def breaks_on_second(self, response):
+        if response.fields["id"] == responses[1].id:
             raise TypeError("'<' not supported between instances of 'dict' and 'int'")
-        return original(self, document, values)
+        return original(self, response)
 
     monkeypatch.setattr(ResponseChecker, "problems", breaks_on_second)
 

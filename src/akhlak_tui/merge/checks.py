@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from akhlak_tui.bundle.format import ISO_PATTERN
+from akhlak_tui.merge.incoming import IncomingResponse
 from akhlak_tui.merge.rows import answer_values
 from akhlak_tui.questionnaire.flow import Flow
 from akhlak_tui.questionnaire.model import Questionnaire, UnitItem
@@ -30,11 +32,14 @@ class ResponseChecker:
     def for_package(cls, package: SurveyPackage) -> ResponseChecker:
         return cls(package.survey_id, package.questionnaire, [u.code for u in package.units])
 
-    def problems(self, document: dict[str, Any], values: dict[str, Any] | None = None) -> list[str]:
-        """Every reason a response (a document from `parse_response`) cannot be merged into this survey (empty: acceptable).
+    def problems(self, response: IncomingResponse | Mapping[str, Any]) -> list[str]:
+        """Every reason a response cannot be merged into this survey (empty: acceptable).
 
-        `values` is `answer_values(document)` when the caller has it already.
+        `response` is what `read_incoming` read, or a whole document as `parse_response` returns it.
         """
+        if not isinstance(response, IncomingResponse):
+            response = IncomingResponse(dict(response), answer_values(response), len(response["answers"]))
+        document, answers = response.fields, response.values
         problems: list[str] = []
         if document["survey_id"] != self.survey_id:
             problems.append(f"survey is {document['survey_id']}, not {self.survey_id}")
@@ -48,8 +53,7 @@ class ResponseChecker:
             value = document[name]
             if (value is not None or (name == "submitted_at" and status == "submitted")) and not ISO_TIME.match(value or ""):
                 problems.append(f"{name} is not an ISO 8601 time (got {value!r:.40})")
-        answers = answer_values(document) if values is None else values
-        if len(answers) != len(document["answers"]):
+        if len(answers) != response.answer_count:
             problems.append("an item is answered twice")
         problems.extend(self.flow.response_problems(answers, complete=status == "submitted"))
         unit = answers.get(self.unit_item) if self.unit_item is not None else None
@@ -57,9 +61,9 @@ class ResponseChecker:
             problems.append(f"unit is {document['unit']!r} but the unit question was answered {unit!r}")
         return problems
 
-    def reason(self, document: dict[str, Any], values: dict[str, Any] | None = None) -> str | None:
+    def reason(self, response: IncomingResponse | Mapping[str, Any]) -> str | None:
         """The problems as one line for the quarantine, or None if the response is acceptable."""
-        problems = self.problems(document, values)
+        problems = self.problems(response)
         if not problems:
             return None
         more = len(problems) - MAX_REASONS

@@ -21,7 +21,7 @@ import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
-from operator import is_
+from operator import attrgetter, is_
 from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
 
 import msgspec
@@ -29,6 +29,7 @@ from annotated_types import MaxLen
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined, from_json
 
+from akhlak_tui.merge.rows import answer_values
 from akhlak_tui.response import Response
 
 NON_FINITE = "holds NaN or Infinity, which JSON does not allow"
@@ -225,13 +226,24 @@ _DECODE = msgspec.json.Decoder(_struct_of("Response", _RESPONSE)).decode
 _CANONICAL = msgspec.json.Encoder().encode
 """Canonical JSON as Response.canonical_json writes it (sorted keys, no spaces, UTF-8 as is): the
 structs' fields are in that order, and values hold no objects."""
-_SKIPPED = "events"
-"""The list that `parse_response(..., events=False)` checks but does not return (paradata: most of the bytes)."""
 _TOP_FIELDS = tuple(f.name for f in _RESPONSE.fields if f.kind != "list")
+_TOP_VALUES = attrgetter(*_TOP_FIELDS)
 
 
-def _read_canonical(plain: bytes, events: bool) -> dict[str, Any] | None:
-    """The document in canonical bytes that decode to a valid response; None for anything else.
+@dataclass(frozen=True)
+class IncomingResponse:
+    """What the merge reads of a response record; the events are checked but not read (paradata: most of the bytes)."""
+
+    fields: dict[str, Any]
+    """Every field but `answers` and `events`, optional ones filled in."""
+    values: dict[str, Any]
+    """Item id -> answer value (the last one where an item is answered twice)."""
+    answer_count: int
+    """How many answers the record lists (more than `values` holds if an item is answered twice)."""
+
+
+def _decode_canonical(plain: bytes) -> msgspec.Struct | None:
+    """The response in canonical bytes that decode to a valid response; None for anything else.
 
     The bytes must be exactly the canonical JSON of what was decoded: so no key appears twice, no
     number is out of range, and the merged document is the very JSON that was checked.
@@ -240,29 +252,30 @@ def _read_canonical(plain: bytes, events: bool) -> dict[str, Any] | None:
         response = _DECODE(plain)
     except (msgspec.MsgspecError, UnicodeDecodeError):
         return None
-    if _CANONICAL(response) != plain:
-        return None
-    if events:
+    return response if _CANONICAL(response) == plain else None
+
+
+# -- the entry points ------------------------------------------------------------------------
+def parse_response(plain: bytes) -> dict[str, Any]:
+    """The response document (plain JSON types) in `plain`, checked against the shape of akhlak_tui.response.Response; InvalidResponse if not."""
+    response = _decode_canonical(plain)
+    if response is not None:
         return msgspec.to_builtins(response)  # type: ignore[no-any-return]
-    document = {name: getattr(response, name) for name in _TOP_FIELDS}
-    document["answers"] = [{"answered_at": a.answered_at, "item_id": a.item_id, "value": a.value} for a in response.answers]
-    return document
+    return _close_look(plain)
 
 
-# -- the entry point -------------------------------------------------------------------------
-def parse_response(plain: bytes, *, events: bool = True) -> dict[str, Any]:
-    """The response document (plain JSON types) in `plain`, checked against the shape of akhlak_tui.response.Response; InvalidResponse if not.
-
-    With `events=False` the events are checked all the same but not returned: the document has
-    no "events" key (the merge stores the paradata as it came and never looks inside).
-    """
-    document = _read_canonical(plain, events)
-    if document is not None:
-        return document
+def read_incoming(plain: bytes) -> IncomingResponse:
+    """What the merge needs of the response in `plain`, checked exactly as `parse_response` checks it; InvalidResponse if not."""
+    response = _decode_canonical(plain)
+    if response is not None:
+        answers = response.answers  # type: ignore[attr-defined]
+        return IncomingResponse(
+            dict(zip(_TOP_FIELDS, _TOP_VALUES(response))), {a.item_id: a.value for a in answers}, len(answers)
+        )
     document = _close_look(plain)
-    if not events:
-        del document[_SKIPPED]
-    return document
+    values, count = answer_values(document), len(document["answers"])
+    del document["answers"], document["events"]
+    return IncomingResponse(document, values, count)
 
 
 def _close_look(plain: bytes) -> dict[str, Any]:

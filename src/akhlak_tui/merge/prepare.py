@@ -22,8 +22,8 @@ from akhlak_tui.bundle.format import DEFAULT_LIMITS, BundleLimits
 from akhlak_tui.bundle.reader import BundleRefused, OpenedBundle, RecordFailure, read_bundle
 from akhlak_tui.bundle.writer import file_sha256
 from akhlak_tui.merge.checks import ResponseChecker
-from akhlak_tui.merge.incoming import InvalidResponse, parse_response
-from akhlak_tui.merge.rows import AcceptedRows, answer_values
+from akhlak_tui.merge.incoming import IncomingResponse, InvalidResponse, read_incoming
+from akhlak_tui.merge.rows import AcceptedRows
 from akhlak_tui.survey.package import SurveyPackage
 
 T = TypeVar("T")
@@ -148,15 +148,16 @@ class BundlePreparer:
                 quarantined.append(QuarantinedRecord(None, None, None, f"record {index + 1}: {record.reason}"))
             else:
                 try:
-                    document = parse_response(record.json, events=False)
+                    response = read_incoming(record.json)
                 except InvalidResponse as exc:
                     quarantined.append(QuarantinedRecord(exc.response_id, None, None, f"record {index + 1}: {exc.reason}"))
                 else:
+                    document = response.fields
                     problem = opened.binding_problem(document["survey_id"], document["device_id"], document["questionnaire_hash"], document["status"])
                     if problem is not None:
                         quarantined.append(QuarantinedRecord(document["id"], None, None, f"record {index + 1}: {problem}"))
-                    elif (reason := _reason(checker, document, values := answer_values(document))) is None:
-                        rows.add(document, opened.bundle_hash, record.json, record.compressed, values)
+                    elif (reason := _reason(checker, response)) is None:
+                        rows.add(document, opened.bundle_hash, record.json, record.compressed, response.values)
                     else:
                         digest = hashlib.sha256(record.json).hexdigest()
                         quarantined.append(QuarantinedRecord(document["id"], digest, record.json.decode("utf-8"), reason))
@@ -205,10 +206,10 @@ def _refusing_errors_of(records: Iterator[T]) -> Iterator[T]:
         yield from records
 
 
-def _reason(checker: ResponseChecker, document: dict[str, Any], values: dict[str, Any]) -> str | None:
+def _reason(checker: ResponseChecker, response: IncomingResponse) -> str | None:
     """Why a response is quarantined (None: accepted); a response that breaks the checks is quarantined too."""
     try:
-        return checker.reason(document, values)
+        return checker.reason(response)
     except Exception as exc:  # noqa: BLE001 - untrusted content
         return f"cannot be checked ({type(exc).__name__}: {exc})"
 
