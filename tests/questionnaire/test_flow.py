@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from akhlak_tui.questionnaire import Flow, load_questionnaire
+from akhlak_tui.questionnaire.builtin import builtin_questionnaire
 
 
 @pytest.fixture
@@ -77,3 +80,36 @@ def test_response_problems_finds_every_kind_of_bad_answer(flow):
     ]
     assert flow.response_problems({"unit": "RSUD", "bp1": 5}, complete=True) == []
     assert flow.response_problems({"unit": "RSUD"}, complete=False) == []
+
+
+LIKERT_VALUES = st.one_of(
+    st.sampled_from([1, 2, 3, 4, 5, 9]), st.integers(-2, 12), st.booleans(), st.none(), st.just(""), st.text(max_size=2),
+    st.floats(allow_nan=False), st.lists(st.integers(1, 5), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_likert_items_checked_at_once_find_what_one_by_one_finds(data):
+    """The quick check of all plain likert items together must never hide a problem the item-by-item check finds."""
+    flow = Flow(builtin_questionnaire(), unit_codes=["DINKES", "RSUD"])
+    one_by_one = Flow(builtin_questionnaire(), unit_codes=["DINKES", "RSUD"])
+    one_by_one._plan_after_likert = one_by_one._plan  # every item checked on its own, as before the quick check
+    likert = [item.id for item in flow.items if item.type == "likert"]
+    assert likert and flow._plan_after_likert != flow._plan
+    answers = {"unit": "DINKES", **{item_id: 4 for item_id in likert}}
+    for item_id in data.draw(st.lists(st.sampled_from(likert), max_size=3, unique=True)):
+        answers[item_id] = data.draw(LIKERT_VALUES)
+    complete = data.draw(st.booleans())
+    assert flow.response_problems(answers, complete) == one_by_one.response_problems(answers, complete)
+
+
+def test_a_likert_answer_of_true_is_refused_though_true_equals_one():
+    flow = Flow(builtin_questionnaire(), unit_codes=["DINKES"])
+    first = next(item.id for item in flow.items if item.type == "likert")
+    answers = {item.id: 1 for item in flow.items if item.type == "likert"}
+    assert flow.response_problems(answers, complete=False) == []
+    answers[first] = True
+    assert [p for p in flow.response_problems(answers, complete=False) if p.startswith(first)] == [
+        f"{first}: Choose one of the answers offered. (got True)"
+    ]

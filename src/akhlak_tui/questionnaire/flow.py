@@ -47,7 +47,7 @@ Problem = tuple[str, dict[str, Any]]
 TypeCheck = Callable[[Any], Optional[Problem]]
 """Checks a (non-empty) answer's type and range for one item; None if acceptable."""
 _CHOOSE_ONE: Problem = ("choose_one", {})
-_STR_ONLY = frozenset({str})
+_INT_ONLY = frozenset({int})
 
 
 def say(problem: Problem, lang: str) -> str:
@@ -83,6 +83,14 @@ class Flow:
             (item, item.id, item.required, self._relevant.get(item.id), self._type_check[item.id], self._constraint.get(item.id))
             for item in self.items
         ]
+        # Likert items answered on any occasion, each a scale code: most of a response, checked at once.
+        plain_likert: dict[frozenset[int], list[str]] = {}
+        for item in self.items:
+            if isinstance(item, LikertItem) and item.id not in self._relevant and item.id not in self._constraint:
+                plain_likert.setdefault(frozenset(questionnaire.scale_for(item).allowed()), []).append(item.id)
+        self._likert_groups = [(ids, codes) for codes, ids in plain_likert.items()]
+        grouped = {item_id for ids, _ in self._likert_groups for item_id in ids}
+        self._plan_after_likert = [step for step in self._plan if step[1] not in grouped]
 
     # -- relevance and navigation ------------------------------------------------------------
     def is_relevant(self, item: ItemBase, answers: Mapping[str, Any]) -> bool:
@@ -206,10 +214,11 @@ class Flow:
         def multi(value: Any) -> Problem | None:
             if not isinstance(value, list):
                 return _CHOOSE_ONE
-            if not (set(map(type, value)) <= _STR_ONLY or all(isinstance(v, str) for v in value)):
+            try:
+                picked = set(value)
+            except TypeError:  # a list or an object among the picks
                 return _CHOOSE_ONE
-            picked = set(value)
-            if not picked <= codes:
+            if not picked <= codes:  # codes are strings: anything else is not among them
                 return _CHOOSE_ONE
             if len(picked) != len(value):
                 return ("duplicate", {})
@@ -225,6 +234,15 @@ class Flow:
         return multi
 
     # -- checking a whole response -----------------------------------------------------------
+    def _plan_to_check(self, answers: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """The items to check one by one: all of them, or all but the plain likert items when each has an allowed code."""
+        for ids, codes in self._likert_groups:
+            values = list(map(answers.get, ids))
+            # exactly ints first: a set test alone would let True pass for 1, and fail on a list
+            if not (set(map(type, values)) <= _INT_ONLY and codes.issuperset(values)):
+                return self._plan
+        return self._plan_after_likert
+
     def response_problems(self, answers: Mapping[str, Any], complete: bool = True) -> list[str]:
         """Every reason a response's answers break the questionnaire, in English, one line each.
 
@@ -236,7 +254,7 @@ class Flow:
             problems.extend(f"{item_id}: unknown item" for item_id in answers if item_id not in self.index)
             known = {k: v for k, v in answers.items() if k in self.index}
         missing: list[str] = []
-        for item, item_id, required, relevant, type_check, constraint in self._plan:
+        for item, item_id, required, relevant, type_check, constraint in self._plan_to_check(known):
             value = known.get(item_id)
             if value is None or (not value and (value == "" or value == [])):  # is_empty, quick for answers
                 if complete and required and (relevant is None or relevant(known, None)):
