@@ -24,9 +24,10 @@ from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundlePreparer, PreparedBund
 from akhlak_tui.merge.trust import TrustedDevices
 from akhlak_tui.survey.package import SurveyPackage
 
-IN_FLIGHT_PER_WORKER = 2
-"""Bundles in flight per worker: one being prepared and one queued, so a worker that finishes while
-this process writes goes straight on; at most this many prepared bundles per worker wait in memory."""
+IN_FLIGHT_PER_WORKER = 4
+"""Bundles in flight per worker: one being prepared and the others queued, so a worker that finishes
+while this process writes goes straight on, also while a WAL checkpoint holds up the writing; at
+most this many prepared bundles per worker (about 5 MB each) wait in memory."""
 
 
 class BundlePathError(ValueError):
