@@ -106,8 +106,6 @@ class AcceptedRows:
         """Positions in an `answers` row of the columns whose answers are lists (the only ones, once checked)."""
         self.responses: list[tuple[Any, ...]] = []
         self.answers: list[tuple[Any, ...]] = []
-        self._cells: dict[tuple[Any, ...], Any] = {}
-        """List answers already made into cells: respondents pick the same few combinations again and again."""
 
     def __len__(self) -> int:
         return len(self.responses)
@@ -143,27 +141,11 @@ class AcceptedRows:
             values = answer_values(document)
         row = [document["id"], *map(values.get, self.columns)]
         for position in self.list_cells:
-            if type(value := row[position]) is list:
-                row[position] = self._cell(value)
+            if type(row[position]) is list:
+                row[position] = answer_cell(row[position])
         self.answers.append(tuple(row))
         return content_hash
 
-
-    def _cell(self, value: list[Any]) -> Any:
-        try:
-            key = tuple(value)
-            cell = self._cells.get(key)
-        except TypeError:  # not hashable: nothing to remember
-            return answer_cell(value)
-        if cell is None:
-            cell = answer_cell(value)
-            if len(self._cells) < MAX_REMEMBERED_CELLS:
-                self._cells[key] = cell
-        return cell
-
-
-MAX_REMEMBERED_CELLS = 4096
-"""At most this many list answers are remembered as cells, whatever the answers hold."""
 
 _BUNDLE_HASH_AT = RESPONSE_COLUMNS.index("bundle_hash")
 _HEAD_FIELDS = itemgetter(*RESPONSE_COLUMNS[:_BUNDLE_HASH_AT])
