@@ -142,6 +142,8 @@ class BundlePreparer:
     def _chunks(self, opened: OpenedBundle) -> Iterator[RecordChunk]:
         checker = self.checker(opened.manifest.survey_id)
         rows = AcceptedRows(checker.questionnaire)
+        m = opened.manifest
+        binding = {"survey_id": m.survey_id, "device_id": m.device_id, "questionnaire_hash": m.questionnaire_hash}
         quarantined: list[QuarantinedRecord] = []
         for index, record in _refusing_errors_of(opened.opened_records()):
             if isinstance(record, RecordFailure):
@@ -157,6 +159,8 @@ class BundlePreparer:
                     if problem is not None:
                         quarantined.append(QuarantinedRecord(document["id"], None, None, f"record {index + 1}: {problem}"))
                     elif (reason := _reason(checker, response)) is None:
+                        # equal values (checked just above), but one object each for all rows: they pickle once
+                        document.update(binding)
                         rows.add(document, opened.bundle_hash, record.json, record.compressed, response.values)
                     else:
                         digest = hashlib.sha256(record.json).hexdigest()
