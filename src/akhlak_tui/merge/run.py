@@ -1,7 +1,8 @@
 """A whole merge run: find bundle files, prepare them (in worker processes), apply them in order.
 
-Workers verify, decrypt and check bundles; this process alone writes the database. At most a
-few bundles are in flight at once, so memory stays bounded however many bundles there are.
+Workers verify, decrypt and check bundles; this process alone writes the database, committing
+verified bundles in groups (ingest.CommitGroup). At most a few bundles are in flight at once, so
+memory stays bounded however many bundles there are.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from akhlak_tui.bundle.format import DEFAULT_LIMITS, PARTIAL_SUFFIX, SUFFIX, Bun
 from akhlak_tui.bundle.reader import BundleRefused
 from akhlak_tui.bundle.writer import file_sha256
 from akhlak_tui.merge.database import MergedDatabase
-from akhlak_tui.merge.ingest import BundleOutcome, Merger, missing_sequences
+from akhlak_tui.merge.ingest import GROUP_RECORDS, BundleOutcome, CommitGroup, Merger, missing_sequences
 from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundlePreparer, PreparedBundle, init_worker, prepare_in_worker
 from akhlak_tui.merge.trust import TrustedDevices
 from akhlak_tui.survey.package import SurveyPackage
@@ -96,17 +97,19 @@ def merge_bundles(
     workers: int = 1,
     limits: BundleLimits = DEFAULT_LIMITS,
     chunk_records: int = CHUNK_RECORDS,
+    group_records: int = GROUP_RECORDS,
     progress: Progress | None = None,
 ) -> MergeResult:
     """Merge `files` into `db`; `workers` > 1 prepares bundles in that many processes.
 
-    Bundles of more than `chunk_records` records are streamed here in chunks of that size.
+    Bundles of more than `chunk_records` records are streamed here in chunks of that size. With
+    workers, verified bundles are committed in groups of about `group_records` records.
     """
     merger = Merger(db, surveys, trusted=trusted)
     local = BundlePreparer(box_key, surveys, limits=limits, chunk_records=chunk_records)
     result = MergeResult(str(db.path) if db.path else ":memory:")
     if workers > 1 and len(files) > 1:
-        outcomes = _merge_with_workers(merger, local, files, workers)
+        outcomes = _merge_with_workers(merger, local, files, workers, group_records)
     else:
         outcomes = (_merge_here(merger, local, path) for path in files)
     for outcome in outcomes:
@@ -139,8 +142,10 @@ def _merge_with_workers(
     local: BundlePreparer,
     files: Sequence[Path],
     workers: int,
+    group_records: int,
 ) -> Iterator[BundleOutcome]:
     initargs = (bytes(local.box_key), local.surveys, local.limits, local.chunk_records, merger.merged_hashes())
+    group = CommitGroup(merger, max_records=group_records)
     with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=initargs) as pool:
         pending: deque[Future[PreparedBundle]] = deque()
         queue = iter(files)
@@ -148,33 +153,39 @@ def _merge_with_workers(
             pending.append(pool.submit(prepare_in_worker, str(path)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 break
-        while pending:
-            prepared = pending.popleft().result()
-            next_path = next(queue, None)
-            if next_path is not None:
-                pending.append(pool.submit(prepare_in_worker, str(next_path)))
-            yield _apply_prepared(merger, local, prepared)
+        try:
+            while pending:
+                prepared = pending.popleft().result()
+                next_path = next(queue, None)
+                if next_path is not None:
+                    pending.append(pool.submit(prepare_in_worker, str(next_path)))
+                yield from _apply_prepared(merger, group, local, prepared)
+        except BaseException:
+            group.rollback()
+            raise
+        yield from group.commit()
 
 
-def _apply_prepared(merger: Merger, local: BundlePreparer, prepared: PreparedBundle) -> BundleOutcome:
+def _apply_prepared(merger: Merger, group: CommitGroup, local: BundlePreparer, prepared: PreparedBundle) -> list[BundleOutcome]:
+    """Apply a worker's result; the outcomes committed by it (a verified bundle usually waits for its group)."""
     file = prepared.path
     if prepared.known and prepared.bundle_hash is not None:
         known = merger.already_merged(file, prepared.bundle_hash)
         if known is not None:
-            return known
-        return _merge_here(merger, local, Path(file))
+            return group.hold(known)
+        return [*group.commit(), _merge_here(merger, local, Path(file))]
     if prepared.refused is not None or prepared.header is None:
-        return merger.refuse(file, prepared.refused or "not prepared", prepared.bundle_hash)
+        return group.hold(merger.refuse(file, prepared.refused or "not prepared", prepared.bundle_hash))
     decided = merger.admit(file, prepared.header)
     if decided is not None:
-        return decided
+        return group.hold(decided)
     if not prepared.stream:
-        return merger.apply(file, prepared.header, prepared.chunks)
+        return group.apply(file, prepared.header, prepared.chunks)
+    released = group.commit()  # a streamed bundle gets a transaction of its own: it may yet be refused half way
     try:
         header, chunks = local.open(file)
     except BundleRefused as exc:
-        return merger.refuse(file, exc.reason, prepared.bundle_hash, prepared.header)
+        return [*released, merger.refuse(file, exc.reason, prepared.bundle_hash, prepared.header)]
     if header != prepared.header:
-        return merger.refuse(file, "the file changed while it was being merged", prepared.bundle_hash, prepared.header)
-    return merger.apply(file, header, chunks)
-
+        return [*released, merger.refuse(file, "the file changed while it was being merged", prepared.bundle_hash, prepared.header)]
+    return [*released, merger.apply(file, header, chunks)]
