@@ -21,14 +21,16 @@ from akhlak_tui.bundle.reader import BundleRefused
 from akhlak_tui.bundle.writer import file_sha256
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.merge.ingest import GROUP_RECORDS, BundleOutcome, CommitGroup, Merger, missing_sequences
-from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundlePreparer, PreparedBundle, init_worker, prepare_in_worker
+from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundlePreparer, PreparedBundle, init_worker, prepare_in_worker, unpickle_prepared
 from akhlak_tui.merge.trust import TrustedDevices
 from akhlak_tui.survey.package import SurveyPackage
 
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 6
 """Bundles in flight per worker: one being prepared and the others queued, so a worker that finishes
-while this process writes goes straight on, also while a WAL checkpoint holds up the writing; at
-most this many prepared bundles per worker (about 5 MB each) wait in memory."""
+while this process writes goes straight on, also while a commit or a WAL checkpoint holds up the
+writing; at most this many prepared bundles per worker (pickled: 2.3 MB for 1,000 responses) wait
+in memory, and at most MAX_IN_FLIGHT in all, however many workers there are."""
+MAX_IN_FLIGHT = 12
 
 
 class BundlePathError(ValueError):
@@ -147,15 +149,15 @@ def _merge_with_workers(
     initargs = (bytes(local.box_key), local.surveys, local.limits, local.chunk_records, merger.merged_hashes())
     group = CommitGroup(merger, max_records=group_records)
     with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=initargs) as pool:
-        pending: deque[Future[PreparedBundle]] = deque()
+        pending: deque[Future[bytes]] = deque()
         queue = iter(files)
         for path in queue:
             pending.append(pool.submit(prepare_in_worker, str(path)))
-            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+            if len(pending) >= min(workers * IN_FLIGHT_PER_WORKER, MAX_IN_FLIGHT):
                 break
         try:
             while pending:
-                prepared = pending.popleft().result()
+                prepared = unpickle_prepared(pending.popleft().result())
                 next_path = next(queue, None)
                 if next_path is not None:
                     pending.append(pool.submit(prepare_in_worker, str(next_path)))
