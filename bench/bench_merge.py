@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -60,6 +62,35 @@ def peak_rss_mb() -> tuple[float | None, float | None]:
     return own, children
 
 
+def pss_mb(pid: int) -> float | None:
+    """Proportional set size of a process in MB (shared pages split among their sharers); None where unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    except (OSError, ValueError, IndexError):  # not Linux, or the process has gone
+        return None
+    return None
+
+
+class PeakTogether(threading.Thread):
+    """Samples the memory of this process and its workers together (PSS, so pages they share count once)."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.every = every
+        self.peak: float | None = None
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
+            own = pss_mb(os.getpid())
+            if own is None:
+                return
+            total = own + sum(pss_mb(child.pid) or 0.0 for child in multiprocessing.active_children() if child.pid)
+            self.peak = total if self.peak is None else max(self.peak, total)
+
+
 def generate(bundles: int, responses: int, workers: int) -> Path:
     """The bundle directory for this size, generated on first use."""
     per_bundle = responses // bundles
@@ -92,16 +123,19 @@ def merge_child(directory: str, db_path: str, workers: int) -> None:
     surveys = coordinator_surveys(home)
     files = bundle_files([directory])
     start, cpu_start = time.perf_counter(), cpu_seconds()
+    together = PeakTogether()
+    together.start()
     with MergedDatabase(db_path) as db:
         result = merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, workers=workers)
         db.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     seconds, cpu_end = time.perf_counter() - start, cpu_seconds()
+    together.stopped.set()
     own, children = peak_rss_mb()
     print(json.dumps({
         "seconds": seconds, "cpu": None if cpu_end is None or cpu_start is None else cpu_end - cpu_start,
         "bundles": len(files), "accepted": result.total("accepted"),
         "refused": result.count("refused"), "quarantined": result.total("quarantined"),
-        "rss_main_mb": own, "rss_worker_mb": children,
+        "rss_main_mb": own, "rss_worker_mb": children, "pss_together_mb": together.peak,
     }))
 
 
@@ -175,6 +209,8 @@ def main() -> None:
     print(f"ratio:             {figures['seconds'] / bare_seconds:.2f}x the bare insert")
     if figures["rss_main_mb"] is not None:
         print(f"peak RSS:          main {figures['rss_main_mb']:.0f} MB, largest worker {figures['rss_worker_mb']:.0f} MB")
+    if figures.get("pss_together_mb") is not None:
+        print(f"peak together:     {figures['pss_together_mb']:.0f} MB (PSS of main and workers, sampled every 0.2 s)")
     print(f"merged database:   {size_gb:.2f} GB")
     for path in (baseline,):
         for suffix in ("", "-wal", "-shm"):
