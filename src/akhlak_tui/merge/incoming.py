@@ -4,6 +4,8 @@ The merge reads a million records; building pydantic models for each costs more 
 checks together. `parse_response` accepts exactly what `Response.model_validate_json` accepts (the
 field table is read from the Response model itself, so the two cannot drift apart), refuses NaN and
 Infinity and keys given twice as well, and returns plain dicts with every optional field filled in.
+`read_incoming`, the merge's way, checks the same and returns only what the merge needs: the fields,
+the answers as an item -> value map, and how many answers there are (the events are checked, not read).
 
 Laptops write canonical JSON (sorted keys, no spaces). Such bytes get the quick look: msgspec decodes
 them with a typed decoder made from the same field table (limits, patterns and unknown fields

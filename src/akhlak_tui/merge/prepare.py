@@ -2,7 +2,7 @@
 
 Nothing here touches the merged database, so it runs in worker processes. A worker turns one
 bundle file into a `PreparedBundle` (its header, then accepted rows and quarantined records in
-chunks) that the writing process applies in one transaction. Bundles too large to hand over in
+chunks) that the writing process applies all or nothing. Bundles too large to hand over in
 one piece are streamed chunk by chunk in the writing process instead, so memory stays bounded
 whatever the size of a bundle or the number of bundles.
 """

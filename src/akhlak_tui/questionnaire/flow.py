@@ -83,7 +83,8 @@ class Flow:
             (item, item.id, item.required, self._relevant.get(item.id), self._type_check[item.id], self._constraint.get(item.id))
             for item in self.items
         ]
-        # Likert items answered on any occasion, each a scale code: most of a response, checked at once.
+        # Likert items without relevance or constraint (most of a response): when each holds a code of
+        # its scale, they are checked at once (`_plan_to_check`).
         plain_likert: dict[frozenset[int], list[str]] = {}
         for item in self.items:
             if isinstance(item, LikertItem) and item.id not in self._relevant and item.id not in self._constraint:
