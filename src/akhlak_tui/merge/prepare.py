@@ -10,7 +10,13 @@ whatever the size of a bundle or the number of bundles.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import multiprocessing.connection
+import os
 import pickle
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -226,11 +232,35 @@ _preparer: BundlePreparer | None = None
 def init_worker(
     box_secret: bytes, surveys: dict[str, SurveyPackage], limits: BundleLimits, chunk_records: int, merged_hashes: frozenset[str]
 ) -> None:
-    """Process-pool initializer: one preparer per worker process."""
+    """Process-pool initializer: one preparer per worker process, which ends when the merge process does."""
     global _preparer
     _preparer = BundlePreparer(
         PrivateKey(box_secret), surveys, limits=limits, merged_hashes=merged_hashes, chunk_records=chunk_records
     )
+    _exit_with_parent()
+
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_with_parent() -> None:
+    """End this worker once the merge process has gone.
+
+    A merge process killed outright (not by Ctrl+C or a closed terminal, which reach its workers
+    too) leaves its workers waiting for work forever, each holding its memory.
+    """
+    parent_pid = os.getppid()
+    parent = multiprocessing.parent_process()
+
+    def watch() -> None:
+        if sys.platform == "win32" and parent is not None:
+            multiprocessing.connection.wait([parent.sentinel])  # a handle to the parent process: ready once it ends
+        else:
+            while os.getppid() == parent_pid:  # an orphan is adopted by another process
+                time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def prepare_in_worker(path: str) -> bytes:
