@@ -21,6 +21,14 @@ def option_lines(pilot, selector: str) -> list[str]:
     return [option_list.render_line(y).text.strip() for y in range(option_list.size.height)]
 
 
+async def open_values_question(app, pilot) -> None:
+    """Start a response and show the values question (after a note, which the progress counts)."""
+    await ready(pilot)
+    await pilot.press("n", "enter")
+    app.interview.jump("values_self")
+    app.screen.show_item()
+
+
 async def walk_checking_bars(pilot) -> list[str]:
     """Answer every item of the built-in questionnaire; on each, check the bar in both languages.
     Returns the ids of the items whose bar did not fit."""
@@ -73,10 +81,7 @@ async def test_key_bar_is_one_line_in_kiosk_mode(app_factory):
 async def test_ticked_values_word_is_drawn_with_its_mark(app_factory):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("n", "enter")
-        app.interview.jump("values_self")
-        app.screen.show_item()
+        await open_values_question(app, pilot)
         await type_text(pilot, "adil")
         await pilot.press("space")
         await pilot.pause()
@@ -89,10 +94,7 @@ async def test_ticked_values_word_is_drawn_with_its_mark(app_factory):
 async def test_values_filter_without_a_match_says_so(app_factory):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("n", "enter")
-        app.interview.jump("values_self")
-        app.screen.show_item()
+        await open_values_question(app, pilot)
         await type_text(pilot, "fair")  # an English word while the words are in Bahasa Indonesia
         await pilot.pause()
         assert "0 / 10 dipilih · Tidak ada pilihan yang cocok." in screen_text(pilot)
@@ -121,11 +123,8 @@ async def test_typed_brackets_show_as_typed_in_the_review(app_factory):
 async def test_review_numbers_items_as_the_progress_does(app_factory):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("n", "enter")
+        await open_values_question(app, pilot)
         interview = app.interview
-        interview.jump("values_self")  # after a note, which the progress counts
-        app.screen.show_item()
         number, _ = interview.progress()
         await pilot.press("ctrl+r")
         assert screen_name(pilot) == "ReviewScreen"
