@@ -166,13 +166,16 @@ class Merger:
         self._bind_survey(header.survey_id)
         try:
             with self.db.db.atomic():
-                return self.write(file, header, chunks)
+                return self._write(file, header, chunks)
         except BundleRefused as exc:
             return self.refuse(file, exc.reason, header.bundle_hash, header)
 
     def write(self, file: str, header: BundleHeader, chunks: Iterable[RecordChunk]) -> BundleOutcome:
-        """Write an admitted bundle's records in the transaction the caller holds (`apply`, or a `CommitGroup`)."""
-        self._bind_survey(header.survey_id)  # once per database: a no-op after the first bundle
+        """Write an admitted bundle's records in the transaction the caller holds (a `CommitGroup`'s)."""
+        self._bind_survey(header.survey_id)
+        return self._write(file, header, chunks)
+
+    def _write(self, file: str, header: BundleHeader, chunks: Iterable[RecordChunk]) -> BundleOutcome:
         outcome = BundleOutcome(file, MERGED, None, header.bundle_hash, header.device_id, header.sequence)
         outcome.remark = self._same_sequence_remark(header)
         now = self.clock()
