@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from akhlak_tui import locations
@@ -59,3 +62,46 @@ def screen_text(pilot: Pilot) -> str:
         elif isinstance(widget, Input):
             parts.append(widget.value)
     return "\n".join(parts)
+
+
+KEY_CHARACTERS = {"enter": "\r", "space": " ", "backspace": "\x7f", "escape": "\x1b", "tab": "\t"}
+"""The character a terminal sends for the named keys used in the tests."""
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event a terminal driver makes for `key` (a character, or a name such as "enter")."""
+    if len(key) == 1:
+        return events.Key(_character_to_key(key) if not key.isalnum() else key, key)
+    return events.Key(key, KEY_CHARACTERS.get(key))
+
+
+async def burst(pilot: Pilot, *keys: str) -> None:
+    """Send `keys` as a fast typist on a slow laptop does: all at once, none waiting for the screen,
+    then wait until the app has handled every one of them."""
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(app)
+        driver.send_message(event)
+    await settled(pilot)
+
+
+async def settled(pilot: Pilot, timeout: float = 20.0) -> None:
+    """Wait until no key is waiting to be applied and the screen stack is still."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    calm = 0
+    while time.monotonic() < deadline:
+        await pilot.pause(0.01)
+        waiting = app._message_queue.qsize() or getattr(app, "keys_waiting", 0)
+        calm = 0 if waiting or not app.screen.is_mounted else calm + 1
+        if calm >= 3:
+            return
+    raise AssertionError("the app did not finish handling the keys")
+
+
+def chars(text: str) -> list[str]:
+    """The keys that type `text`."""
+    return ["space" if ch == " " else ch for ch in text]

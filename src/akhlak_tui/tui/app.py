@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from akhlak_tui.tui.key_order import OrderedKeys
 from akhlak_tui.tui.screens.home import HomeScreen
 from akhlak_tui.tui.texts import t
 
@@ -92,6 +93,8 @@ class AkhlakApp(App[None]):
         self.kiosk: KioskLock | None = None
         """Set while kiosk mode is on: the PIN that leaving it needs."""
         self.last_input = time.monotonic()
+        self.ordered_keys = OrderedKeys(self)
+        """Every key goes through it: applied in the order typed, to the screen it was typed for."""
         self._idle_timer: Any = None
         self._idle_warned = False
 
@@ -240,9 +243,19 @@ class AkhlakApp(App[None]):
             self._idle_timer = None
         self.go_home()
 
+    @property
+    def keys_waiting(self) -> int:
+        """Keys typed and not yet applied."""
+        return len(self.ordered_keys)
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self.last_input = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.app_focus:
+                self.app_focus = True
+            await self.ordered_keys.take(event)
+            return
         await super().on_event(event)
 
     def _idle_tick(self) -> None:

@@ -67,8 +67,8 @@ class QuestionScreen(Screen[None]):
     if TYPE_CHECKING:
         app: AkhlakApp
 
-    # Not priority bindings: keys reach them after the keys typed before them were handled by
-    # the focused field, so what is saved is everything typed. ctrl+x must beat the field's "cut".
+    # Not priority bindings: the focused field sees a key first (the App applies every key in
+    # the order typed, see key_order.py). ctrl+x must beat the field's "cut".
     BINDINGS = [
         Binding("enter", "go_on", "Next", show=False),
         Binding("escape", "back", "Back", show=False),

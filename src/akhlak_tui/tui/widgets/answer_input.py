@@ -7,8 +7,7 @@ from textual.widgets import Input, TextArea
 
 
 class AnswerInput(Input):
-    """A one-line answer. Enter is not handled here: it reaches the screen after every key typed
-    before it (a priority binding would overtake keys still queued, and save a shorter answer)."""
+    """A one-line answer. Enter is not handled here: it goes on to the screen's binding."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "submit" and super().check_action(action, parameters)

@@ -19,9 +19,8 @@ PickOption = tuple[str, str, bool]
 
 
 class FilterInput(AnswerInput):
-    """The filter field: it types letters; space and the arrows act on the list below. These are
-    handled in order with the letters typed before them (no priority bindings), so a fast typist's
-    space toggles what the filter shows after every letter."""
+    """The filter field: it types letters; space and the arrows act on the list below (the App
+    applies keys in the order typed, so space toggles what the filter shows after every letter)."""
 
     BINDINGS = [
         Binding("space", "picker('toggle')", "Toggle", show=False),
@@ -68,8 +67,6 @@ class FilterPicker(Vertical):
         self.max_message = ""
         self.shown: list[PickOption] = []
         self.item_id = ""
-        self.applied_filter = ""
-        """The filter text `shown` was made with (typing can run ahead of the Changed messages)."""
 
     def compose(self) -> ComposeResult:
         yield FilterInput(id="filter", compact=True)
@@ -123,14 +120,7 @@ class FilterPicker(Vertical):
             return f"{'[x]' if code in self.picked else '[ ]'} {label}"
         return f"{'(*)' if code in self.picked else '( )'} {label}"
 
-    def _sync(self) -> None:
-        """Apply keys typed but not yet handled, so a fast Enter or space acts on what is shown."""
-        text = self.query_one("#filter", Input).value
-        if text != self.applied_filter:
-            self._refilter(text)
-
     def _refilter(self, text: str) -> None:
-        self.applied_filter = text
         needle = text.strip().casefold()
         self.shown = [o for o in self.options if needle in o[1].casefold() or needle == o[0].casefold()]
         option_list = self.query_one("#options", OptionList)
@@ -183,27 +173,23 @@ class FilterPicker(Vertical):
 
     def pick_highlighted(self) -> Any:
         """For a single pick, Enter takes the highlighted option; returns the value."""
-        self._sync()
         option_list = self.query_one("#options", OptionList)
         if not self.multi and option_list.highlighted is not None and self.shown:
             self.toggle(self.shown[option_list.highlighted][0])
         return self.value
 
     def action_toggle(self) -> None:
-        self._sync()
         option_list = self.query_one("#options", OptionList)
         if option_list.highlighted is not None and self.shown:
             self.toggle(self.shown[option_list.highlighted][0])
 
     def action_move(self, action: str) -> None:
-        self._sync()
         getattr(self.query_one("#options", OptionList), f"action_{action}")()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if event.value != self.applied_filter:
-            self._refilter(event.value)
+        self._refilter(event.value)
 
     @on(OptionList.OptionSelected, "#options")
     def _clicked(self, event: OptionList.OptionSelected) -> None:
