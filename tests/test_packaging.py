@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -12,6 +13,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def see_dependencies(python: Path) -> None:
+    """Let the venv of `python` import the dependencies installed where the tests run (a venv
+    or not), without their own .pth files: the project itself comes from the wheel alone."""
+    site_dir = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site_dir) / "test-dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +53,10 @@ def test_wheel_contains_the_builtin_questionnaire_and_units(wheel: Path):
 
 def test_installed_wheel_validates_and_shows_the_builtin_questionnaire(wheel: Path, tmp_path: Path):
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    venv.create(env_dir, with_pip=True)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     python = bindir / ("python.exe" if os.name == "nt" else "python")
+    see_dependencies(python)
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--force-reinstall", "-q", str(wheel)], check=True)
     akhlak = bindir / ("akhlak.exe" if os.name == "nt" else "akhlak")
     elsewhere = tmp_path / "elsewhere"
