@@ -161,3 +161,25 @@ async def test_review_open_then_answer_in_a_burst(app_factory, rules_survey, slo
         answers = stored(app)
         assert answers["bp1"] == 2
         assert "bp2" not in answers
+
+
+async def test_kiosk_keys_typed_ahead_do_not_reach_the_next_respondent(app_factory, rules_survey):
+    """Enter typed on after submitting would give consent on the next respondent's welcome."""
+    from .support import all_responses, type_text
+
+    app = app_factory(survey=rules_survey, thanks_seconds=30)
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await pilot.press("k")
+        await type_text(pilot, "2468")
+        await pilot.press("enter")
+        await type_text(pilot, "2468")
+        await pilot.press("enter")
+        assert screen_name(pilot) == "WelcomeScreen"
+        keys = ["enter", *chars("din"), "enter", "1", "enter", "4", "enter", "2", "enter"]
+        keys += [*chars("jujur"), "space", "enter", *chars("12"), "enter", "enter"]
+        # Submit, then Enter (leave the thank-you screen), then keys meant for nothing.
+        await burst(pilot, *keys, "s", "enter", "enter", "enter", "1", "enter")
+        assert screen_name(pilot) == "WelcomeScreen"
+        assert app.kiosk is not None and app.interview is None
+        assert [r.status for r in all_responses(app.data_dir)] == ["submitted"]

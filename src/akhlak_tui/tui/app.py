@@ -141,8 +141,12 @@ class AkhlakApp(App[None]):
         from akhlak_tui.tui.screens.welcome import WelcomeScreen
 
         self.interview = None
-        if mode == "kiosk" and self.core is not None:
-            self.lang = self.core.survey.questionnaire.languages[0]  # each respondent starts afresh
+        if mode == "kiosk":
+            # Each respondent starts afresh: keys the previous one typed ahead do not reach the
+            # next one's welcome (an Enter there would give consent in someone else's name).
+            self.ordered_keys.discard()
+            if self.core is not None:
+                self.lang = self.core.survey.questionnaire.languages[0]
         self.replace_all(WelcomeScreen(mode))
 
     def begin(self, mode: str) -> None:

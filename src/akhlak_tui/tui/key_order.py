@@ -41,6 +41,10 @@ class OrderedKeys:
     def __len__(self) -> int:
         return len(self.waiting)
 
+    def discard(self) -> None:
+        """Forget the keys still waiting (typed for a screen that is gone, by a person who is gone)."""
+        self.waiting.clear()
+
     async def take(self, event: events.Key) -> None:
         """A key from the terminal: it waits behind the keys typed before it."""
         self.waiting.append(event)
