@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 
 from akhlak_tui.crypto.coordinator import coordinator_dir, load_coordinator_public
 from akhlak_tui.files import write_file_atomically
@@ -13,6 +12,8 @@ from akhlak_tui.survey.package import PACKAGE_SUFFIX, SurveyPackage, SurveyPacka
 
 @dataclass(frozen=True)
 class ImportedSurvey:
+    """A package `import_created_package` verified and keeps."""
+
     package: SurveyPackage
     path: Path
     """The coordinator's copy."""
