@@ -5,7 +5,13 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+OWNER_ONLY = 0o600
+"""The mode of every file holding answers or keys: read and written by its owner only."""
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 class FileTooLarge(OSError):
@@ -40,10 +46,33 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+def _owner_only(fd: int) -> None:
+    """Set an open file's mode to exactly 0600, whatever the umask (POSIX; Windows has no modes)."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, OWNER_ONLY)
+
+
+def _open_new(path: Path, private: bool) -> int:
+    """Create `path` (it must not exist) and return its descriptor; owner-only when `private`."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, OWNER_ONLY if private else 0o644)
+    if private:
+        try:
+            _owner_only(fd)
+        except OSError:
+            os.close(fd)
+            Path(path).unlink(missing_ok=True)
+            raise
+    return fd
+
+
+def _temporary_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+
+
 def _write_temporary(path: Path, data: bytes, private: bool) -> Path:
     """A fsynced file next to `path`, under a hidden name unique to this call."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600 if private else 0o644)
+    tmp = _temporary_name(path)
+    fd = _open_new(tmp, private)
     try:
         view = memoryview(data)
         while view:
@@ -90,3 +119,56 @@ def create_file_once(path: Path, data: bytes, *, private: bool = False) -> bool:
 def write_private_file(path: Path, data: bytes) -> None:
     """A secret file: written atomically and durably, readable by its owner only."""
     write_file_atomically(path, data, private=True)
+
+
+def create_private_file(path: Path) -> bool:
+    """Create `path` empty and owner-only (0600, whatever the umask) unless it exists; True if made.
+
+    For files another library then fills, such as an SQLite database: SQLite gives its -wal and
+    -shm files the mode of the database file.
+    """
+    try:
+        fd = _open_new(Path(path), private=True)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def restrict_to_owner(*paths: Path) -> None:
+    """Make existing files owner-only (0600); files missing, not this user's, or on Windows are left as they are."""
+    for path in paths:
+        try:
+            if Path(path).is_file() and Path(path).stat().st_mode & 0o777 != OWNER_ONLY:
+                os.chmod(path, OWNER_ONLY)
+        except OSError:
+            pass
+
+
+def keep_private(database: Path, error: type[Exception]) -> None:
+    """Before SQLite opens `database`: create it owner-only if new, else make it and its -wal and
+    -shm owner-only. `error(one line)` is raised when it cannot be created."""
+    try:
+        if create_private_file(database):
+            return
+    except OSError as exc:
+        raise error(f"{database}: cannot create: {exc.strerror or exc}") from None
+    restrict_to_owner(database, Path(f"{database}-wal"), Path(f"{database}-shm"))
+
+
+@contextmanager
+def private_output(path: Path) -> Iterator[Path]:
+    """An owner-only temporary file beside `path` to write into; it replaces `path` when the block ends.
+
+    The new content is never readable by others, not even while it is written, and `path` holds
+    either its old content or the whole new one. If the block raises, the temporary file is removed.
+    """
+    path = Path(path)
+    tmp = _temporary_name(path)
+    os.close(_open_new(tmp, private=True))
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

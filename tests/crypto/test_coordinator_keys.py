@@ -107,7 +107,13 @@ def test_device_key_is_made_once_owner_only_and_stable(tmp_path):
 
 
 # -- the CLI ------------------------------------------------------------------------------------
-def test_cli_init_show_and_recover(isolated_home: Path, tmp_path: Path):
+@pytest.fixture
+def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person types at the prompts (CliRunner's input stands for the terminal)."""
+    monkeypatch.setattr("akhlak_tui.cli.passphrase.stdin_is_terminal", lambda: True)
+
+
+def test_cli_init_show_and_recover(isolated_home: Path, tmp_path: Path, at_a_terminal: None):
     runner = CliRunner()
     recovery = tmp_path / "stick" / "recovery.json"
     recovery.parent.mkdir()
@@ -135,7 +141,7 @@ def test_cli_init_show_and_recover(isolated_home: Path, tmp_path: Path):
     assert load_coordinator_public(fresh).fingerprint == fingerprint
 
 
-def test_cli_mismatched_confirmation_and_missing_keys(isolated_home: Path, tmp_path: Path, monkeypatch):
+def test_cli_mismatched_confirmation_and_missing_keys(isolated_home: Path, tmp_path: Path, monkeypatch, at_a_terminal: None):
     runner = CliRunner()
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["coordinator", "init"], input=f"{PASS}\nsomething else\n{PASS}\n{PASS}\n")
@@ -145,6 +151,22 @@ def test_cli_mismatched_confirmation_and_missing_keys(isolated_home: Path, tmp_p
     assert missing.exit_code == 1
     assert missing.output.strip().endswith("no coordinator keys here (run `akhlak coordinator init`)")
     assert len(missing.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("where", ["missing/recovery.json", "existing.json"])
+def test_cli_init_refuses_a_recovery_file_it_cannot_write_before_making_any_key(isolated_home: Path, tmp_path: Path, where: str):
+    existing = tmp_path / "existing.json"
+    existing.write_text("the recovery file of other keys")
+    target = tmp_path / where
+
+    result = CliRunner().invoke(cli, ["coordinator", "init", "--recovery-file", str(target)], env={"AKHLAK_PASSPHRASE": PASS})
+
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    expected = f"{tmp_path / 'missing'}: no such directory" if where.startswith("missing") else f"{existing}: already exists"
+    assert result.output.startswith(f"error: {expected}"), result.output
+    assert not key_file(isolated_home).exists() and list(isolated_home.rglob("*")) == []  # no key, no file at all
+    assert existing.read_text() == "the recovery file of other keys"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["akhlak-home", "existing.json"]
 
 
 RACE = """

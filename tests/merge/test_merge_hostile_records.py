@@ -89,7 +89,8 @@ def test_merge_into_a_db_path_that_cannot_be_opened_is_one_line_exit_2(coordinat
     result = CliRunner().invoke(cli, ["merge", str(bundle), "--db", str(target)], env={"AKHLAK_PASSPHRASE": PASSPHRASE})
 
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [f"error: {target}: cannot open (unable to open database file)"]
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"error: {target}: cannot create: ")  # "Not a directory" on POSIX
 
 
 def test_a_broken_link_named_as_a_bundle_is_refused_not_skipped(coordinator: Coordinator, device, db: MergedDatabase, tmp_path: Path) -> None:

@@ -85,3 +85,35 @@ def test_installing_a_tampered_package_fails_cleanly(coordinator_home: Path, tmp
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "laptop"), "survey", "install", str(package)])
     assert result.exit_code == 1
     assert "the signature does not verify" in result.output and "Traceback" not in result.output
+
+
+def test_import_keeps_a_package_of_this_coordinator_and_refuses_others(coordinator_home: Path, tmp_path: Path):
+    """`survey import`: the coordinator's own package (after recovery), never another's, never over other content."""
+    from akhlak_tui.survey.library import surveys_dir
+
+    assert create(tmp_path, "code,name\nA1,Unit A\n").exit_code == 0
+    package = tmp_path / "uji.akhlak-survey"
+    kept = next(surveys_dir(coordinator_home).iterdir())
+    kept.unlink()  # as on a new computer: keys recovered, survey copies gone
+    runner = CliRunner()
+
+    imported = runner.invoke(cli, ["survey", "import", str(package)])
+    assert imported.exit_code == 0, imported.output
+    assert kept.read_bytes() == package.read_bytes() and "kept in" in imported.output
+
+    (tmp_path / "other").mkdir()
+    other = runner.invoke(cli, ["--data-dir", str(tmp_path / "other"), "survey", "import", str(package)])
+    assert other.exit_code == 1 and "no coordinator keys here; restore them first" in other.output
+    init_coordinator(tmp_path / "other", PASS, cost=FAST)
+    refused = runner.invoke(cli, ["--data-dir", str(tmp_path / "other"), "survey", "import", str(package)])
+    assert refused.exit_code == 1 and len(refused.output.strip().splitlines()) == 1
+    assert "not by this coordinator" in refused.output and "only a package this coordinator made can be imported" in refused.output
+    assert not surveys_dir(tmp_path / "other").exists()
+
+    damaged = tmp_path / "damaged.akhlak-survey"
+    damaged.write_bytes(package.read_bytes().replace(b"Survei Uji", b"Survei Ujx"))
+    assert "the signature does not verify" in runner.invoke(cli, ["survey", "import", str(damaged)]).output
+
+    kept.write_bytes(kept.read_bytes().replace(b"\n", b" \n"))  # another file for the same survey id
+    clash = runner.invoke(cli, ["survey", "import", str(package)])
+    assert clash.exit_code == 1 and "is kept here already with other content" in clash.output

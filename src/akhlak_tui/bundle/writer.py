@@ -13,8 +13,8 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-
 
 from akhlak_tui import __version__
 from akhlak_tui.active import ActiveSurvey
@@ -77,8 +77,31 @@ def seal_responses(responses: Iterable[Response], survey: ActiveSurvey) -> list[
     return [SealedRecord(r.id, r.status, r.created_at, r.updated_at, seal(r.canonical_json().encode("utf-8"))) for r in responses]
 
 
-def _zip_info(name: str, created_at: str) -> zipfile.ZipInfo:
-    date = tuple(int(part) for part in re.findall(r"\d+", created_at)[:6])
+def manifest_day(time: str) -> str:
+    """The UTC day of an ISO 8601 time, as midnight (`2026-11-24T00:00:00Z`): all a manifest says of a time.
+
+    Anyone holding the stick can read the manifest; exact times there would tell when a respondent
+    started and submitted (a kiosk bundle of one response), so the manifest and the ZIP member
+    times carry only the day. The exact times stay inside the sealed records.
+    """
+    match = re.match(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$", time)
+    if match is None:
+        raise BundleWriteError(f"{time!r:.40} is not an ISO 8601 time")
+    moment = datetime.fromisoformat(match[1] + ("+00:00" if match[2] == "Z" else match[2]))
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT00:00:00Z")
+
+
+def _day_range(records: Sequence[SealedRecord]) -> tuple[str, str]:
+    """The days of the earliest `created_at` and the latest `updated_at` of the records."""
+    created, updated = [r.created_at for r in records], [r.updated_at for r in records]
+    if all(t.endswith("Z") for t in created) and all(t.endswith("Z") for t in updated):
+        # Laptops write UTC times ending in Z, whose days order as text: two conversions, not 200,000.
+        return manifest_day(min(created)), manifest_day(max(updated))
+    return min(map(manifest_day, created)), max(map(manifest_day, updated))
+
+
+def _zip_info(name: str, day: str) -> zipfile.ZipInfo:
+    date = tuple(int(part) for part in re.findall(r"\d+", day)[:6])
     info = zipfile.ZipInfo(name, date_time=date)  # type: ignore[arg-type]
     info.compress_type = zipfile.ZIP_STORED
     info.external_attr = 0o600 << 16
@@ -127,7 +150,8 @@ def write_bundle(
         raise BundleWriteError(
             f"{len(records)} records do not fit in one bundle (limits: {limits.max_records} records, {human_size(limits.max_payload_bytes)})"
         )
-    created_at = created_at or utc_now()
+    created_at = manifest_day(created_at or utc_now())
+    first, last = _day_range(records)
     out_dir = Path(out_dir)
     final = out_dir / bundle_file_name(survey.survey_id, device.id, sequence)
     partial = out_dir / f".{final.name}{PARTIAL_SUFFIX}"
@@ -161,7 +185,7 @@ def write_bundle(
                     device_public_key=device.public_key.hex(),
                     sequence=sequence,
                     include_all=include_all,
-                    time_range=TimeRange(first=min(r.created_at for r in records), last=max(r.updated_at for r in records)),
+                    time_range=TimeRange(first=first, last=last),
                     counts=Counts(records=len(records), submitted=len(records) - abandoned, abandoned=abandoned),
                     payload=PayloadInfo(member=PAYLOAD_MEMBER, encoding=PAYLOAD_ENCODING, size=size, sha256=payload_hash.hexdigest()),
                 )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from akhlak_tui.cli.context import CliContext, pass_cli
 from akhlak_tui.cli.errors import UserError
-from akhlak_tui.cli.passphrase import passphrase_file_option, read_secret_file, resolve_passphrase
+from akhlak_tui.cli.passphrase import passphrase_file_option, read_secret_file, require_terminal, resolve_passphrase
 
 ENV_RECOVERY_CODE = "AKHLAK_RECOVERY_CODE"
 
@@ -58,6 +59,10 @@ def init(obj: CliContext, passphrase_file: str | None, recovery_file: str | None
     data_dir = obj.data_dir
     if has_coordinator(data_dir):
         raise UserError(f"{key_file(data_dir)}: coordinator keys already exist; they are never replaced (see `akhlak coordinator show`)")
+    if recovery_file:
+        _check_recovery_target(Path(recovery_file))
+    else:
+        _check_recovery_target(Path.cwd() / "akhlak-recovery-ID.json", named=False)
     passphrase = resolve_passphrase(passphrase_file, new=True, prompt="New coordinator passphrase")
     try:
         check_new_passphrase(passphrase)
@@ -81,6 +86,27 @@ def init(obj: CliContext, passphrase_file: str | None, recovery_file: str | None
     click.echo("Copy the recovery file to separate media (e.g. a USB stick kept in a safe) and delete it here.")
     click.echo("Write the recovery code on paper and keep it apart from the file. Together they restore")
     click.echo("the keys (`akhlak coordinator recover FILE`); without both, a forgotten passphrase loses every bundle.")
+
+
+def _check_recovery_target(target: Path, *, named: bool = True) -> None:
+    """Refuse, before any key is made, a recovery file that could not be written where asked.
+
+    Its directory must exist and take a new file (tried with a hidden file, removed at once), and
+    a file of that name must not exist: it could be the recovery file of other keys.
+    """
+    from akhlak_tui.files import create_private_file
+
+    where = target if named else target.parent
+    if named and (target.exists() or target.is_symlink()):
+        raise UserError(f"{target}: already exists (another coordinator's recovery file?); give a new file name with --recovery-file")
+    if not target.parent.is_dir():
+        raise UserError(f"{target.parent}: no such directory for the recovery file; create it or give another --recovery-file")
+    probe = target.parent / f".akhlak-recovery-probe-{os.getpid()}"
+    try:
+        create_private_file(probe)
+        probe.unlink()
+    except OSError as exc:
+        raise UserError(f"{where}: cannot write the recovery file there: {exc.strerror or exc}; give another --recovery-file") from None
 
 
 @coordinator.command()
@@ -117,8 +143,6 @@ def recover(obj: CliContext, recovery_file: str, code_file: str | None, passphra
     Example:
       akhlak coordinator recover /media/safe/akhlak-recovery-7KQ2MX4A.json
     """
-    import os
-
     from akhlak_tui.crypto.coordinator import CoordinatorKeyError, check_recovery_file, recover_coordinator
 
     try:
@@ -128,7 +152,10 @@ def recover(obj: CliContext, recovery_file: str, code_file: str | None, passphra
     if code_file:
         code = read_secret_file(code_file, "recovery code")
     else:
-        code = os.environ.get(ENV_RECOVERY_CODE) or click.prompt("Recovery code", err=True)
+        code = os.environ.get(ENV_RECOVERY_CODE)
+        if not code:
+            require_terminal("the recovery code", f"--code-file FILE or set {ENV_RECOVERY_CODE}")
+            code = click.prompt("Recovery code", err=True)
     passphrase = resolve_passphrase(passphrase_file, new=True, prompt="New coordinator passphrase")
     try:
         public = recover_coordinator(obj.data_dir, Path(recovery_file), code, passphrase)

@@ -119,7 +119,11 @@ def _prepare(
     except (CoordinatorKeyError, SurveyPackageError) as exc:
         raise UserError(str(exc), exit_code=USAGE) from None
     if not surveys:
-        raise UserError(f"{data_dir}: this coordinator has created no survey yet (see `akhlak survey create`)", exit_code=USAGE)
+        raise UserError(
+            f"{data_dir}: this coordinator has created no survey yet (see `akhlak survey create`; "
+            "on a new computer, `akhlak survey import PACKAGE_FILE` restores one)",
+            exit_code=USAGE,
+        )
     return files, keys, surveys, trusted
 
 

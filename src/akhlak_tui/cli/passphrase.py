@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,6 +46,20 @@ def read_secret_file(path: str, what: str = "passphrase") -> str:
     return secret
 
 
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer a prompt: standard input is a terminal."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced standard input
+        return False
+
+
+def require_terminal(what: str, instead: str) -> None:
+    """Refuse (one line, exit 2) to prompt for `what` when nobody can answer: no terminal on standard input."""
+    if not stdin_is_terminal():
+        raise UserError(f"{what} is needed and there is no terminal to ask on: give {instead}", exit_code=2)
+
+
 def resolve_passphrase(passphrase_file: str | None, *, new: bool = False, prompt: str = "Coordinator passphrase") -> str:
     """The passphrase from --passphrase-file, else $AKHLAK_PASSPHRASE, else asked (twice when `new`)."""
     if passphrase_file:
@@ -52,6 +67,7 @@ def resolve_passphrase(passphrase_file: str | None, *, new: bool = False, prompt
     from_env = os.environ.get(ENV_PASSPHRASE)
     if from_env:
         return from_env
+    require_terminal("the passphrase", f"--passphrase-file FILE or set {ENV_PASSPHRASE}")
     value = click.prompt(prompt, hide_input=True, confirmation_prompt="Repeat to confirm" if new else False, err=True)
     if not value:
         raise UserError("the passphrase is empty")

@@ -96,6 +96,7 @@ def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: st
 
 def _write(result, fmt: str, target: Path | None, lang: str, by: str | None) -> None:
     """The report in `fmt`, to `target` or standard output; OSError when the file cannot be written."""
+    from akhlak_tui.files import private_output
     from akhlak_tui.report import formats
 
     if fmt == "table":
@@ -104,7 +105,7 @@ def _write(result, fmt: str, target: Path | None, lang: str, by: str | None) -> 
         from akhlak_tui.report.text import render
 
         if target:
-            with target.open("w", encoding="utf-8") as out:
+            with private_output(target) as tmp, tmp.open("w", encoding="utf-8") as out:
                 Console(file=out, width=120, color_system=None).print(render(result, lang, by))
         else:
             Console().print(render(result, lang, by))
@@ -127,9 +128,9 @@ def _write(result, fmt: str, target: Path | None, lang: str, by: str | None) -> 
 
 
 def _emit(text: str, target: Path | None) -> None:
+    from akhlak_tui.report import formats
+
     if target is None:
         click.echo(text, nl=False)
         return
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    formats.write_private(target, text.encode("utf-8"))

@@ -1,4 +1,4 @@
-"""`akhlak survey create|install|list|activate`: signed survey packages, on the coordinator's side and on laptops."""
+"""`akhlak survey create|import|install|list|activate`: signed survey packages, on the coordinator's side and on laptops."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def survey() -> None:
       akhlak survey create --questionnaire questionnaires/berakhlak.toml --units units.csv --name "Survei 2026" -o survei-2026.akhlak-survey
       akhlak survey install /media/usb/survei-2026.akhlak-survey
       akhlak survey list
+      akhlak survey import /media/safe/survei-2026.akhlak-survey
     """
 
 
@@ -81,6 +82,41 @@ def create(
     click.echo(f"  questionnaire {package.questionnaire_id} {package.questionnaire_version} (hash {package.questionnaire_hash[:12]}), {len(units)} units")
     click.echo(f"  coordinator fingerprint {keys.public.fingerprint}")
     click.echo(f"  copy kept in {kept}")
+    click.echo("Keep a copy of the package file with the recovery file: on a new computer, `akhlak survey import FILE` restores the survey.")
+
+
+@survey.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_cli
+def import_survey(obj: CliContext, file: str) -> None:
+    """Restore a survey this coordinator created from its package file (on a new computer).
+
+    After `akhlak coordinator recover` on a new computer, `akhlak merge` knows no survey until
+    it is imported. FILE is the package `akhlak survey create` wrote (a copy travels on every
+    USB stick). It must be signed by this coordinator's keys; a package signed by another key is
+    refused. No passphrase is needed. See docs/security.md, "Lost the coordinator's computer".
+
+    \b
+    Example:
+      akhlak survey import /media/usb/survei-2026.akhlak-survey
+    """
+    from akhlak_tui.crypto.coordinator import CoordinatorKeyError, coordinator_dir, has_coordinator
+    from akhlak_tui.survey import SurveyPackageError, import_created_package
+
+    data_dir = obj.data_dir
+    if not has_coordinator(data_dir):
+        raise UserError(
+            f"{coordinator_dir(data_dir)}: no coordinator keys here; restore them first "
+            "(`akhlak coordinator recover RECOVERY_FILE`), then import the survey"
+        )
+    try:
+        imported = import_created_package(data_dir, Path(file))
+    except (CoordinatorKeyError, SurveyPackageError) as exc:
+        raise UserError(str(exc)) from None
+    package = imported.package
+    click.echo(f"Survey {package.survey_id}: {package.name}")
+    click.echo(f"  signed by this coordinator ({package.coordinator_public.fingerprint})")
+    click.echo(f"  {'already kept' if imported.already else 'kept'} in {imported.path}; `akhlak merge` takes its bundles")
 
 
 @survey.command()

@@ -25,6 +25,7 @@ from akhlak_tui.crypto.device import Device
 from akhlak_tui.crypto.protect import MODERATE, KdfCost
 from akhlak_tui.demo.simulate import simulate_responses
 from akhlak_tui.demo.units import REGENCY, demo_units
+from akhlak_tui.files import write_private_file
 from akhlak_tui.questionnaire.builtin import BUILTIN_QUESTIONNAIRE, builtin_file
 from akhlak_tui.survey.library import coordinator_surveys, keep_created_package
 from akhlak_tui.survey.package import SurveyPackage, create_survey_package
@@ -47,7 +48,7 @@ def demo_coordinator(data_dir: Path, passphrase: str, *, cost: KdfCost = MODERAT
         return DemoCoordinator(unlock_coordinator(data_dir, passphrase))
     made = init_coordinator(data_dir, passphrase, cost=cost)
     recovery = made.key_file.parent / RECOVERY_FILE
-    recovery.write_text(made.recovery_text, encoding="utf-8")
+    write_private_file(recovery, made.recovery_text.encode("utf-8"))
     return DemoCoordinator(unlock_coordinator(data_dir, passphrase), made.recovery_code, recovery)
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from sqlite_utils import Database, Migrations
 
 from akhlak_tui.crypto.records import RecordUnreadable, inflate
+from akhlak_tui.files import keep_private
 from akhlak_tui.questionnaire.loading import parse_questionnaire
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.questionnaire.units import Unit
@@ -223,6 +224,8 @@ class MergedDatabase:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
+        if self.path is not None:
+            keep_private(self.path, MergedDatabaseError)
         try:
             conn = sqlite3.connect(":memory:" if self.path is None else str(self.path), timeout=30)
         except sqlite3.DatabaseError as exc:

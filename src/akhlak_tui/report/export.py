@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from akhlak_tui.files import private_output
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import LikertItem, MultiItem, Questionnaire, SingleItem, TextItem, UnitItem, tr
 from akhlak_tui.questionnaire.units import Unit
-from akhlak_tui.report.formats import save_workbook
+from akhlak_tui.report.formats import close_workbook
 
 CONTEXT = ("response_id", "device_id", "created_at", "submitted_at", "language", "mode")
 CONTEXT_LABELS = {
@@ -95,29 +95,21 @@ def data_rows(mdb: MergedDatabase, columns: list[str]) -> Iterator[list[object]]
             yield [_cell(v, m) for v, m in zip(row, flags)]
 
 
-def _replace(tmp: Path, path: Path) -> None:
-    os.replace(tmp, path)
-
-
 def export_csv(mdb: MergedDatabase, path: Path, comments: bool, lang: str) -> tuple[int, Path]:
-    """Data at `path` and the codebook beside it as `<stem>-codebook.csv` (UTF-8 with BOM)."""
+    """Data at `path` and the codebook beside it as `<stem>-codebook.csv` (UTF-8 with BOM); both owner-only."""
     columns = export_columns(mdb.questionnaire, comments)
     codebook_path = path.with_name(f"{path.stem}-codebook{path.suffix or '.csv'}")
     n = 0
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as out:
+    with private_output(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
         for row in data_rows(mdb, columns):
             writer.writerow(row)
             n += 1
-    _replace(tmp, path)
-    tmp = codebook_path.with_name(codebook_path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as out:
+    with private_output(codebook_path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CODEBOOK_HEADERS.get(lang, CODEBOOK_HEADERS["en"]))
         writer.writerows(codebook(mdb.questionnaire, mdb.units, columns, lang))
-    _replace(tmp, codebook_path)
     return n, codebook_path
 
 
@@ -129,8 +121,12 @@ def export_xlsx(mdb: MergedDatabase, path: Path, comments: bool, lang: str) -> i
     count = mdb.db.conn.execute("SELECT count(*) FROM responses WHERE status = 'submitted'").fetchone()[0]
     if count > XLSX_MAX_ROWS:
         raise ExportError(f"{path}: {count} responses do not fit in one spreadsheet ({XLSX_MAX_ROWS} rows at most); use --format csv")
-    tmp = path.with_name(path.name + ".tmp")
-    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    with private_output(path) as tmp:
+        return _fill_workbook(xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}), mdb, columns, lang)
+
+
+def _fill_workbook(book, mdb: MergedDatabase, columns: list[str], lang: str) -> int:
+    """Write the data and codebook sheets into `book`, close it, and return the number of responses."""
     bold = book.add_format({"bold": True})
     data = book.add_worksheet("data")
     data.write_row(0, 0, columns, bold)
@@ -147,5 +143,5 @@ def export_xlsx(mdb: MergedDatabase, path: Path, comments: bool, lang: str) -> i
         sheet.write_row(r, 0, row)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 60)
-    save_workbook(book, tmp, path)
+    close_workbook(book)
     return n

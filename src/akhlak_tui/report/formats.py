@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from pathlib import Path
 
+from akhlak_tui.files import private_output
 from akhlak_tui.report.tables import Table, all_tables, scores_table
 from akhlak_tui.scoring.model import ScoreReport
 
@@ -27,14 +27,14 @@ def report_json_schema() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file readable by its owner only, replacing any earlier one at once (files.private_output)."""
+    with private_output(path) as tmp:
+        tmp.write_bytes(data)
 
 
-def save_workbook(book, tmp: Path, path: Path) -> None:
-    """Close an xlsxwriter workbook being written to `tmp` and move it to `path`; OSError when it cannot be written."""
+def close_workbook(book) -> None:
+    """Close (write out) an xlsxwriter workbook; OSError when it cannot be written."""
     from xlsxwriter.exceptions import FileCreateError
 
     try:
@@ -42,7 +42,6 @@ def save_workbook(book, tmp: Path, path: Path) -> None:
     except FileCreateError as exc:
         cause = exc.args[0] if exc.args else None
         raise (cause if isinstance(cause, OSError) else OSError(str(exc))) from None
-    os.replace(tmp, path)
 
 
 def _csv_text(table: Table) -> str:
@@ -58,7 +57,7 @@ def csv_files(report: ScoreReport, path: Path, lang: str) -> list[Path]:
     written = []
     for i, table in enumerate(all_tables(report, lang)):
         target = path if i == 0 else path.with_name(f"{path.stem}-{table.name}{path.suffix or '.csv'}")
-        _write_atomic(target, ("\ufeff" + _csv_text(table)).encode("utf-8"))
+        write_private(target, ("\ufeff" + _csv_text(table)).encode("utf-8"))
         written.append(target)
     return written
 
@@ -82,8 +81,13 @@ def xlsx_file(report: ScoreReport, path: Path, lang: str) -> Path:
     """One sheet per table, bold headers, one decimal for scores."""
     import xlsxwriter
 
-    tmp = path.with_name(path.name + ".tmp")
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    with private_output(path) as tmp:
+        _fill_workbook(xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}), report, lang)
+    return path
+
+
+def _fill_workbook(book, report: ScoreReport, lang: str) -> None:
+    """Write the report's tables into `book` and close it."""
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EEF4"})
     decimal = book.add_format({"num_format": "0.0"})
     used: set[str] = set()
@@ -102,5 +106,4 @@ def xlsx_file(report: ScoreReport, path: Path, lang: str) -> Path:
             longest = max([len(header) // 2] + [len(str(row[c])) for row in table.rows if row[c] is not None])
             sheet.set_column(c, c, min(max(8, longest + 2), 50))
         sheet.freeze_panes(1, 0)
-    save_workbook(book, tmp, path)
-    return path
+    close_workbook(book)

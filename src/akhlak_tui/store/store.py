@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from akhlak_tui.files import keep_private
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.response import Answer, Event, Mode, Response, utc_now
 from akhlak_tui.store.schema import migrations
@@ -56,6 +57,7 @@ class Store:
                 conn = sqlite3.connect(":memory:")
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                keep_private(self.path, StoreError)
                 conn = sqlite3.connect(str(self.path), timeout=10)
             self.db = Database(conn)
             if self.path is not None:

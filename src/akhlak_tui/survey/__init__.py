@@ -7,7 +7,7 @@ from akhlak_tui.survey.install import (
     install_survey,
     installed_surveys,
 )
-from akhlak_tui.survey.library import coordinator_survey, coordinator_surveys, keep_created_package
+from akhlak_tui.survey.library import ImportedSurvey, coordinator_survey, coordinator_surveys, import_created_package, keep_created_package
 from akhlak_tui.survey.package import (
     SurveyPackage,
     SurveyPackageError,
@@ -16,6 +16,7 @@ from akhlak_tui.survey.package import (
 )
 
 __all__ = [
+    "ImportedSurvey",
     "InstalledSurvey",
     "SurveyPackage",
     "SurveyPackageError",
@@ -25,6 +26,7 @@ __all__ = [
     "coordinator_surveys",
     "create_survey_package",
     "install_survey",
+    "import_created_package",
     "installed_surveys",
     "keep_created_package",
     "read_survey_package",
