@@ -75,6 +75,9 @@ def test_the_manifest_lists_every_file_of_the_kit_with_its_sha256(kit: Path):
     [target] = info["targets"]
     assert target["python"] == current_python() and target["family"] == "linux_x86_64"
     assert set(target["wheels"]) == {f"wheels/{p.name}" for p in (kit / "wheels").glob("*.whl")}
+    assert b"\r\n" not in (kit / "install.sh").read_bytes() and os.access(kit / "install.sh", os.X_OK)
+    bat = (kit / "install.bat").read_bytes()
+    assert bat.count(b"\n") == bat.count(b"\r\n") > 10  # cmd.exe wants CRLF
 
 
 def test_install_sh_installs_offline_and_akhlak_status_runs(kit: Path, tmp_path: Path, survey_package):

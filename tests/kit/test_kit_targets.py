@@ -94,3 +94,28 @@ def test_a_dependency_without_a_wheel_for_the_platform_stops_the_build_naming_it
     assert line.startswith("error: no wheel of ") and f"for win_amd64 Python {current_python()}" in line
     assert any(name in line for name in ("msgspec", "pynacl", "zlib-ng")), line
     assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "kit").exists(), "a failed build leaves no half kit behind"
+
+
+def test_a_survey_package_that_does_not_verify_stops_the_build_before_anything_is_fetched(tmp_path):
+    forged = tmp_path / "survei.akhlak-survey"
+    forged.write_text('{"format": "something else"}', encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "akhlak_tui", "kit", "build", "--out", str(tmp_path / "kit"), "--survey", str(forged)],
+        capture_output=True, text=True, env=offline_environment(PYTHONPATH=str(ROOT / "src")),
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"error: {forged}: not a survey package") and proc.stderr.count("\n") == 1
+    assert not (tmp_path / "kit").exists()
+
+
+def test_a_folder_that_is_not_empty_is_never_written_into(tmp_path):
+    out = tmp_path / "usb"
+    out.mkdir()
+    (out / "bundle-1.akhlak-bundle").write_bytes(b"keep")
+    proc = subprocess.run(
+        [sys.executable, "-m", "akhlak_tui", "kit", "build", "--out", str(out)],
+        capture_output=True, text=True, env=offline_environment(PYTHONPATH=str(ROOT / "src")),
+    )  # fmt: skip
+    assert proc.returncode == 1 and proc.stderr == f"error: {out}: exists and is not an empty folder; give a new --out\n"
+    assert [p.name for p in out.iterdir()] == ["bundle-1.akhlak-bundle"]

@@ -134,23 +134,8 @@ def _copy_scripts(out: Path) -> None:
     shutil.copyfile(verify_kit.__file__, out / "verify_kit.py")
 
 
-def build_kit(
-    out: Path,
-    targets: list[Target],
-    *,
-    survey: Path | None = None,
-    wheel: Path | None = None,
-    pip_options: list[str] | None = None,
-    progress=lambda message: None,
-) -> KitResult:
-    """Write a kit into `out` (which must be missing or empty); KitError/FetchError as one line."""
-    pip_options = list(pip_options or [])
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise KitError(f"{out}: exists and is not an empty folder; give a new --out")
-    survey_name = survey_fingerprint = None
-    if survey is not None:
-        survey_name, survey_fingerprint = survey_summary(survey)
-    out.mkdir(parents=True, exist_ok=True)
+def _write_kit(out: Path, targets: list[Target], survey: Path | None, survey_name: str | None, survey_fingerprint: str | None, wheel: Path | None, pip_options: list[str], progress) -> tuple[str, WheelInfo, list[dict]]:
+    """Everything build_kit writes; returns the kit's fingerprint, akhlak's wheel and the targets' lists."""
     wheels = out / "wheels"
     try:
         progress("akhlak's own wheel")
@@ -185,6 +170,48 @@ def build_kit(
     _copy_scripts(out)
     write_guide(out, survey_name, survey_fingerprint, built_at)
     fingerprint = write_manifest(out)
+    return fingerprint, project, listed
+
+
+def _remove_partial(out: Path, created: bool) -> None:
+    if created:
+        shutil.rmtree(out, ignore_errors=True)
+        return
+    for child in out.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def build_kit(
+    out: Path,
+    targets: list[Target],
+    *,
+    survey: Path | None = None,
+    wheel: Path | None = None,
+    pip_options: list[str] | None = None,
+    progress=lambda message: None,
+) -> KitResult:
+    """Write a kit into `out` (which must be missing or empty); KitError (one line) if it cannot,
+    and then nothing is left in `out`."""
+    pip_options = list(pip_options or [])
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise KitError(f"{out}: exists and is not an empty folder; give a new --out")
+    survey_name = survey_fingerprint = None
+    if survey is not None:
+        survey_name, survey_fingerprint = survey_summary(survey)
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fingerprint, project, _ = _write_kit(out, targets, survey, survey_name, survey_fingerprint, wheel, pip_options, progress)
+    except BaseException as exc:
+        # Everything in `out` is this build's (it was missing or empty): leave no half kit behind.
+        _remove_partial(out, created)
+        if isinstance(exc, OSError):
+            raise KitError(f"{exc.filename or out}: cannot write: {exc.strerror or exc}") from None
+        raise
+    wheels = out / "wheels"
     return KitResult(
         out=out,
         project_wheel=project.path,
