@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -32,6 +34,15 @@ def offline_environment(**extra: str) -> dict[str, str]:
     )  # fmt: skip
     env.update(extra)
     return env
+
+
+def without_network() -> list[str]:
+    """A command prefix that runs a program in a network namespace of its own (no network at all),
+    where Linux allows it (`unshare -rn`); else nothing, and the proxy and pip settings suffice."""
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "-rn", "true"], capture_output=True).returncode == 0:
+        return [unshare, "-rn"]
+    return []
 
 
 def index_reachable() -> bool:

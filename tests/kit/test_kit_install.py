@@ -14,17 +14,18 @@ import pytest
 
 from akhlak_tui.kit.verify_kit import MANIFEST_NAME, file_sha256
 
-from .conftest import current_python, offline_environment
+from .conftest import current_python, offline_environment, without_network
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "a kit test passphrase"
 
 
-def akhlak(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """The worktree's akhlak, run as a user would (python -m akhlak_tui)."""
+def akhlak(*args: str, env: dict[str, str], cwd: Path | None = None, offline: bool = False) -> subprocess.CompletedProcess:
+    """The worktree's akhlak, run as a user would (python -m akhlak_tui); `offline`: with no network."""
     env = {**env, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([sys.executable, "-m", "akhlak_tui", *args], capture_output=True, text=True, env=env, cwd=cwd)
+    prefix = without_network() if offline else []
+    return subprocess.run([*prefix, sys.executable, "-m", "akhlak_tui", *args], capture_output=True, text=True, env=env, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def kit(tmp_path_factory, project_wheel, local_wheelhouse, current_platform, sur
     proc = akhlak(
         "kit", "build", "--out", str(out), "--survey", str(survey_package[0]), "--platform", current_platform,
         "--python", current_python(), "--wheel", str(project_wheel), "--no-index", "--find-links", str(local_wheelhouse),
-        env=offline_environment(),
+        env=offline_environment(), offline=True,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "kit fingerprint" in proc.stdout
@@ -61,7 +62,7 @@ def kit(tmp_path_factory, project_wheel, local_wheelhouse, current_platform, sur
 def run_install(kit: Path, home: Path, *extra: str) -> subprocess.CompletedProcess:
     env = offline_environment(HOME=str(home), AKHLAK_HOME=str(home / "data"), PYTHON=sys.executable, PYTHONPATH="")
     env.pop("XDG_DATA_HOME", None)
-    return subprocess.run(["sh", str(kit / "install.sh"), *extra], capture_output=True, text=True, env=env, cwd=home)
+    return subprocess.run([*without_network(), "sh", str(kit / "install.sh"), *extra], capture_output=True, text=True, env=env, cwd=home)
 
 
 def test_the_manifest_lists_every_file_of_the_kit_with_its_sha256(kit: Path):
@@ -109,7 +110,7 @@ def test_an_installed_akhlak_builds_a_kit_with_its_own_wheel_rebuilt(kit: Path, 
     again = tmp_path / "again"
     env = offline_environment(AKHLAK_HOME=str(home / "data"), PYTHONPATH="")
     proc = subprocess.run(
-        [str(home / "venv" / "bin" / "akhlak"), "kit", "build", "--out", str(again), "--platform", current_platform,
+        [*without_network(), str(home / "venv" / "bin" / "akhlak"), "kit", "build", "--out", str(again), "--platform", current_platform,
          "--python", current_python(), "--no-index", "--find-links", str(kit / "wheels")],
         capture_output=True, text=True, env=env, cwd=home,
     )  # fmt: skip

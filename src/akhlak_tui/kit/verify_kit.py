@@ -120,6 +120,22 @@ def check_python(kit):
             "kit ini tidak punya wheel untuk %s Python %s / this kit has no wheels for %s Python %s (it has: %s)"
             % (family, here, family, here, built)
         )
+    [platform_tag] = [t["platform"] for t in info["targets"] if (t["family"], t["python"]) == (family, here)]
+    check_glibc(platform_tag)
+
+
+def check_glibc(platform_tag):
+    """KitError if a manylinux_2_N kit meets a Linux whose glibc is older than 2.N."""
+    if not platform_tag.startswith("manylinux_2_"):
+        return
+    needed = int(platform_tag.split("_")[2])
+    library, version = platform.libc_ver()
+    parts = version.split(".")
+    if library == "glibc" and len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < needed:
+        raise KitError(
+            "glibc %s di Linux ini terlalu lama / on this Linux is too old: kit ini perlu / this kit needs glibc 2.%d "
+            "(minta kit dengan / ask for a kit built with --platform manylinux_2_17_x86_64)" % (version, needed)
+        )
 
 
 def main(argv):
