@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from akhlak_tui.kit.verify_kit import MANIFEST_NAME, file_sha256
+from akhlak_tui.kit.verify_kit import MANIFEST_NAME, file_sha256, kit_fingerprint
 
 from .conftest import current_python, offline_environment, without_network
 
@@ -55,7 +55,7 @@ def kit(tmp_path_factory, project_wheel, local_wheelhouse, current_platform, sur
         env=offline_environment(), offline=True,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert "kit fingerprint" in proc.stdout
+    assert f"kit fingerprint {kit_fingerprint((out / MANIFEST_NAME).read_bytes())}" in proc.stdout
     return out
 
 
@@ -86,7 +86,8 @@ def test_install_sh_installs_offline_and_akhlak_status_runs(kit: Path, tmp_path:
     home.mkdir()
     proc = run_install(kit, home, "--dir", str(home / "venv"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Kit utuh / kit verified" in proc.stdout
+    fingerprint = kit_fingerprint((kit / MANIFEST_NAME).read_bytes())
+    assert f"Kit utuh / kit verified: {len((kit / MANIFEST_NAME).read_text().splitlines())} berkas / files, sidik kit / kit fingerprint {fingerprint}" in proc.stdout
     assert survey_package[1] in proc.stdout  # the coordinator's fingerprint, to compare
     launcher = home / ".local" / "bin" / "akhlak"
     assert launcher.is_file() and os.access(launcher, os.X_OK)
@@ -165,3 +166,14 @@ def test_install_sh_never_removes_a_folder_that_is_not_its_environment(kit: Path
     proc = run_install(kit, home, "--dir", str(precious))
     assert proc.returncode == 1 and "is not a virtual environment" in proc.stderr
     assert (precious / "keep.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("script", ["install.sh", "install.bat"])
+def test_both_scripts_check_the_kit_first_and_install_with_no_index_only(kit: Path, script: str):
+    """install.bat cannot run here; its text shows the same order and the same pip options."""
+    lines = [line for line in (kit / script).read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith(("#", "rem "))]
+    verify = next(i for i, line in enumerate(lines) if "verify_kit.py" in line)
+    pip = [i for i, line in enumerate(lines) if " pip " in line]
+    assert pip and all(i > verify for i in pip)
+    assert all("install --quiet --no-index --find-links" in lines[i] and "wheels" in lines[i] for i in pip)
+    assert any("PIP_NO_INDEX=1" in line for line in lines[:verify])
