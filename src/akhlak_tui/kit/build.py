@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -41,7 +41,6 @@ class KitResult:
     fingerprint: str
     survey_fingerprint: str | None = None
     survey_name: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def source_tree() -> Path | None:
@@ -221,11 +220,3 @@ def build_kit(
         survey_fingerprint=survey_fingerprint,
         survey_name=survey_name,
     )
-
-
-def kit_info(kit: Path) -> dict:
-    """The kit's kit.json."""
-    return json.loads((kit / verify_kit.KIT_INFO_NAME).read_text(encoding="utf-8"))
-
-
-__all__ = ["KitError", "KitResult", "WheelInfo", "build_kit", "kit_info"]

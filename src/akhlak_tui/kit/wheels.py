@@ -15,15 +15,13 @@ from importlib import metadata
 from pathlib import Path
 
 try:  # packaging is pip's own; a venv always has pip, not always packaging
-    from packaging.markers import Marker
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 except ImportError:  # pragma: no cover - depends on the environment
-    from pip._vendor.packaging.markers import Marker  # type: ignore[no-redef]
     from pip._vendor.packaging.requirements import InvalidRequirement, Requirement  # type: ignore[no-redef]
     from pip._vendor.packaging.utils import canonicalize_name  # type: ignore[no-redef]
 
-__all__ = ["Marker", "Requirement", "canonicalize_name"]
+__all__ = ["Requirement", "canonicalize_name"]
 
 # Zip entries get this fixed time, so a wheel rebuilt twice is the same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
