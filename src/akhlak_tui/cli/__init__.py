@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "demo": "akhlak_tui.cli.demo_cmd:demo",
     "device": "akhlak_tui.cli.device_cmd:device",
     "export": "akhlak_tui.cli.export_cmd:export",
+    "kit": "akhlak_tui.cli.kit_cmd:kit",
     "merge": "akhlak_tui.cli.merge_cmd:merge",
     "questionnaire": "akhlak_tui.cli.questionnaire_cmd:questionnaire",
     "report": "akhlak_tui.cli.report_cmd:report",
