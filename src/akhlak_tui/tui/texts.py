@@ -47,8 +47,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "home.target": {"id": "Target", "en": "Target"},
     "home.no_responses": {"id": "Belum ada jawaban hari ini.", "en": "No responses yet today."},
     "home.total": {"id": "Jumlah", "en": "Total"},
-    "home.interview": {"id": "Mulai wawancara (mode enumerator)", "en": "Start an interview (enumerator mode)"},
-    "home.kiosk": {"id": "Mulai mode kiosk (responden mengisi sendiri)", "en": "Start kiosk mode (respondents answer alone)"},
+    "home.interview": {"id": "Mulai wawancara (mode pencacah)", "en": "Start an interview (enumerator mode)"},
+    "home.kiosk": {"id": "Mulai mode kios (responden mengisi sendiri)", "en": "Start kiosk mode (respondents answer alone)"},
     "home.resume": {"id": "Lanjutkan jawaban yang belum selesai ({n})", "en": "Resume an unfinished response ({n})"},
     "home.export": {"id": "Ekspor ke flashdisk", "en": "Export to a USB drive"},
     "home.quit": {"id": "Keluar", "en": "Quit"},
@@ -91,12 +91,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "thanks.body": {"id": "Jawaban Anda telah tersimpan.", "en": "Your answers have been saved."},
     "thanks.kiosk": {"id": "Layar akan kembali ke awal dalam {n} detik.", "en": "The screen returns to the start in {n} seconds."},
     # kiosk and PIN
-    "pin.set": {"id": "Tentukan PIN untuk keluar dari mode kiosk (paling sedikit 4 karakter).", "en": "Set a PIN to leave kiosk mode (at least 4 characters)."},
+    "pin.set": {"id": "Tentukan PIN untuk keluar dari mode kios (paling sedikit 4 karakter).", "en": "Set a PIN to leave kiosk mode (at least 4 characters)."},
     "pin.again": {"id": "Ketik PIN sekali lagi.", "en": "Type the PIN once more."},
     "pin.mismatch": {"id": "PIN tidak sama. Ulangi.", "en": "The PINs differ. Try again."},
     "pin.short": {"id": "PIN paling sedikit 4 karakter.", "en": "The PIN needs at least 4 characters."},
-    "pin.enter": {"id": "PIN untuk keluar dari mode kiosk", "en": "PIN to leave kiosk mode"},
-    "pin.wrong": {"id": "PIN salah ({n} kali).", "en": "Wrong PIN ({n} times)."},
+    "pin.enter": {"id": "PIN untuk keluar dari mode kios", "en": "PIN to leave kiosk mode"},
+    "pin.wrong": {"id": "PIN salah ({n} kali).", "en": "Wrong PIN (attempt {n})."},
     "pin.wait": {"id": "Tunggu {n} detik sebelum mencoba lagi.", "en": "Wait {n} seconds before trying again."},
     "idle.title": {"id": "Masih di sini?", "en": "Still there?"},
     "idle.body": {
@@ -122,6 +122,38 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.done": {"id": "{n} jawaban diekspor ke {path}", "en": "{n} responses exported to {path}"},
     "export.running": {"id": "Mengekspor ...", "en": "Exporting ..."},
     "export.start": {"id": "Ekspor", "en": "Export"},
+    # -- Bahasa throughout: names, notices and dialogs that were in English or missing -----------
+    "mode.enumerator": {"id": "wawancara", "en": "interview"},
+    "mode.kiosk": {"id": "kios", "en": "kiosk"},
+    "mode.demo": {"id": "simulasi", "en": "simulated"},
+    "key.kiosk": {"id": "Kios", "en": "Kiosk"},
+    "key.export": {"id": "Ekspor", "en": "Export"},
+    "home.practice_name": {"id": "Latihan (kuesioner BerAKHLAK bawaan)", "en": "Practice (the built-in BerAKHLAK questionnaire)"},
+    "app.quit_hint": {"id": "Tekan Ctrl+Q untuk keluar.", "en": "Press Ctrl+Q to quit."},
+    "quit.title": {"id": "Keluar dari aplikasi?", "en": "Quit the app?"},
+    "quit.body": {
+        "id": "Jawaban sejauh ini tetap tersimpan; lanjutkan nanti dengan r di beranda.",
+        "en": "The answers so far stay saved; resume later with r on the home screen.",
+    },
+    "key.quit_confirm": {"id": "Ya, keluar", "en": "Yes, quit"},
+    "key.quit_keep": {"id": "Tidak, kembali", "en": "No, go back"},
+    "answer.required": {"id": "* wajib dijawab", "en": "* needs an answer"},
+    "export.practice": {
+        "id": "Ini mode latihan: jawaban latihan tidak pernah diekspor. Untuk survei yang sebenarnya, "
+        "minta koordinator memasang berkas surveinya di laptop ini.",
+        "en": "This is practice: practice responses are never exported. For the real survey, ask the "
+        "coordinator to install its survey file on this laptop.",
+    },
+    "export.no_folder": {"id": "Ketik dulu folder tujuan, misalnya {example}", "en": "Type the destination folder first, e.g. {example}"},
+    "export.not_a_folder": {
+        "id": "Folder {path} tidak ada. Apakah flashdisk sudah terpasang?",
+        "en": "There is no folder {path}. Is the USB drive plugged in?",
+    },
+    "dashboard.title": {"id": "akhlak · dasbor", "en": "akhlak · dashboard"},
+    "dashboard.minimum": {"id": "Min.", "en": "Min."},
+    "dashboard.index": {"id": "Indeks", "en": "Index"},
+    "dashboard.category": {"id": "Kat.", "en": "Cat."},
+    "key.refresh": {"id": "Hitung ulang", "en": "Refresh"},
 }
 
 

@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from akhlak_tui.report.i18n import number, word
 from akhlak_tui.report.text import BAND_STYLES, bar
 from akhlak_tui.scoring.model import ScoreReport
+from akhlak_tui.tui.texts import t
+from akhlak_tui.tui.widgets.key_bar import KeyBar
 
 
 def database_signature(path: Path) -> tuple[int, ...]:
@@ -35,8 +37,8 @@ class DashboardScreen(Screen[None]):
     """Scores of the merged database, recomputed in a thread when the file changes or on `r`."""
 
     BINDINGS = [
-        Binding("r", "rescore", "Refresh", tooltip="Score the merged database again", id="dashboard.refresh"),
-        Binding("q", "app.quit", "Quit", tooltip="Close the dashboard", id="dashboard.quit"),
+        Binding("r", "rescore", "Refresh", show=False, id="dashboard.refresh"),
+        Binding("q", "app.quit", "Quit", show=False, id="dashboard.quit"),
     ]
 
     def __init__(self, db_path: Path, lang: str, poll_seconds: float) -> None:
@@ -59,9 +61,12 @@ class DashboardScreen(Screen[None]):
             yield Static(id="dashboard-values")
         yield DataTable(id="dashboard-units", zebra_stripes=True, cursor_type="row")
         yield Static(id="dashboard-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one(KeyBar).show_keys(
+            [("r", "screen.rescore", t("key.refresh", self.lang)), ("q", "app.quit", t("key.quit", self.lang))]
+        )
         self.query_one("#dashboard-status", Static).update(word("respondents", self.lang) + ": …")
         self.action_rescore()
         self.set_interval(self.poll_seconds, self.check_changed)
@@ -122,7 +127,9 @@ class DashboardScreen(Screen[None]):
         table = self.query_one("#dashboard-units", DataTable)
         table.clear(columns=True)
         dims = [d.id for d in report.overall.dimensions]
-        table.add_columns(word("unit", lang), "n", "Min.", "Indeks" if lang == "id" else "Index", "Kat." if lang == "id" else "Cat.", *dims)
+        table.add_columns(
+            word("unit", lang), "n", t("dashboard.minimum", lang), t("dashboard.index", lang), t("dashboard.category", lang), *dims
+        )
         participation = {u.code: u for u in report.participation.units}
         units = report.breakdown(report.unit_field) if report.unit_field else None
         for g in units.groups if units else []:

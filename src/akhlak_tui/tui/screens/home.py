@@ -101,7 +101,7 @@ class HomeScreen(Screen[None]):
 
         title.update(f"akhlak · {tr(questionnaire.questionnaire.title, lang)}")
         lines = [
-            f"{t('home.survey', lang)}: {survey.name}",
+            f"{t('home.survey', lang)}: {t('home.practice_name', lang) if survey.is_practice else survey.name}",
             f"{t('home.questionnaire', lang)}: {questionnaire.id} {questionnaire.version} · "
             f"{len(questionnaire.answerable_items)} {t('home.items', lang)}",
         ]
@@ -124,9 +124,9 @@ class HomeScreen(Screen[None]):
         self.query_one(KeyBar).show_keys(
             [
                 ("n", "screen.interview", t("key.next_interview", lang)),
-                ("k", "screen.kiosk", "Kiosk"),
-                ("r", "screen.resume", t("key.resume", lang)),
-                ("e", "screen.export", t("home.export", lang).split()[0]),
+                ("k", "screen.kiosk", t("key.kiosk", lang)),
+                ("r", "screen.resume", t("key.resume", lang), 1),
+                ("e", "screen.export", t("key.export", lang), 1),
                 ("^l", "screen.language", t("key.language", lang)),
                 ("q", "app.quit", t("key.quit", lang)),
             ]
