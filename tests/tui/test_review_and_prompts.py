@@ -52,6 +52,14 @@ async def test_review_rows_keep_whole_words_and_number_as_home_and_progress_do(a
             assert set(shown) <= set(words(label)) | set(words(answer)), option.id  # no cut-off word
         assert numbers == list(range(1, 39))  # no number skipped at the note
 
+        def bp1_lines() -> int:
+            return len(str(app.screen.query_one("#review-list", OptionList).get_option("bp1").prompt).splitlines())
+
+        assert bp1_lines() == 3
+        await pilot.resize_terminal(120, 24)  # a wider terminal: the rows are laid out again
+        await pilot.pause()
+        assert bp1_lines() == 2
+
 
 async def test_enter_and_esc_on_a_question_opened_from_the_review_return_to_it(app_factory, data_dir):
     app = app_factory()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from rich.table import Table
@@ -134,12 +135,13 @@ class DashboardScreen(Screen[None]):
         units = report.breakdown(report.unit_field) if report.unit_field else None
         for g in units.groups if units else []:
             u = participation.get(g.key or "")
+            label = textwrap.shorten(g.label, 28, placeholder=" …")  # whole words only
             n = number(u.respondents if u else 0, lang)
             minimum = Text(number(u.minimum, lang, 0) if u and u.minimum else "", style="red" if u and u.meets_minimum is False else "")
             if g.status == "shown":
                 scores = [number(d.score, lang) for d in g.dimensions]
-                row = [g.label[:28], n, minimum, number(g.index, lang), Text(f"{g.category or ''}", style=BAND_STYLES.get(g.category or "", "")), *scores]
+                row = [label, n, minimum, number(g.index, lang), Text(f"{g.category or ''}", style=BAND_STYLES.get(g.category or "", "")), *scores]
             else:
                 hidden = Text(word("suppressed" if g.status == "suppressed" else "empty", lang), style="italic dim")
-                row = [g.label[:28], n, minimum, hidden, "", *[""] * len(dims)]
+                row = [label, n, minimum, hidden, "", *[""] * len(dims)]
             table.add_row(*row, key=g.key or "-")

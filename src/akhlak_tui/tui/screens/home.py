@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -150,8 +151,8 @@ class HomeScreen(Screen[None]):
             return header + "\n" + t("home.no_responses", lang)
         lines = [header]
         for code, name, done_today, done, target in rows:
-            label = f"{code} {name}"
-            lines.append(f"{label[:40]:<40} {done_today:>8} {done:>9} {target if target is not None else '-':>7}")
+            label = textwrap.shorten(f"{code} {name}", 40, placeholder=" …")  # whole words only
+            lines.append(f"{label:<40} {done_today:>8} {done:>9} {target if target is not None else '-':>7}")
         lines.append(
             f"{t('home.total', lang):<40} {sum(r[2] for r in rows):>8} {sum(r[3] for r in rows):>9}"
         )

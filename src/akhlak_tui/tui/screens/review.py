@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -101,6 +102,9 @@ class ReviewScreen(Screen[str | None]):
         if self.app.kiosk is not None:
             keys.append(("^q", "app.quit", t("key.leave_kiosk", lang)))
         self.query_one(KeyBar).show_keys(keys)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.relabel()  # the rows are laid out for the terminal's width
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
