@@ -25,7 +25,7 @@ from .support import ready, screen_name, terminal_text, type_text
 PIN = "2468"
 KEY_WORDS = {"enter", "esc", "space", "pgup", "pgdn", "a", "z", "l", "n", "k", "r", "e", "q", "s", "p", "x"}
 """Key names as the key bars write them ("^l", "a-z" ...): the same in every language."""
-TYPED = "bagorg lebih banyak pelatihan"
+TYPED = "bagorg rsud lebih baik banyak pelatihan"
 """What the walk types (Indonesian words, so they belong to neither check)."""
 
 
@@ -98,7 +98,7 @@ def builtin_data(app) -> list[str]:
     ]
 
 
-async def walk_questions(walk: Walk, lang: str) -> None:
+async def walk_questions(walk: Walk, lang: str, unit: str = "bagorg") -> None:
     """Answer every question from the first, checking each screen; ends on the review."""
     pilot, app = walk.pilot, walk.app
     interview = app.interview
@@ -107,7 +107,7 @@ async def walk_questions(walk: Walk, lang: str) -> None:
         item_id, kind = interview.item.id, app.screen.kind
         await walk.check(lang)
         if item_id == "unit":
-            await type_text(pilot, "bagorg")  # the longest unit name: cut on the home screen
+            await type_text(pilot, unit)
         elif kind == "choices" and interview.item.required and first_likert:
             first_likert = False
             await pilot.press("enter")  # refused: the message says it needs an answer
@@ -119,7 +119,9 @@ async def walk_questions(walk: Walk, lang: str) -> None:
             await pilot.press("space")
             await walk.check(lang)
         elif kind in ("text", "longtext"):
-            await type_text(pilot, "lebih banyak pelatihan")
+            await type_text(pilot, "lebih baik" if kind == "text" else "lebih banyak pelatihan")
+        elif kind == "number":
+            await type_text(pilot, "7")
         await pilot.press("enter")
         assert interview.item.id != item_id or screen_name(pilot) == "ReviewScreen", item_id
 
@@ -136,7 +138,7 @@ async def test_every_screen_speaks_one_language_and_its_keys_fit(app_factory, la
         await pilot.press("n")
         await walk.check(lang)  # welcome
         await pilot.press("enter")
-        await walk_questions(walk, lang)
+        await walk_questions(walk, lang)  # the longest unit name: cut on the home screen
         await walk.check(lang)  # review
         await pilot.press("up", "enter")  # open a question from the review
         assert screen_name(pilot) == "QuestionScreen"
@@ -200,6 +202,21 @@ async def test_every_screen_speaks_one_language_and_its_keys_fit(app_factory, la
         for name in ("HomeScreen", "WelcomeScreen", "QuestionScreen", "ReviewScreen", "AbandonScreen", "QuitScreen",
                      "ResumeScreen", "ThanksScreen", "ExportScreen", "PinScreen", "IdleScreen"):  # fmt: skip
             assert f"{name}/{lang}" in walk.seen
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_number_and_one_line_text_questions_speak_one_language(app_factory, rules_survey, lang):
+    app = app_factory(survey=rules_survey)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        data = [*(f"{u.code} {u.name}" for u in rules_survey.units), "rules", TYPED]
+        walk = Walk(pilot, rules_survey.questionnaire, data)
+        if lang == "en":
+            await pilot.press("ctrl+l")
+        await pilot.press("n", "enter")
+        await walk_questions(walk, lang, unit="rsud")
+        await walk.check(lang)  # review
+        assert {"years", "comment"} <= set(app.interview.answers)
 
 
 def t_in(shown: str, key: str, lang: str) -> bool:
