@@ -47,6 +47,7 @@ def test_wheel_contains_the_builtin_questionnaire_and_units(wheel: Path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "akhlak_tui/builtin/berakhlak.toml" in names
     assert "akhlak_tui/builtin/sample-units.csv" in names
+    assert "akhlak_tui/builtin/evaluasi.toml" in names
     packaged = zipfile.ZipFile(wheel).read("akhlak_tui/builtin/berakhlak.toml")
     assert packaged == (ROOT / "questionnaires" / "berakhlak.toml").read_bytes()
 
