@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "data": "akhlak_tui.cli.data_cmd:data",
     "demo": "akhlak_tui.cli.demo_cmd:demo",
     "device": "akhlak_tui.cli.device_cmd:device",
+    "evaluation": "akhlak_tui.cli.evaluation_cmd:evaluation",
     "export": "akhlak_tui.cli.export_cmd:export",
     "kit": "akhlak_tui.cli.kit_cmd:kit",
     "merge": "akhlak_tui.cli.merge_cmd:merge",
