@@ -7,11 +7,13 @@ from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
 
+from akhlak_tui.evaluation.store import EvaluationState, EvaluationStore
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import MultiItem, Questionnaire, SingleItem, UnitItem, tr
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.response import utc_now
 from akhlak_tui.scoring import model as m
+from akhlak_tui.scoring.composite import evaluation_report
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, count_all, make_plan, unpack
 from akhlak_tui.scoring.formulas import (
     band_for,
@@ -225,13 +227,20 @@ def breakdown_fields(q: Questionnaire, by: Sequence[str] | None) -> list[str]:
     return list(by)
 
 
-def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, plan: Plan, counts: Counts, fields: Sequence[str], lang: str) -> m.ScoreReport:
-    """The whole report from counts (pure: no database)."""
+def score_counts(
+    q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, plan: Plan, counts: Counts, fields: Sequence[str], lang: str, evaluation: EvaluationState | None = None
+) -> m.ScoreReport:
+    """The whole report from counts (pure: no database); with the evaluation and composite index when given."""
     scorer = Scorer(q, units, plan, lang)
     unit_id = unit_field(q)
     unit_rows = counts.groups.get(unit_id, []) if unit_id else []
     breakdowns = [scorer.breakdown(f, counts.groups[f]) for f in fields]
     unit_breakdown = next((b for b in breakdowns if b.field == unit_id), None) or (scorer.breakdown(unit_id, unit_rows) if unit_id else None)
+    overall = scorer.group(None, scorer.word("everyone"), counts.overall)
+    composite = None
+    if evaluation is not None:
+        groups = {g.key: g for g in unit_breakdown.groups if g.key is not None} if unit_breakdown else {}
+        composite = evaluation_report(evaluation, units, groups, overall, q.scoring.bands, lang)
     return m.ScoreReport(
         generated_at=utc_now(),
         language=lang,
@@ -242,12 +251,13 @@ def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, 
         bands=[m.BandInfo(code=b.code, min=b.min, label=tr(b.label, lang)) for b in q.scoring.bands],
         respondents=counts.overall[0],
         unit_field=unit_id,
-        overall=scorer.group(None, scorer.word("everyone"), counts.overall),
+        overall=overall,
         breakdowns=breakdowns,
         ranking=scorer.ranking(unit_breakdown),
         participation=scorer.participation(unit_rows),
         values=scorer.values(counts),
         join_reasons=scorer.join_reasons(counts),
+        evaluation=composite,
     )
 
 
@@ -261,4 +271,5 @@ def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None
     plan = make_plan(q, keys)
     counts = count_all(mdb.db.conn, mdb.path, q, plan)
     survey = m.SurveyInfo(id=row["id"], name=row["name"], questionnaire=q.id, questionnaire_version=q.version, questionnaire_hash=q.content_hash)
-    return score_counts(q, mdb.units, survey, plan, counts, fields, lang)
+    state = EvaluationStore(mdb.db).state() if EvaluationStore.has_evaluation(mdb.db) else None
+    return score_counts(q, mdb.units, survey, plan, counts, fields, lang, state)
