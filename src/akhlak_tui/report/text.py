@@ -85,6 +85,10 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
         parts.append(values)
     else:
         parts.append(Text(f"{word('index', lang)}: {word('suppressed' if o.status == 'suppressed' else 'empty', lang)} ({word('respondents', lang)}: {report.respondents})", style="italic"))
+    if report.evaluation is not None:
+        from akhlak_tui.report.evaluation import evaluation_renderables
+
+        parts += evaluation_renderables(report, lang)
     breakdown = report.breakdown(by) if by else (report.breakdowns[0] if report.breakdowns else None)
     if breakdown is not None:
         parts.append(breakdown_grid(report, breakdown, lang))
