@@ -107,10 +107,10 @@ def evaluation_renderables(report: ScoreReport, lang: str) -> list:
         ),
         Text(f"  {weights_text(ev, lang)}", style="dim"),
     ]
-    grid = RichTable(title=word("stages", lang), title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0, 0, 1), header_style="bold")
-    grid.add_column(word("unit", lang), width=12, no_wrap=True, overflow="ellipsis")
+    grid = RichTable(title=word("stages", lang), title_justify="left", box=box.SIMPLE_HEAD, padding=0, header_style="bold")
+    grid.add_column("Unit", width=8, no_wrap=True, overflow="ellipsis")
     for short in ("Surv", "Eval", "Indeks" if lang == "id" else "Index"):
-        grid.add_column(short, justify="right", no_wrap=True, width=8 if short in ("Indeks", "Index") else 5)
+        grid.add_column(short, justify="right", no_wrap=True, width=9 if short in ("Indeks", "Index") else 5)
     for i, _ in enumerate(o.stages, start=1):
         grid.add_column(f"T{i}" if lang == "id" else f"S{i}", justify="right", no_wrap=True, width=5)
     for u in ev.units:
