@@ -90,7 +90,12 @@ def validate(files: tuple[str, ...]) -> None:
 
 @evaluation.command()
 def schema() -> None:
-    """Print the JSON Schema of evaluation files (docs/evaluation-schema.json)."""
+    """Print the JSON Schema of evaluation files (docs/evaluation-schema.json).
+
+    \b
+    Example:
+      akhlak evaluation schema > evaluation.schema.json
+    """
     from akhlak_tui.evaluation.loading import instrument_json_schema
 
     click.echo(instrument_json_schema(), nl=False)
