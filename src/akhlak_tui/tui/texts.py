@@ -154,6 +154,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "dashboard.index": {"id": "Indeks", "en": "Index"},
     "dashboard.category": {"id": "Kat.", "en": "Cat."},
     "key.refresh": {"id": "Hitung ulang", "en": "Refresh"},
+    "key.evaluation": {"id": "Evaluasi", "en": "Evaluation"},
 }
 
 

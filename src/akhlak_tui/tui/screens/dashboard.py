@@ -39,6 +39,7 @@ class DashboardScreen(Screen[None]):
 
     BINDINGS = [
         Binding("r", "rescore", "Refresh", show=False, id="dashboard.refresh"),
+        Binding("e", "review", "Evaluation", show=False, id="dashboard.evaluation"),
         Binding("q", "app.quit", "Quit", show=False, id="dashboard.quit"),
     ]
 
@@ -66,7 +67,11 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(KeyBar).show_keys(
-            [("r", "screen.rescore", t("key.refresh", self.lang)), ("q", "app.quit", t("key.quit", self.lang))]
+            [
+                ("r", "screen.rescore", t("key.refresh", self.lang)),
+                ("e", "screen.review", t("key.evaluation", self.lang)),
+                ("q", "app.quit", t("key.quit", self.lang)),
+            ]
         )
         self.query_one("#dashboard-status", Static).update(word("respondents", self.lang) + ": …")
         self.action_rescore()
@@ -75,6 +80,11 @@ class DashboardScreen(Screen[None]):
     def check_changed(self) -> None:
         if database_signature(self.db_path) != self.signature:
             self.action_rescore()
+
+    def action_review(self) -> None:
+        from akhlak_tui.tui.screens.evaluation_review import EvaluationReviewScreen
+
+        self.app.push_screen(EvaluationReviewScreen(self.db_path, self.lang), lambda _: self.action_rescore())
 
     def action_rescore(self) -> None:
         self.signature = database_signature(self.db_path)
@@ -113,6 +123,10 @@ class DashboardScreen(Screen[None]):
         else:
             headline.append(word("suppressed" if o.status == "suppressed" else "empty", lang) + "\n", style="italic")
         headline.append(f"\n{word('respondents', lang)}: {number(report.respondents, lang)}")
+        ev = report.evaluation.organisation if report.evaluation else None
+        if ev is not None and ev.basis == "composite":
+            headline.append(f"\n{word('composite_index', lang)}: ")
+            headline.append(f"{number(ev.index, lang)} {ev.category}", style=BAND_STYLES.get(ev.category or "", "bold"))
         self.query_one("#dashboard-headline", Static).update(headline)
         values = Table.grid(padding=(0, 1))
         for d in o.dimensions:
