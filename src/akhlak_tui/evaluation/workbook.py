@@ -141,6 +141,11 @@ def _read_bytes(path: Path) -> bytes:
         raise FormError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+def _clip(value: object) -> str:
+    """A cell's text for a one-line message: at most 40 characters, line breaks as spaces."""
+    return " ".join(str(value)[:40].splitlines())
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -170,7 +175,7 @@ def _xlsx_rows(path: Path, data: bytes, ins: Instrument) -> list[list[_Row]]:
                     ref = f"{COLUMNS[c]}{r}"
                     value = getattr(cell, "value", None)
                     if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=") and c >= 5):
-                        raise FormError(f"{where}: {ref}: a formula where a value belongs ({str(value)[:40]})")
+                        raise FormError(f"{where}: {ref}: a formula where a value belongs ({_clip(value)})")
                     if value is not None:
                         cells[ref] = value
             if _text(cells.get("A2")) != UNIT_MARK:
@@ -218,7 +223,7 @@ def _csv_rows(path: Path, data: bytes) -> list[list[_Row]]:
             raise FormError(f"{path}:{number}: criterion: empty")
         for column, value in zip(CSV_HEADER, row):
             if value.lstrip().startswith(("=", "+", "@")) and column != "level":
-                raise FormError(f"{path}:{number}: {column}: a formula where a value belongs ({value[:40]})")
+                raise FormError(f"{path}:{number}: {column}: a formula where a value belongs ({_clip(value)})")
         where = f"{path}:{number}"
         by_unit.setdefault(unit, []).append(_Row(str(path), unit, f"line {number} unit", criterion, f"line {number} criterion", level or None, f"line {number} level", evidence, note))
         by_unit[unit][-1].place = where
@@ -240,7 +245,7 @@ def _level(row: _Row, scores: list[int]) -> int | None:
     elif isinstance(value, str):
         text = value.strip()
         if text.startswith("="):
-            raise FormError(f"{_place(row, row.level_cell)}: a formula where a value belongs ({text[:40]})")
+            raise FormError(f"{_place(row, row.level_cell)}: a formula where a value belongs ({_clip(text)})")
         value = int(text) if text.isdigit() else None
     if not isinstance(value, int) or value not in scores:
         raise FormError(
@@ -256,8 +261,8 @@ def _evidence_files(row: _Row, folder: Path, evidence_dir: Path | None) -> list[
         if not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
             continue  # a reference, not a file beside the form
         source = folder / name
-        if not source.is_file():
-            continue
+        if source.is_symlink() or not source.is_file():
+            continue  # only a real file beside the form is kept; a link could point anywhere
         try:
             size = source.stat().st_size
             if size > MAX_EVIDENCE_BYTES:
