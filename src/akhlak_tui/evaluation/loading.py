@@ -69,7 +69,7 @@ def parse_instrument(text: str, file_name: str = "<evaluation>") -> Instrument:
 def read_instrument_text(path: str | Path) -> str:
     """The text of an evaluation file; raises EvaluationError (one line) when it cannot be read."""
     try:
-        return read_toml_text(path, "evaluation")
+        return read_toml_text(path, "an evaluation")
     except QuestionnaireError as exc:
         raise EvaluationError(exc.problems) from None
 

@@ -314,7 +314,7 @@ def parse_questionnaire(text: str, file_name: str = "<questionnaire>") -> Questi
     return questionnaire
 
 
-def read_toml_text(path: str | Path, what: str = "questionnaire") -> str:
+def read_toml_text(path: str | Path, what: str = "a questionnaire") -> str:
     """The UTF-8 text of a TOML file of at most MAX_FILE_BYTES; raises QuestionnaireError (one line) on any failure."""
     path = Path(path)
     name = str(path)
@@ -328,7 +328,7 @@ def read_toml_text(path: str | Path, what: str = "questionnaire") -> str:
     except FileNotFoundError:
         raise QuestionnaireError([Problem(name, None, "", "no such file")]) from None
     except IsADirectoryError:
-        raise QuestionnaireError([Problem(name, None, "", f"is a directory, not a {what} file")]) from None
+        raise QuestionnaireError([Problem(name, None, "", f"is a directory, not {what} file")]) from None
     except PermissionError:
         raise QuestionnaireError([Problem(name, None, "", "permission denied")]) from None
     except OSError as exc:
