@@ -41,9 +41,10 @@ def _load_file(name: str):
         raise UserError(str(exc.problems[0]), exit_code=2) from None
 
 
-def _instrument(store, file: str | None):
-    """The instrument to use and its text: --instrument, else the stored one, else the built-in one."""
-    from akhlak_tui.evaluation.loading import builtin_instrument, builtin_instrument_text
+def _instrument(store, file: str | None, obj: CliContext | None = None, mdb=None):
+    """The instrument to use and its text: --instrument, else the one the merged database holds,
+    else the one the survey's package carries, else the built-in one."""
+    from akhlak_tui.evaluation.loading import builtin_instrument, builtin_instrument_text, parse_instrument
 
     if file:
         return _load_file(file)
@@ -51,7 +52,22 @@ def _instrument(store, file: str | None):
     if bound is not None:
         row = next(iter(store.db["evaluation_instrument"].rows))
         return row["toml"], bound
+    carried = _package_evaluation(obj, mdb) if obj is not None and mdb is not None else None
+    if carried is not None:
+        return carried, parse_instrument(carried, "survey package evaluation")
     return builtin_instrument_text(), builtin_instrument()
+
+
+def _package_evaluation(obj: CliContext, mdb) -> str | None:
+    """The evaluation carried by the merged survey's package in this coordinator's data dir, if any."""
+    from akhlak_tui.crypto.coordinator import CoordinatorKeyError
+    from akhlak_tui.survey import SurveyPackageError
+    from akhlak_tui.survey.library import coordinator_survey
+
+    try:
+        return coordinator_survey(obj.data_dir, mdb.require_survey()["id"]).evaluation_toml
+    except (SurveyPackageError, CoordinatorKeyError, OSError):
+        return None  # no coordinator here, or the package is elsewhere: the built-in instrument
 
 
 def _open(obj: CliContext, db: str | None):
@@ -127,15 +143,15 @@ def template(obj: CliContext, output: str, units_file: str | None, db: str | Non
             units = load_units_csv(units_file)
         except UnitsError as exc:
             raise UserError(str(exc)) from None
-        store = None
+        mdb = store = None
         if db or locations.merged_path(obj.data_dir).is_file():
-            _, store = _open(obj, db)
+            mdb, store = _open(obj, db)
     else:
         if not db and not locations.merged_path(obj.data_dir).is_file():
             raise UserError(f"{locations.merged_path(obj.data_dir)}: no merged database here: give --units FILE.csv, or --db FILE")
         mdb, store = _open(obj, db)
         units = mdb.units
-    _, ins = _instrument(store, instrument)
+    _, ins = _instrument(store, instrument, obj, mdb)
     target = Path(output)
     try:
         write_template(target, ins, units, lang)
@@ -164,7 +180,7 @@ def import_(obj: CliContext, files: tuple[str, ...], db: str | None, instrument:
     from akhlak_tui.evaluation.workbook import FormError, read_forms
 
     mdb, store = _open(obj, db)
-    text, ins = _instrument(store, instrument)
+    text, ins = _instrument(store, instrument, obj, mdb)
     try:
         returns = read_forms([Path(f) for f in files], ins, mdb.units, obj.data_dir / "evidence")
         store.store_returns(returns, text, ins)
