@@ -122,14 +122,17 @@ class EvaluationReviewScreen(Screen[None]):
             self.show_unit(str(event.row_key.value))
 
     # -- one unit's criteria --------------------------------------------------------------------
-    def show_unit(self, unit: str, keep: str | None = None) -> None:
+    def show_unit(self, unit: str, keep: str | None = None, saved: str = "") -> None:
         self.unit = unit
         lang = self.lang
         self.state = state = self.store.state()  # type: ignore[union-attr]
         ins = state.instrument
         claims, verified = state.claims.get(unit, {}), state.verified.get(unit, {})
         name = next((u.name for u in self.mdb.units if u.code == unit), unit)
-        self.query_one("#review-title", Static).update(Text(f"{name} ({unit})", style="bold"))
+        title = Text(f"{name} ({unit})", style="bold")
+        if saved:
+            title.append(f"  {saved}", style="green")
+        self.query_one("#review-title", Static).update(title)
         table = self.query_one("#review-table", DataTable)
         table.clear(columns=True)
         table.add_columns("", word("criterion", lang), word("claimed", lang), word("verified", lang), word("note", lang))
@@ -211,10 +214,7 @@ class EvaluationReviewScreen(Screen[None]):
         self.store.verify(self.unit, criterion, level, event.value.strip())
         self.pending = None
         event.input.display = False
-        self.show_unit(self.unit, keep=criterion)
-        self.query_one("#review-help", Static).update(
-            Text(_w("saved", self.lang).format(unit=self.unit, criterion=criterion, level=level), style="green")
-        )
+        self.show_unit(self.unit, keep=criterion, saved=_w("saved", self.lang).format(unit=self.unit, criterion=criterion, level=level))
 
     def action_back(self) -> None:
         if self.pending is not None:
