@@ -228,3 +228,21 @@ def test_verify_sets_the_level_with_a_note_and_keeps_history(home: Path, tmp_pat
     shown = run("evaluation", "history", "U1").output
     assert "laporan menyusul" in shown and "verified" in shown
     assert "in review" in run("evaluation", "status").output
+
+
+def test_status_names_claims_changed_after_they_were_verified(home: Path, tmp_path: Path, monkeypatch):
+    form = fill(template(tmp_path), "U1", {"agen": 50})
+    assert run("evaluation", "import", str(form), "--instrument", str(MINI)).exit_code == 0
+    assert run("evaluation", "verify", "U1", "agen", "50").exit_code == 0
+    assert "claims changed" not in run("evaluation", "status").output
+    conn = sqlite3.connect(home / "merged.db")  # the verification was made earlier than the next import
+    with conn:
+        conn.execute("update evaluation_verified set at = '2000-01-01T00:00:00Z'")
+    conn.close()
+    fill(form, "U1", {"agen": 100})
+    assert run("evaluation", "import", str(form)).exit_code == 0
+    line = next(x for x in run("evaluation", "status").output.splitlines() if x.strip().startswith("U1"))
+    assert "in review" in line and line.endswith("claims changed since verified: agen")  # not rutin: claimed as before
+    assert run("evaluation", "verify", "U1", "rutin", "0").exit_code == 0
+    line = next(x for x in run("evaluation", "status").output.splitlines() if x.strip().startswith("U1"))
+    assert "claims changed since verified: agen" in line and "rutin" not in line

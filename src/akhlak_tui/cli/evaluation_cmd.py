@@ -224,6 +224,10 @@ def status(obj: CliContext, db: str | None) -> None:
             word = "missing"
         counts[word] += 1
         detail = f"{verified}/{n} verified" if word != "missing" else ""
+        checked = state.verified.get(unit.code, {})
+        changed = [c for c, claim in state.claims.get(unit.code, {}).items() if c in checked and claim["at"] > checked[c]["at"]]
+        if changed:
+            detail += f"; claims changed since verified: {', '.join(changed)}"
         click.echo(f"  {unit.code:<16} {word:<10} {detail}")
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 

@@ -174,12 +174,13 @@ class EvaluationStore:
                     old = old_claims.get(claim.criterion)
                     new = {"level": claim.level, "evidence": claim.evidence, "note": claim.note}
                     before = None if old is None else {"level": old["level"], "evidence": old["evidence"], "note": old["note"]}
+                    if before == new:
+                        continue  # the same claim again: its time stays that of the change
                     self.db["evaluation_claims"].upsert(
                         {"unit": ret.unit, "criterion": claim.criterion, **new, "source": claim.source, "at": at},
                         pk=("unit", "criterion"),
                     )
-                    if before != new:
-                        self._history(at, ret.unit, claim.criterion, "claimed", before, new, source=claim.source)
+                    self._history(at, ret.unit, claim.criterion, "claimed", before, new, source=claim.source)
                 for ev in ret.evidence:
                     self.db["evaluation_evidence"].upsert(
                         {"unit": ret.unit, "criterion": ev.criterion, "name": ev.name, "sha256": ev.sha256, "size": ev.size, "stored_as": ev.stored_as, "at": at},
