@@ -76,6 +76,15 @@ def test_template_has_a_sheet_per_unit_with_level_drop_downs(home: Path, tmp_pat
     assert lists["F7"] == '"0,100"'
 
 
+def test_template_for_one_unit(home: Path, tmp_path: Path):
+    path = tmp_path / "u2.xlsx"
+    result = run("evaluation", "template", "-o", str(path), "--unit", "U2", "--instrument", str(MINI))
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(path).sheetnames == ["Petunjuk", "U2"]
+    bad = run("evaluation", "template", "-o", str(path), "--unit", "U7")
+    assert bad.exit_code == 1 and "--unit: unknown unit 'U7'" in bad.stderr
+
+
 def test_round_trip_stores_claims_evidence_and_history(home: Path, tmp_path: Path):
     form = template(tmp_path)
     (tmp_path / "sk-agen.pdf").write_bytes(b"%PDF-1.4 the decree")
@@ -83,14 +92,14 @@ def test_round_trip_stores_claims_evidence_and_history(home: Path, tmp_path: Pat
     result = run("evaluation", "import", str(form), "--instrument", str(MINI))
     assert result.exit_code == 0, result.output
     assert "U1: 4 of 4 criteria claimed, 1 evidence files" in result.output
-    assert "U2: 0 of 4 criteria claimed" in result.output
+    assert "U2" not in result.output  # nobody filled in U2's sheet: not a return
     claims = dict(((u, c), lv) for u, c, lv in stored(home, "select unit, criterion, level from evaluation_claims"))
-    assert claims[("U1", "agen")] == 50 and claims[("U1", "pakta")] == 100 and claims[("U2", "agen")] is None
+    assert claims[("U1", "agen")] == 50 and claims[("U1", "pakta")] == 100 and ("U2", "agen") not in claims
     digest = hashlib.sha256(b"%PDF-1.4 the decree").hexdigest()
     assert stored(home, "select unit, criterion, name, sha256 from evaluation_evidence") == [("U1", "agen", "sk-agen.pdf", digest)]
     assert (home / "evidence" / f"{digest}.pdf").read_bytes() == b"%PDF-1.4 the decree"
     kinds = [k for (k,) in stored(home, "select kind from evaluation_history order by id")]
-    assert kinds.count("claimed") == 8 and kinds.count("evidence") == 1 and kinds.count("returned") == 2
+    assert kinds.count("claimed") == 4 and kinds.count("evidence") == 1 and kinds.count("returned") == 1
     status = run("evaluation", "status")
     assert "U1" in status.output and "returned" in status.output and "verified: 0" in status.output
 
@@ -118,11 +127,16 @@ def refused(home: Path, *files: Path) -> str:
 
 
 def test_unknown_unit_is_refused_naming_the_cell(home: Path, tmp_path: Path):
-    form = template(tmp_path)
+    form = fill(template(tmp_path), "U2", {"rutin": 0})
     book = openpyxl.load_workbook(form)
     book["U2"]["B2"] = "U9"
     book.save(form)
     assert refused(home, form) == f"error: {form}: sheet 'U2': B2: unknown unit 'U9' (not in the survey's unit list)"
+
+
+def test_a_workbook_nobody_filled_in_is_refused(home: Path, tmp_path: Path):
+    form = template(tmp_path)
+    assert refused(home, form).startswith(f"error: {form}: no filled-in unit form in the workbook")
 
 
 def test_unknown_level_is_refused(home: Path, tmp_path: Path):
@@ -136,7 +150,7 @@ def test_text_level_is_refused(home: Path, tmp_path: Path):
 
 
 def test_duplicated_criterion_is_refused(home: Path, tmp_path: Path):
-    form = template(tmp_path)
+    form = fill(template(tmp_path), "U1", {"rutin": 0})
     book = openpyxl.load_workbook(form)
     book["U1"]["B9"] = "agen"
     book.save(form)
@@ -154,7 +168,7 @@ def test_a_formula_as_evidence_is_refused(home: Path, tmp_path: Path):
 
 
 def test_missing_criterion_is_refused(home: Path, tmp_path: Path):
-    form = template(tmp_path)
+    form = fill(template(tmp_path), "U1", {"rutin": 0})
     book = openpyxl.load_workbook(form)
     book["U1"]["B9"] = None
     book.save(form)
@@ -181,7 +195,7 @@ def test_one_bad_file_of_several_imports_nothing(home: Path, tmp_path: Path):
 
 
 def test_the_same_unit_in_two_files_is_refused(home: Path, tmp_path: Path):
-    form = template(tmp_path)
+    form = fill(template(tmp_path), "U1", {"rutin": 0})
     other = tmp_path / "copy.xlsx"
     other.write_bytes(form.read_bytes())
     assert refused(home, form, other) == f"error: {other}: sheet 'U1': B2: unit 'U1' is returned twice (first in {form}: sheet 'U1')"
@@ -201,7 +215,10 @@ def test_csv_form_is_imported_and_its_errors_name_the_line(home: Path, tmp_path:
     assert refused(home, bad) == f"error: {bad}:3: level: unknown level '3' for criterion 'pakta' (levels: 0, 100)"
     dup = tmp_path / "dup.csv"
     dup.write_text("unit,criterion,level,evidence,note\nU2,rutin,0,,\nU2,rutin,50,,\n", encoding="utf-8")
-    assert refused(home, dup) == f"error: {dup}:3: criterion: criterion 'rutin' appears twice (first at line 2 criterion)"
+    assert refused(home, dup) == f"error: {dup}:3: criterion: criterion 'rutin' appears twice (first at line 2)"
+    short = tmp_path / "short.csv"
+    short.write_text("unit,criterion,level,evidence,note\nU2,rutin,0,,\n", encoding="utf-8")
+    assert refused(home, short) == f"error: {short}: unit 'U2': criteria missing from the form: pakta, agen, inovasi"
     formula = tmp_path / "formula.csv"
     formula.write_text("unit,criterion,level,evidence,note\nU2,rutin,0,=cmd|' /C calc'!A0,\n", encoding="utf-8")
     assert "formula.csv:2: evidence: a formula where a value belongs" in refused(home, formula)

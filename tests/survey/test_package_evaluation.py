@@ -67,10 +67,12 @@ def test_survey_create_carries_an_evaluation_and_import_uses_it(isolated_home: P
     with MergedDatabase(isolated_home / "merged.db") as mdb:  # as `akhlak merge` binds it
         mdb.set_survey(package.survey_id, package.name, package.questionnaire_toml, package.units, package.created_at)
     form = tmp_path / "form.xlsx"
-    assert runner.invoke(cli, ["evaluation", "template", "-o", str(form)]).exit_code == 0
-    result = runner.invoke(cli, ["evaluation", "import", str(form)])
+    made_form = runner.invoke(cli, ["evaluation", "template", "-o", str(form)])
+    assert made_form.exit_code == 0 and "(2 units, 4 criteria)" in made_form.output
+    (tmp_path / "form.csv").write_text("unit,criterion,level,evidence,note\n" + "".join(f"A1,{c},0,,\n" for c in ("rutin", "pakta", "agen", "inovasi")))
+    result = runner.invoke(cli, ["evaluation", "import", str(tmp_path / "form.csv")])
     assert result.exit_code == 0, result.output
-    assert "0 of 4 criteria" in result.output  # the package's mini instrument, not the built-in 12
+    assert "4 of 4 criteria" in result.output  # the package's mini instrument, not the built-in 12
     conn = sqlite3.connect(isolated_home / "merged.db")
     assert conn.execute("select content_hash from evaluation_instrument").fetchone()[0] == package.evaluation_hash
     conn.close()

@@ -120,11 +120,12 @@ def schema() -> None:
 @evaluation.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The workbook to write (.xlsx).")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False), help="Unit list CSV (default: the units of the merged database).")
+@click.option("--unit", "only", multiple=True, metavar="CODE", help="Only this unit's sheet (repeat for more): a form to send to one unit.")
 @DB_OPTION
 @INSTRUMENT_OPTION
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the form.")
 @pass_cli
-def template(obj: CliContext, output: str, units_file: str | None, db: str | None, instrument: str | None, lang: str) -> None:
+def template(obj: CliContext, output: str, units_file: str | None, only: tuple[str, ...], db: str | None, instrument: str | None, lang: str) -> None:
     """Write the form units fill in: one sheet per unit, the criteria and levels spelled out,
     a drop-down for the level claimed, columns for the evidence and notes.
 
@@ -132,6 +133,10 @@ def template(obj: CliContext, output: str, units_file: str | None, db: str | Non
     Examples:
       akhlak evaluation template -o evaluasi.xlsx
       akhlak evaluation template -o evaluasi.xlsx --units unit.csv --lang en
+      akhlak evaluation template -o evaluasi-dinkes.xlsx --unit DINKES
+
+    A workbook with every unit's sheet may go to every unit: a sheet nobody filled in is
+    not taken as that unit's return.
     """
     from akhlak_tui import locations
     from akhlak_tui.evaluation.workbook import write_template
@@ -151,6 +156,11 @@ def template(obj: CliContext, output: str, units_file: str | None, db: str | Non
             raise UserError(f"{locations.merged_path(obj.data_dir)}: no merged database here: give --units FILE.csv, or --db FILE")
         mdb, store = _open(obj, db)
         units = mdb.units
+    unknown = [code for code in only if code not in {u.code for u in units}]
+    if unknown:
+        raise UserError(f"--unit: unknown unit {unknown[0]!r} (not in the unit list)")
+    if only:
+        units = [u for u in units if u.code in only]
     _, ins = _instrument(store, instrument, obj, mdb)
     target = Path(output)
     try:

@@ -117,7 +117,10 @@ def write_template(path: Path, ins: Instrument, units: Sequence[Unit], lang: str
 class _Row:
     """One criterion row of a form, with where each cell sits (for messages)."""
 
-    place: str  # "file: sheet 'X'" or "file:line"
+    form: str  # the unit's form: "FILE: sheet 'X'" (xlsx) or "FILE: unit 'X'" (csv)
+    sheet: str  # the sheet's name; empty for csv
+    place: str  # where the row's cells are named from: "FILE: sheet 'X'" or "FILE:LINE"
+    ref: str  # the row, short: "B8" (the criterion's cell) or "line 8"
     unit: str
     unit_cell: str
     criterion: str
@@ -125,6 +128,7 @@ class _Row:
     level: object
     level_cell: str
     evidence: str
+    evidence_cell: str
     note: str
 
 
@@ -166,6 +170,7 @@ def _xlsx_rows(path: Path, data: bytes, ins: Instrument) -> list[list[_Row]]:
     except Exception as exc:  # noqa: BLE001 - a damaged zip or xml can raise many kinds
         raise FormError(f"{path}: not a readable xlsx workbook ({type(exc).__name__})") from None
     forms: list[list[_Row]] = []
+    seen_forms = 0
     try:
         for sheet in book.worksheets:
             where = f"{path}: sheet {sheet.title!r}"
@@ -193,12 +198,17 @@ def _xlsx_rows(path: Path, data: bytes, ins: Instrument) -> list[list[_Row]]:
                     if level is not None or evidence or note:
                         raise FormError(f"{where}: B{r}: the row has a level, evidence or note but no criterion code")
                     continue
-                rows.append(_Row(where, unit, "B2", criterion, f"B{r}", level, f"F{r}", evidence, note))
-            forms.append(rows if rows else [_Row(where, unit, "B2", "", "B6", None, "F6", "", "")])
+                rows.append(_Row(where, sheet.title, where, f"B{r}", unit, "B2", criterion, f"B{r}", level, f"F{r}", evidence, f"G{r}", note))
+            if not any(row.level is not None or row.evidence or row.note for row in rows):
+                continue  # a sheet nobody filled in (the workbook went to every unit): not a return
+            forms.append(rows)
+            seen_forms += 1
     finally:
         book.close()
-    if not forms:
-        raise FormError(f"{path}: no unit form in the workbook (a form has '{UNIT_MARK}' in A2 and the unit code in B2)")
+    if not seen_forms:
+        raise FormError(
+            f"{path}: no filled-in unit form in the workbook (a form has '{UNIT_MARK}' in A2, the unit code in B2, and a level, evidence or note)"
+        )
     return forms
 
 
@@ -224,14 +234,13 @@ def _csv_rows(path: Path, data: bytes) -> list[list[_Row]]:
         for column, value in zip(CSV_HEADER, row):
             if value.lstrip().startswith(("=", "+", "@")) and column != "level":
                 raise FormError(f"{path}:{number}: {column}: a formula where a value belongs ({_clip(value)})")
-        where = f"{path}:{number}"
-        by_unit.setdefault(unit, []).append(_Row(str(path), unit, f"line {number} unit", criterion, f"line {number} criterion", level or None, f"line {number} level", evidence, note))
-        by_unit[unit][-1].place = where
+        row_ = _Row(f"{path}: unit {unit!r}", "", f"{path}:{number}", f"line {number}", unit, "unit", criterion, "criterion", level or None, "level", evidence, "evidence", note)
+        by_unit.setdefault(unit, []).append(row_)
     return list(by_unit.values())
 
 
 def _place(row: _Row, cell: str) -> str:
-    return f"{row.place}: {cell}" if not cell.startswith("line ") else f"{row.place}: {cell.split(' ', 2)[2]}"
+    return f"{row.place}: {cell}"
 
 
 def _level(row: _Row, scores: list[int]) -> int | None:
@@ -266,12 +275,12 @@ def _evidence_files(row: _Row, folder: Path, evidence_dir: Path | None) -> list[
         try:
             size = source.stat().st_size
             if size > MAX_EVIDENCE_BYTES:
-                raise FormError(f"{row.place}: evidence file {name!r} is {size} bytes; the limit is {MAX_EVIDENCE_BYTES}")
+                raise FormError(f"{_place(row, row.evidence_cell)}: evidence file {name!r} is {size} bytes; the limit is {MAX_EVIDENCE_BYTES}")
             data = read_at_most(source, MAX_EVIDENCE_BYTES)
         except FileTooLarge:
-            raise FormError(f"{row.place}: evidence file {name!r} is larger than the limit of {MAX_EVIDENCE_BYTES} bytes") from None
+            raise FormError(f"{_place(row, row.evidence_cell)}: evidence file {name!r} is larger than the limit of {MAX_EVIDENCE_BYTES} bytes") from None
         except OSError as exc:
-            raise FormError(f"{row.place}: evidence file {name!r}: cannot read: {exc.strerror or exc}") from None
+            raise FormError(f"{_place(row, row.evidence_cell)}: evidence file {name!r}: cannot read: {exc.strerror or exc}") from None
         digest = hashlib.sha256(data).hexdigest()
         stored = digest + source.suffix.lower()[:16]
         if evidence_dir is not None:
@@ -311,24 +320,21 @@ def read_forms(paths: Sequence[Path], ins: Instrument, units: Sequence[Unit], ev
                 raise FormError(f"{_place(head, head.unit_cell)}: unknown unit {head.unit!r} (not in the survey's unit list)")
             if head.unit in first_seen:
                 raise FormError(f"{_place(head, head.unit_cell)}: unit {head.unit!r} is returned twice (first in {first_seen[head.unit]})")
-            first_seen[head.unit] = head.place
+            first_seen[head.unit] = head.form
             claims: list[Claim] = []
             seen: dict[str, str] = {}
             for row in rows:
-                if not row.criterion:
-                    continue  # a sheet without criterion rows: reported as missing criteria below
                 if row.criterion not in ins.criterion_by_id:
                     raise FormError(f"{_place(row, row.criterion_cell)}: unknown criterion {row.criterion!r}")
                 if row.criterion in seen:
                     raise FormError(f"{_place(row, row.criterion_cell)}: criterion {row.criterion!r} appears twice (first at {seen[row.criterion]})")
-                seen[row.criterion] = row.criterion_cell
+                seen[row.criterion] = row.ref
                 level = _level(row, ins.scale_for(ins.criterion_by_id[row.criterion]).scores)
                 claims.append(Claim(row.criterion, level, row.evidence, row.note, f"{row.place} {row.criterion_cell}"))
             missing = [c.id for c in ins.criteria if c.id not in seen]
             if missing:
-                raise FormError(f"{head.place}: criteria missing from the form: {', '.join(missing)}")
-            sheet = head.place.split("sheet ", 1)[1].strip("'") if "sheet " in head.place else ""
-            checked.append((UnitReturn(head.unit, str(path), sheet, digest, claims), rows, path))
+                raise FormError(f"{head.form}: criteria missing from the form: {', '.join(missing)}")
+            checked.append((UnitReturn(head.unit, str(path), head.sheet, digest, claims), rows, path))
     for ret, rows, path in checked:  # every form checked: now hash and copy the evidence
         ret.evidence = [ev for row in rows for ev in _evidence_files(row, path.parent, evidence_dir)]
     return [ret for ret, _, _ in checked]
