@@ -263,3 +263,16 @@ def test_status_names_claims_changed_after_they_were_verified(home: Path, tmp_pa
     assert run("evaluation", "verify", "U1", "rutin", "0").exit_code == 0
     line = next(x for x in run("evaluation", "status").output.splitlines() if x.strip().startswith("U1"))
     assert "claims changed since verified: agen" in line and "rutin" not in line
+
+
+def test_the_error_shown_in_the_docs_is_the_real_one(isolated_home: Path, tmp_path: Path, monkeypatch):
+    units = [Unit(code="DINKES", name="Dinas Kesehatan")]
+    build_merged(isolated_home / "merged.db", TOML, units, []).close()
+    folder = tmp_path / "kembali"
+    folder.mkdir()
+    assert run("evaluation", "template", "-o", str(folder / "dinkes.xlsx")).exit_code == 0
+    fill(folder / "dinkes.xlsx", "DINKES", {"agd_rencana": 70})
+    monkeypatch.chdir(tmp_path)
+    result = run("evaluation", "import", "kembali/dinkes.xlsx")
+    doc = (ROOT / "docs" / "evaluation-format.md").read_text("utf-8")
+    assert result.stderr.strip() in doc.splitlines()
