@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -98,6 +99,8 @@ def test_round_trip_stores_claims_evidence_and_history(home: Path, tmp_path: Pat
     digest = hashlib.sha256(b"%PDF-1.4 the decree").hexdigest()
     assert stored(home, "select unit, criterion, name, sha256 from evaluation_evidence") == [("U1", "agen", "sk-agen.pdf", digest)]
     assert (home / "evidence" / f"{digest}.pdf").read_bytes() == b"%PDF-1.4 the decree"
+    if os.name == "posix":
+        assert (home / "evidence" / f"{digest}.pdf").stat().st_mode & 0o777 == 0o600
     kinds = [k for (k,) in stored(home, "select kind from evaluation_history order by id")]
     assert kinds.count("claimed") == 4 and kinds.count("evidence") == 1 and kinds.count("returned") == 1
     status = run("evaluation", "status")

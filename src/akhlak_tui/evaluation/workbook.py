@@ -9,14 +9,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from akhlak_tui.evaluation.model import Instrument
 from akhlak_tui.evaluation.store import Claim, EvidenceFile, UnitReturn
-from akhlak_tui.files import FileTooLarge, read_at_most
+from akhlak_tui.files import FileTooLarge, read_at_most, write_file_atomically
 from akhlak_tui.questionnaire.model import tr
 from akhlak_tui.questionnaire.units import Unit
 
@@ -61,10 +60,20 @@ def write_template(path: Path, ins: Instrument, units: Sequence[Unit], lang: str
     """A workbook with a guide sheet and one sheet per unit: the criteria, levels spelled out, drop-downs for the level."""
     import xlsxwriter
 
-    from akhlak_tui.report.formats import _sheet_name, save_workbook
+    from akhlak_tui.files import private_output
+    from akhlak_tui.report.formats import close_workbook
 
-    tmp = path.with_name(path.name + ".tmp")
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    with private_output(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+        _fill_template(book, ins, units, lang)
+        close_workbook(book)
+    return path
+
+
+def _fill_template(book, ins: Instrument, units: Sequence[Unit], lang: str) -> None:
+    """The guide sheet and one sheet per unit, written into the xlsxwriter `book`."""
+    from akhlak_tui.report.formats import _sheet_name
+
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EEF4", "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
     entry = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "locked": False, "bg_color": "#FFF8DC"})
@@ -108,8 +117,6 @@ def write_template(path: Path, ins: Instrument, units: Sequence[Unit], lang: str
             sheet.set_column(col, col, width)
         sheet.freeze_panes(FIRST_ROW - 1, 2)
         sheet.protect("", {"format_columns": True, "format_rows": True})
-    save_workbook(book, tmp, path)
-    return path
 
 
 # -- reading returned forms ----------------------------------------------------------------------
@@ -287,9 +294,8 @@ def _evidence_files(row: _Row, folder: Path, evidence_dir: Path | None) -> list[
             target = evidence_dir / stored
             if not target.exists():
                 evidence_dir.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(target.name + ".tmp")
-                tmp.write_bytes(data)
-                os.replace(tmp, target)
+                # Evidence may name people (decrees, attendance lists): owner-only, as answers are.
+                write_file_atomically(target, data, private=True)
         found.append(EvidenceFile(row.criterion, name, digest, len(data), stored))
     return found
 

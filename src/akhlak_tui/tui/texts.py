@@ -155,6 +155,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "dashboard.category": {"id": "Kat.", "en": "Cat."},
     "key.refresh": {"id": "Hitung ulang", "en": "Refresh"},
     "key.evaluation": {"id": "Evaluasi", "en": "Evaluation"},
+    "review.title": {"id": "Pemeriksaan evaluasi", "en": "Evaluation review"},
+    "review.none": {"id": "Belum ada evaluasi yang diimpor (akhlak evaluation import FILE...).", "en": "No evaluation imported yet (akhlak evaluation import FILE...)."},
+    "review.units_help": {"id": "Enter: buka unit · Esc: kembali ke dasbor", "en": "Enter: open the unit · Esc: back to the dashboard"},
+    "review.criteria_help": {"id": "{keys}: tetapkan tingkat terverifikasi · Esc: kembali ke daftar unit", "en": "{keys}: set the verified level · Esc: back to the units"},
+    "review.note_prompt": {"id": "Catatan untuk tingkat {level} ({criterion}), lalu Enter; Esc membatalkan", "en": "Note for level {level} ({criterion}), then Enter; Esc cancels"},
+    "review.saved": {"id": "Tersimpan: {unit} {criterion} = {level}", "en": "Saved: {unit} {criterion} = {level}"},
+    "review.asked": {"id": "Pertanyaan", "en": "Question"},
+    "review.counts": {"id": "Bukti yang diterima", "en": "Evidence that counts"},
+    "review.given": {"id": "Bukti dari unit", "en": "Evidence given"},
+    "review.files": {"id": "File yang disalin", "en": "Files kept"},
+    "review.verified": {"id": "terverifikasi", "en": "verified"},
+    "review.in_review": {"id": "diperiksa", "en": "in review"},
+    "review.returned": {"id": "dikirim", "en": "returned"},
+    "review.missing": {"id": "belum ada", "en": "missing"},
 }
 
 

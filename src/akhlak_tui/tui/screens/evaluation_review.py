@@ -18,27 +18,6 @@ from akhlak_tui.scoring.composite import evaluation_index, stage_scores
 from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.key_bar import KeyBar
 
-WORDS = {
-    "title": {"id": "Pemeriksaan evaluasi", "en": "Evaluation review"},
-    "none": {"id": "Belum ada evaluasi yang diimpor (akhlak evaluation import FILE...).", "en": "No evaluation imported yet (akhlak evaluation import FILE...)."},
-    "units_help": {"id": "Enter: buka unit · Esc: kembali ke dasbor", "en": "Enter: open the unit · Esc: back to the dashboard"},
-    "criteria_help": {"id": "{keys}: tetapkan tingkat terverifikasi · Esc: kembali ke daftar unit", "en": "{keys}: set the verified level · Esc: back to the units"},
-    "note_prompt": {"id": "Catatan untuk tingkat {level} ({criterion}), lalu Enter; Esc membatalkan", "en": "Note for level {level} ({criterion}), then Enter; Esc cancels"},
-    "saved": {"id": "Tersimpan: {unit} {criterion} = {level}", "en": "Saved: {unit} {criterion} = {level}"},
-    "asked": {"id": "Pertanyaan", "en": "Question"},
-    "counts": {"id": "Bukti yang diterima", "en": "Evidence that counts"},
-    "given": {"id": "Bukti dari unit", "en": "Evidence given"},
-    "files": {"id": "File yang disalin", "en": "Files kept"},
-    "verified": {"id": "terverifikasi", "en": "verified"},
-    "in_review": {"id": "diperiksa", "en": "in review"},
-    "returned": {"id": "dikirim", "en": "returned"},
-    "missing": {"id": "belum ada", "en": "missing"},
-}
-
-
-def _w(key: str, lang: str) -> str:
-    return WORDS[key].get(lang) or WORDS[key]["id"]
-
 
 class EvaluationReviewScreen(Screen[None]):
     """Review the evaluation: each change of a verified level is one committed transaction with its history row."""
@@ -93,12 +72,12 @@ class EvaluationReviewScreen(Screen[None]):
         table.clear(columns=True)
         self.query_one("#review-detail", Static).update("")
         if self.store is None:
-            self.query_one("#review-title", Static).update(Text(_w("none", lang), style="italic"))
-            self.query_one("#review-help", Static).update(_w("units_help", lang))
+            self.query_one("#review-title", Static).update(Text(t("review.none", lang), style="italic"))
+            self.query_one("#review-help", Static).update(t("review.units_help", lang))
             return
         self.state = state = self.store.state()
         ins = state.instrument
-        self.query_one("#review-title", Static).update(Text(f"{_w('title', lang)}: {tr(ins.evaluation.title, lang)}", style="bold"))
+        self.query_one("#review-title", Static).update(Text(f"{t('review.title', lang)}: {tr(ins.evaluation.title, lang)}", style="bold"))
         table.add_columns(word("unit", lang), "Status", "Eval", *(f"T{i}" for i in range(1, len(ins.stages) + 1)))
         for unit in self.mdb.units:
             levels = {c: row["level"] for c, row in state.verified.get(unit.code, {}).items() if c in ins.criterion_by_id}
@@ -107,7 +86,7 @@ class EvaluationReviewScreen(Screen[None]):
             status = "verified" if overall is not None else "in_review" if levels else "returned" if unit.code in state.returned else "missing"
             table.add_row(
                 unit.code,
-                _w(status, lang),
+                t(f"review.{status}", lang),
                 number(float(overall), lang) if overall is not None else "-",
                 *(number(float(s), lang) if s is not None else "-" for s in stages.values()),
                 key=unit.code,
@@ -115,7 +94,7 @@ class EvaluationReviewScreen(Screen[None]):
         if keep is not None:
             table.move_cursor(row=table.get_row_index(keep))
         table.focus()
-        self.query_one("#review-help", Static).update(_w("units_help", lang))
+        self.query_one("#review-help", Static).update(t("review.units_help", lang))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if self.unit is None and self.store is not None:
@@ -175,19 +154,19 @@ class EvaluationReviewScreen(Screen[None]):
         claim = self.state.claims.get(self.unit or "", {}).get(c.id)
         files = [e["name"] for e in self.state.evidence.get(self.unit or "", []) if e["criterion"] == c.id]
         detail = Text()
-        detail.append(f"{_w('asked', lang)}: ", style="bold")
+        detail.append(f"{t('review.asked', lang)}: ", style="bold")
         detail.append(tr(c.question, lang) + "\n")
-        detail.append(f"{_w('counts', lang)}: ", style="bold")
+        detail.append(f"{t('review.counts', lang)}: ", style="bold")
         detail.append(tr(c.evidence, lang) + "\n")
-        detail.append(f"{_w('given', lang)}: ", style="bold")
+        detail.append(f"{t('review.given', lang)}: ", style="bold")
         detail.append((claim["evidence"] if claim and claim["evidence"] else "-") + "\n")
         if files:
-            detail.append(f"{_w('files', lang)}: ", style="bold")
+            detail.append(f"{t('review.files', lang)}: ", style="bold")
             detail.append(", ".join(files) + "\n")
         detail.append("  ".join(f"[{i}] {lv.score} {tr(lv.label, lang)}" for i, lv in enumerate(levels, start=1)), style="dim")
         self.query_one("#review-detail", Static).update(detail)
         keys = "/".join(str(i) for i in range(1, len(levels) + 1))
-        self.query_one("#review-help", Static).update(_w("criteria_help", lang).format(keys=keys))
+        self.query_one("#review-help", Static).update(t("review.criteria_help", lang, keys=keys))
 
     # -- setting a level ------------------------------------------------------------------------
     def action_level(self, n: int) -> None:
@@ -201,7 +180,7 @@ class EvaluationReviewScreen(Screen[None]):
         self.pending = (c.id, levels[n - 1].score)
         note = self.query_one("#review-note", Input)
         note.value = ""
-        note.placeholder = _w("note_prompt", self.lang).format(level=levels[n - 1].score, criterion=c.id)
+        note.placeholder = t("review.note_prompt", self.lang, level=levels[n - 1].score, criterion=c.id)
         self.query_one("#review-help", Static).update(note.placeholder)
         note.display = True
         note.focus()
@@ -214,7 +193,7 @@ class EvaluationReviewScreen(Screen[None]):
         self.store.verify(self.unit, criterion, level, event.value.strip())
         self.pending = None
         event.input.display = False
-        self.show_unit(self.unit, keep=criterion, saved=_w("saved", self.lang).format(unit=self.unit, criterion=criterion, level=level))
+        self.show_unit(self.unit, keep=criterion, saved=t("review.saved", self.lang, unit=self.unit, criterion=criterion, level=level))
 
     def action_back(self) -> None:
         if self.pending is not None:
