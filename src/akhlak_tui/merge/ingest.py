@@ -20,7 +20,7 @@ from typing import Any
 from akhlak_tui.bundle.reader import BundleRefused
 from akhlak_tui.crypto.fingerprint import fingerprint
 from akhlak_tui.merge.database import MergedDatabase, document_text
-from akhlak_tui.merge.prepare import BundleHeader, RecordChunk
+from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundleHeader, RecordChunk
 from akhlak_tui.merge.rows import CONTENT_HASH_COLUMN, DOCUMENT_COLUMN, DOCUMENT_SIZE_COLUMN, ID_COLUMN, RESPONSE_COLUMNS, answer_columns
 from akhlak_tui.enrolment.record import DeviceRecord
 from akhlak_tui.response import utc_now
@@ -279,9 +279,10 @@ class Merger:
             for bundle_hash, file_name, _, sequence, created_at in held:
                 header = BundleHeader(bundle_hash, device_id, "", sequence, created_at or "", self.db.require_survey()["id"], False, 0)
                 outcome = BundleOutcome(file_name, MERGED, "accepted as a copied device", bundle_hash, device_id, sequence)
-                rows = self.conn.execute(f"select {', '.join(RESPONSE_COLUMNS)}, answers_row from held where bundle_hash = ? order by rowid", [bundle_hash]).fetchall()
-                chunk = RecordChunk([tuple(row[:-1]) for row in rows], [tuple(json.loads(row[-1])) for row in rows], [])
-                self._apply_chunk(chunk, header, outcome, now)
+                cursor = self.conn.execute(f"select {', '.join(RESPONSE_COLUMNS)}, answers_row from held where bundle_hash = ? order by rowid", [bundle_hash])
+                while rows := cursor.fetchmany(CHUNK_RECORDS):  # a chunk at a time: memory stays bounded
+                    chunk = RecordChunk([tuple(row[:-1]) for row in rows], [tuple(json.loads(row[-1])) for row in rows], [])
+                    self._apply_chunk(chunk, header, outcome, now)
                 self.conn.execute("delete from held where bundle_hash = ?", [bundle_hash])
                 self.conn.execute("update bundles set status = ?, accepted = ?, duplicates = ? where hash = ?", [MERGED, outcome.accepted, outcome.duplicates, bundle_hash])
                 outcomes.append(outcome)
