@@ -141,6 +141,17 @@ def test_one_device_key_on_two_machines_is_flagged_and_both_sets_are_held_apart(
     assert coordinator.merge(db, [machine_b]).copied == []
 
 
+def test_the_bundles_merged_since_the_colliding_number_are_held_too(coordinator: Coordinator, device, db: MergedDatabase) -> None:
+    a2, a3, b2 = coordinator.responses(device, 3)
+    first = [coordinator.bundle(device, 2, [a2], out=coordinator.out / "a"), coordinator.bundle(device, 3, [a3], out=coordinator.out / "a")]
+    coordinator.merge(db, first)
+
+    result = coordinator.merge(db, [coordinator.bundle(device, 2, [b2], out=coordinator.out / "b")])
+
+    assert result.copied[0].held_bundles == 3
+    assert count(db, "responses") == 0 and count(db, "held") == 3
+
+
 @pytest.mark.parametrize("order", ["earliest first", "latest first"])
 def test_the_version_from_the_earliest_bundle_of_the_device_wins_whatever_the_merge_order(coordinator: Coordinator, device, tmp_path, order: str) -> None:
     original = coordinator.responses(device, 3)

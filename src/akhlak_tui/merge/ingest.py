@@ -209,7 +209,10 @@ class Merger:
             self._flag_copied(header.device_id, copied, now)
         flagged = self.conn.execute("select reason from copied_devices where device_id = ? and resolved_at is null", [header.device_id]).fetchone()
         if flagged is not None:
-            self._hold([header.bundle_hash] + ([row[0] for row in same_sequence] if copied else []))
+            since_copy = self.conn.execute(  # the bundles of both machines from the colliding number on
+                "select hash from bundles where device_id = ? and sequence >= ? and status = ?", [header.device_id, header.sequence, MERGED]
+            ).fetchall()
+            self._hold([header.bundle_hash, *(row[0] for row in since_copy if copied and row[0] != header.bundle_hash)])
             outcome.status = HELD
             outcome.remark = f"{COPIED.upper()}: {flagged[0]}; its bundles are held apart, not scored, until `akhlak merge --accept-copied {header.device_id}` (or `akhlak device revoke {header.device_id}`)"
         elif same_sequence:
