@@ -3,7 +3,8 @@
 Usage: python bench/bench_merge.py [--bundles 1000] [--responses 1000] [--workers N]
 
 1. Generates (once; cached in bench/out/merge/) the bundles of simulated laptops: 100 responses
-   per laptop and bundle sequence, `--bundles` bundles of `--responses` responses in all.
+   per laptop and bundle sequence, `--bundles` bundles of `--responses` responses in all. The
+   laptops are enrolled by the bench coordinator and their bundles carry their enrolments.
 2. Merges them into a fresh database with the production pipeline (`merge_bundles`, worker
    processes), in a child process whose peak memory (and its workers') is measured.
 3. Inserts the very same rows with a bare `executemany` into a fresh SQLite file with the same
@@ -27,7 +28,8 @@ from pathlib import Path
 
 from akhlak_tui.crypto.coordinator import has_coordinator, init_coordinator, unlock_coordinator
 from akhlak_tui.crypto.protect import FAST
-from akhlak_tui.demo.generate import demo_survey, write_demo_bundles
+from akhlak_tui.demo.generate import demo_survey, enrol_demo_devices, write_demo_bundles
+from akhlak_tui.enrolment.record import DeviceRecord
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.merge.ingest import GROUP_RECORDS
 from akhlak_tui.merge.rows import RESPONSES_INSERT_SQL
@@ -94,7 +96,7 @@ class PeakTogether(threading.Thread):
 def generate(bundles: int, responses: int, workers: int) -> Path:
     """The bundle directory for this size, generated on first use."""
     per_bundle = responses // bundles
-    directory = OUT / f"bundles-{bundles}x{per_bundle}-seed{SEED}"
+    directory = OUT / f"bundles-{bundles}x{per_bundle}-seed{SEED}-enrolled"
     done = directory / "COMPLETE"
     home = OUT / "home"
     home.mkdir(parents=True, exist_ok=True)
@@ -102,15 +104,16 @@ def generate(bundles: int, responses: int, workers: int) -> Path:
         init_coordinator(home, PASSPHRASE, cost=FAST)
     keys = unlock_coordinator(home, PASSPHRASE)
     package = demo_survey(home, keys, SEED)
-    if done.exists():
-        return directory
     bundles_per_device = 10 if bundles % 10 == 0 else 1
     devices = bundles // bundles_per_device
+    enrolments = enrol_demo_devices(home, keys, package, devices, SEED)  # the same enrolments again when cached
+    if done.exists():
+        return directory
     print(f"generating {bundles} bundles x {per_bundle} responses ({devices} laptops) in {directory} ...", flush=True)
     start = time.perf_counter()
     write_demo_bundles(
         package, directory, devices=devices, responses=per_bundle * bundles_per_device,
-        bundles=bundles_per_device, seed=SEED, workers=workers,
+        bundles=bundles_per_device, seed=SEED, workers=workers, enrolments=enrolments,
     )
     done.write_text(json.dumps({"seconds": round(time.perf_counter() - start, 1)}))
     return directory
@@ -125,8 +128,8 @@ def merge_child(directory: str, db_path: str, workers: int) -> None:
     start, cpu_start = time.perf_counter(), cpu_seconds()
     together = PeakTogether()
     together.start()
-    with MergedDatabase(db_path) as db:
-        result = merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, workers=workers)
+    with MergedDatabase(db_path) as db, DeviceRecord(home, keys.public.signing_key) as enrolments:
+        result = merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, enrolments=enrolments, workers=workers)
         db.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     seconds, cpu_end = time.perf_counter() - start, cpu_seconds()
     together.stopped.set()

@@ -80,6 +80,7 @@ def test_recover_refuses_a_bad_recovery_file_before_asking_for_the_code(tmp_path
         ("coordinator", "recover", "/dev/zero"),
         ("coordinator", "init", "--passphrase-file", "/dev/zero"),
         ("questionnaire", "validate", "/dev/zero"),
+        ("device", "enrol", "/dev/zero"),
         ("survey", "create", "--questionnaire", "questionnaires/berakhlak.toml", "--units", "/dev/zero", "--name", "X", "-o", "{tmp}/x"),
     ],
 )
@@ -91,9 +92,3 @@ def test_an_endless_file_is_refused_after_a_bounded_read(tmp_path: Path, args: t
     assert line.startswith("error: /dev/zero: ") and "larger than" in line
 
 
-@pytest.mark.skipif(not Path("/dev/zero").exists() or os.name == "nt", reason="needs an endless device file")
-def test_an_endless_trusted_devices_file_is_refused() -> None:
-    from akhlak_tui.merge.trust import TrustedDevices, TrustedDevicesError
-
-    with pytest.raises(TrustedDevicesError, match=r"^/dev/zero: cannot read: larger than"):
-        TrustedDevices.load("/dev/zero")

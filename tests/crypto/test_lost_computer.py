@@ -17,7 +17,7 @@ from pathlib import Path
 
 from akhlak_tui.crypto.coordinator import init_coordinator, unlock_coordinator
 from akhlak_tui.crypto.protect import FAST
-from akhlak_tui.demo.generate import write_demo_bundles
+from akhlak_tui.demo.generate import enrol_demo_devices, write_demo_bundles
 from akhlak_tui.questionnaire.builtin import BUILTIN_QUESTIONNAIRE, SAMPLE_UNITS, builtin_file
 from akhlak_tui.survey.package import create_survey_package, read_survey_package
 
@@ -68,7 +68,10 @@ def test_a_new_computer_recovers_imports_the_survey_and_merges_again(tmp_path: P
     assert created.returncode == 0, created.stderr
     package = read_survey_package(package_file)
     field = tmp_path / "field"
-    write_demo_bundles(package, field, devices=2, responses=6, bundles=2)
+    # The two laptops were enrolled on the old computer; their bundles carry the enrolments, and
+    # that is how the new computer, whose device record starts empty, knows them (step 5).
+    enrolments = enrol_demo_devices(old, unlock_coordinator(old, OLD_PASSPHRASE), package, devices=2, seed=1)
+    write_demo_bundles(package, field, devices=2, responses=6, bundles=2, seed=1, enrolments=enrolments)
     archive, stick = tmp_path / "archive", tmp_path / "stick"
     archive.mkdir(), stick.mkdir()
     for bundle in field.iterdir():  # sequence 1 came in and was archived; sequence 2 is still on a stick

@@ -86,3 +86,16 @@ def test_verify_kit_py_runs_alone_and_exits_1_with_one_line(tmp_path):
     proc = subprocess.run([sys.executable, "-I", str(script), str(kit)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ""})
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr == "GAGAL / FAILED: wheels/a-1.0-py3-none-any.whl: isinya berubah (SHA-256 tidak cocok) / was changed (SHA-256 mismatch): kit ditolak / kit refused\n"
+
+
+def test_enrolment_files_beside_the_survey_package_are_allowed_but_no_other_stranger(tmp_path: Path):
+    """Each laptop's `survey install` leaves its enrolment request in the kit's survey/ folder, and
+    the coordinator's enrolments come back there: the next laptop's install must still pass."""
+    kit = small_kit(tmp_path, [])
+    (kit / "survey").mkdir()
+    (kit / "survey" / "survey-abc_device-XYZ.akhlak-request").write_text("{}")
+    (kit / "survey" / "survey-abc_device-XYZ.akhlak-enrolment").write_text("{}")
+    assert verify_kit.verify_kit(str(kit))[0] == 2
+    (kit / "survey" / "other.akhlak-survey").write_bytes(b"a package the manifest does not list")
+    with pytest.raises(KitError, match="survey/other.akhlak-survey: tidak tercantum di manifest"):
+        verify_kit.verify_kit(str(kit))

@@ -35,7 +35,7 @@ def committed_responses(path: Path) -> int:
 def test_outcomes_are_handed_out_only_once_their_group_is_committed(coordinator: Coordinator, device, tmp_path: Path) -> None:
     path = tmp_path / "merged.db"
     with MergedDatabase(path) as db:
-        merger = Merger(db, coordinator.surveys)
+        merger = coordinator.merger(db)
         group = CommitGroup(merger, max_records=1000, max_seconds=3600)
         bundles = prepared(coordinator, device, range(1, 4))
 
@@ -50,7 +50,7 @@ def test_outcomes_are_handed_out_only_once_their_group_is_committed(coordinator:
 
 def test_a_group_commits_once_it_holds_enough_records_or_is_old_enough(coordinator: Coordinator, device, db: MergedDatabase) -> None:
     now = [0.0]
-    merger = Merger(db, coordinator.surveys)
+    merger = coordinator.merger(db)
     group = CommitGroup(merger, max_records=8, max_seconds=5, clock=lambda: now[0])
     first, second, third, fourth = prepared(coordinator, device, range(1, 5))
 
@@ -63,7 +63,7 @@ def test_a_group_commits_once_it_holds_enough_records_or_is_old_enough(coordinat
 
 
 def test_outcomes_decided_otherwise_wait_for_the_group_in_file_order(coordinator: Coordinator, device, db: MergedDatabase) -> None:
-    merger = Merger(db, coordinator.surveys)
+    merger = coordinator.merger(db)
     first, second = prepared(coordinator, device, range(1, 3))
     coordinator.merge(db, [first.path])
     group = CommitGroup(merger, max_records=1000, max_seconds=3600)
@@ -76,7 +76,7 @@ def test_outcomes_decided_otherwise_wait_for_the_group_in_file_order(coordinator
 
 
 def test_a_failure_in_a_group_undoes_every_bundle_of_it(coordinator: Coordinator, device, db: MergedDatabase, monkeypatch) -> None:
-    merger = Merger(db, coordinator.surveys)
+    merger = coordinator.merger(db)
     group = CommitGroup(merger, max_records=1000, max_seconds=3600)
     first, second = prepared(coordinator, device, range(1, 3))
     assert group.apply(first.path, first.header, first.chunks) == []
@@ -102,12 +102,13 @@ import sys
 from pathlib import Path
 from akhlak_tui.crypto.coordinator import unlock_coordinator
 from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.enrolment.record import DeviceRecord
 from akhlak_tui.merge.run import bundle_files, merge_bundles
 from akhlak_tui.survey import coordinator_surveys
 home, stick, merged, group_records = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 keys = unlock_coordinator(home, sys.argv[5])
-with MergedDatabase(merged) as db:
-    merge_bundles(db, bundle_files([stick]), box_key=keys.box_key, surveys=coordinator_surveys(home), workers=2, group_records=group_records)
+with MergedDatabase(merged) as db, DeviceRecord(home, keys.public.signing_key) as enrolments:
+    merge_bundles(db, bundle_files([stick]), box_key=keys.box_key, surveys=coordinator_surveys(home), enrolments=enrolments, workers=2, group_records=group_records)
 """
 
 

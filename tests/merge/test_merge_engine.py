@@ -20,7 +20,6 @@ from akhlak_tui.merge.ingest import ALREADY_MERGED, MERGED, REFUSED, Merger, mis
 from akhlak_tui.merge.prepare import BundlePreparer
 from akhlak_tui.merge.report import result_json, result_lines
 from akhlak_tui.merge.run import merge_bundles
-from akhlak_tui.merge.trust import TrustedDevices
 from akhlak_tui.response import Answer
 
 
@@ -165,20 +164,6 @@ def test_a_pinned_device_key_refuses_an_impersonator(coordinator: Coordinator, d
     assert db.db.execute("select status from bundles where hash = ?", [outcome.bundle_hash]).fetchone() == (REFUSED,)
 
 
-def test_trusted_devices_list_refuses_unlisted_devices_and_wrong_fingerprints(coordinator: Coordinator, device, other_device, db: MergedDatabase) -> None:
-    ok = coordinator.bundle(device, 1, coordinator.responses(device, 2))
-    unlisted = coordinator.bundle(other_device, 1, coordinator.responses(other_device, 2))
-    trusted = TrustedDevices.parse(f"# the laptops\n{device.id}  {device.fingerprint}\n", "devices.txt")
-
-    result = coordinator.merge(db, [ok, unlisted], trusted=trusted)
-
-    assert [o.status for o in result.outcomes] == [MERGED, REFUSED]
-    assert result.outcomes[1].reason == f"device {other_device.id} is not on the trusted devices list devices.txt"
-    wrong = TrustedDevices.parse(f"{other_device.id} {device.fingerprint}\n", "devices.txt")
-    again = coordinator.merge(db, [unlisted], trusted=wrong)
-    assert again.outcomes[0].status == REFUSED and "not the fingerprint listed" in again.outcomes[0].reason
-
-
 def test_a_sequence_number_exported_twice_merges_once_with_a_note(coordinator: Coordinator, device, db: MergedDatabase) -> None:
     """After an interrupted export the laptop reuses the number with a superset: both files are genuine."""
     first, second = coordinator.responses(device, 2)
@@ -217,7 +202,7 @@ def test_a_bundle_is_merged_whole_or_not_at_all(coordinator: Coordinator, device
     path = coordinator.bundle(device, 1, coordinator.responses(device, 6))
     preparer = BundlePreparer(coordinator.keys.box_key, coordinator.surveys, chunk_records=2)
     header, chunks = preparer.open(path)
-    merger = Merger(db, coordinator.surveys)
+    merger = coordinator.merger(db)
 
     def failing_midway():
         yield next(chunks)
@@ -237,7 +222,8 @@ def test_bundles_of_another_survey_are_refused(coordinator: Coordinator, device,
     second = Coordinator(coordinator.home, coordinator.keys, other, tmp_path / "other")
     path = second.bundle(device, 2, second.responses(device, 2))
 
-    result = merge_bundles(db, [path], box_key=coordinator.keys.box_key, surveys={**coordinator.surveys, **second.surveys})
+    with coordinator.record() as enrolments:
+        result = merge_bundles(db, [path], box_key=coordinator.keys.box_key, surveys={**coordinator.surveys, **second.surveys}, enrolments=enrolments)
 
     assert result.outcomes[0].status == REFUSED
     assert f"bundle is for survey {other.survey_id}" in result.outcomes[0].reason

@@ -53,6 +53,7 @@ def test_laptop_exports_merge_once_and_incomplete_responses_are_quarantined(tmp_
     for number, laptop in enumerate(laptops):
         laptop.mkdir()
         install_survey(laptop, package_file)
+        coordinator.enrol_laptop(laptop, stick)
         answer_on_laptop(laptop, 5, seed=number, incomplete=1 if number == 0 else 0)
         export_bundle(laptop, stick)
 
@@ -60,7 +61,7 @@ def test_laptop_exports_merge_once_and_incomplete_responses_are_quarantined(tmp_
 
     assert code == 1  # one response was submitted without its required answers
     assert report["totals"] == {
-        "bundles": 2, "merged": 2, "already_merged": 0, "refused": 0,
+        "bundles": 2, "merged": 2, "already_merged": 0, "held": 0, "refused": 0,
         "accepted": 9, "duplicates": 0, "conflicts": 0, "quarantined": 1,
     }
     [problem] = [p for b in report["bundles"] for p in b["problems"]]

@@ -85,9 +85,15 @@ def merge_mutant(stick: Stick, data: bytes, name: str = "mutant.akhlak-bundle", 
     with MergedDatabase(None) as db:
         stick.coordinator.merge(db, [stick.a])
         before = snapshot(db)
-        [outcome] = merge_bundles(
-            db, [path], box_key=options.pop("box_key", stick.coordinator.keys.box_key), surveys=stick.coordinator.surveys, **options  # type: ignore[arg-type]
-        ).outcomes
+        with stick.coordinator.record() as enrolments:
+            [outcome] = merge_bundles(
+                db,
+                [path],
+                box_key=options.pop("box_key", stick.coordinator.keys.box_key),
+                surveys=stick.coordinator.surveys,
+                enrolments=enrolments,
+                **options,  # type: ignore[arg-type]
+            ).outcomes
         yield Attempt(outcome, db, before)
 
 

@@ -15,7 +15,9 @@ from akhlak_tui import locations
 from akhlak_tui.active import active_survey
 from akhlak_tui.bundle.format import PARTIAL_SUFFIX, SUFFIX
 from akhlak_tui.bundle.writer import BundleWriteError, Progress, SealedRecord, fitting_count, write_bundle
-from akhlak_tui.crypto.device import DeviceKeyError, load_or_create_device
+from akhlak_tui.crypto.device import Device, DeviceKeyError, load_or_create_device
+from akhlak_tui.enrolment.documents import EnrolmentError
+from akhlak_tui.enrolment.laptop import find_enrolment, install_enrolment, laptop_enrolment
 from akhlak_tui.response import utc_now
 from akhlak_tui.store import Store, StoreError
 from akhlak_tui.survey.package import SurveyPackageError
@@ -35,6 +37,8 @@ class ExportResult:
     bundle_hash: str
     remaining: int = 0
     """Responses left for the next export because this bundle reached a size limit."""
+    enrolled: bool = True
+    """The bundle carries this laptop's enrolment (False: the coordinator's record must have it)."""
 
 
 def _selection(survey_id: str, include_all: bool) -> tuple[str, list[str]]:
@@ -95,6 +99,7 @@ def export_bundle(
         )
     if not out_dir.is_dir():
         raise ExportError(f"{out_dir}: no such directory (is the USB stick mounted?)")
+    enrolment = _enrolment(data_dir, out_dir, survey.survey_id, device)
     with Store(locations.store_path(data_dir)) as store:
         where, params = _selection(survey.survey_id, include_all)
         _check_device(store, where, params, device.id)
@@ -113,7 +118,14 @@ def export_bundle(
         try:
             _remove_partials(out_dir, device.id)
             written = write_bundle(
-                out_dir, device=device, survey=survey, sequence=sequence, records=records, include_all=include_all, progress=progress
+                out_dir,
+                device=device,
+                survey=survey,
+                sequence=sequence,
+                records=records,
+                include_all=include_all,
+                progress=progress,
+                enrolment=enrolment,
             )
         except BundleWriteError as exc:
             raise ExportError(str(exc)) from None
@@ -145,4 +157,16 @@ def export_bundle(
         survey_id=survey.survey_id,
         bundle_hash=written.bundle_hash,
         remaining=len(all_records) - len(records),
+        enrolled=enrolment is not None,
     )
+
+
+def _enrolment(data_dir: Path, out_dir: Path, survey_id: str, device: Device) -> str | None:
+    """The enrolment the bundle carries: the laptop's, or the one the coordinator left for it on the stick (then kept)."""
+    kept = laptop_enrolment(data_dir, survey_id)
+    if kept is None and (found := find_enrolment(out_dir, survey_id, device.id)) is not None:
+        try:
+            kept = install_enrolment(data_dir, device, found).enrolment.text
+        except EnrolmentError:
+            return None  # not a valid one: the export goes on, and the merge says what is missing
+    return kept

@@ -101,6 +101,8 @@ class Manifest(BaseModel):
     time_range: TimeRange
     counts: Counts
     payload: PayloadInfo
+    enrolment: str | None = Field(default=None, max_length=16 * KiB)
+    """The laptop's enrolment for the survey (the coordinator-signed file's text), when it has one; absent otherwise."""
 
 
 def bundle_file_name(survey_id: str, device_id: str, sequence: int) -> str:

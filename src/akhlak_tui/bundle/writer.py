@@ -133,11 +133,13 @@ def write_bundle(
     created_at: str | None = None,
     progress: Progress | None = None,
     limits: BundleLimits = DEFAULT_LIMITS,
+    enrolment: str | None = None,
 ) -> WrittenBundle:
     """Write `records` as the bundle `sequence` of `device` into `out_dir`; returns its path and manifest.
 
     Written to a hidden `.partial` name, fsynced, then renamed: the final name only ever holds a
-    complete bundle. A failure removes the partial file.
+    complete bundle. A failure removes the partial file. `enrolment` is the device's enrolment for
+    the survey (the signed file's text), carried in the manifest.
     """
     if survey.survey_id is None or survey.coordinator_box_key is None:
         raise BundleWriteError("practice responses are never exported")
@@ -188,8 +190,9 @@ def write_bundle(
                     time_range=TimeRange(first=first, last=last),
                     counts=Counts(records=len(records), submitted=len(records) - abandoned, abandoned=abandoned),
                     payload=PayloadInfo(member=PAYLOAD_MEMBER, encoding=PAYLOAD_ENCODING, size=size, sha256=payload_hash.hexdigest()),
+                    enrolment=enrolment,
                 )
-                manifest_bytes = json.dumps(manifest.model_dump(mode="json"), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+                manifest_bytes = json.dumps(manifest.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
                 signature = device.signing_key.sign(SIGNATURE_CONTEXT + manifest_bytes).signature
                 archive.writestr(_zip_info(MANIFEST_MEMBER, created_at), manifest_bytes)
                 archive.writestr(_zip_info(SIGNATURE_MEMBER, created_at), signature)

@@ -35,7 +35,8 @@ def demo(
 
     Sets up a coordinator in the data dir unless one exists (with the passphrase from
     --passphrase-file, AKHLAK_PASSPHRASE or a prompt), creates the demo survey (the built-in
-    questionnaire, sixteen units of a fictional regency), and writes each laptop's bundles.
+    questionnaire, sixteen units of a fictional regency), enrols the simulated laptops as if
+    their requests were approved, and writes each laptop's bundles.
     Units differ in culture; answers, votes and profiles follow plausible patterns; a few
     responses are abandoned. `akhlak merge DIR` and `akhlak report` work right after.
 
@@ -46,7 +47,7 @@ def demo(
       akhlak demo && akhlak merge demo-bundles && akhlak report
     """
     from akhlak_tui.crypto.coordinator import CoordinatorKeyError, check_new_passphrase, has_coordinator
-    from akhlak_tui.demo.generate import demo_coordinator, demo_survey, write_demo_bundles
+    from akhlak_tui.demo.generate import demo_coordinator, demo_survey, enrol_demo_devices, write_demo_bundles
     from akhlak_tui.merge.run import default_workers
 
     data_dir = obj.data_dir
@@ -65,6 +66,8 @@ def demo(
         click.echo(f"Using the coordinator in {data_dir} (fingerprint {coordinator.keys.public.fingerprint})")
     package = demo_survey(data_dir, coordinator.keys, seed)
     click.echo(f"Survey: {package.name} ({package.survey_id}), {len(package.units)} units")
+    enrolments = enrol_demo_devices(data_dir, coordinator.keys, package, devices, seed)
+    click.echo(f"Enrolled {devices} simulated laptops (`akhlak device list`)")
     out = Path(out_dir)
     try:
         with click.progressbar(length=devices, label="Simulating laptops", file=sys.stderr) as bar:
@@ -77,6 +80,7 @@ def demo(
                 seed=seed,
                 workers=workers or default_workers(),
                 progress=lambda done: bar.update(1),
+                enrolments=enrolments,
             )
     except OSError as exc:
         raise UserError(f"{out}: cannot write bundles: {exc.strerror or exc}") from None

@@ -36,3 +36,8 @@ def export(obj: CliContext, out_dir: str, include_all: bool) -> None:
     click.echo(f"  sha256 {result.bundle_hash}")
     if result.remaining:
         click.echo(f"  {result.remaining} responses did not fit in this bundle: run the export again")
+    if not result.enrolled:
+        click.echo(
+            "  note: this laptop holds no enrolment for the survey; its bundles count only if the coordinator "
+            "approved its request (`akhlak device enrol FILE` installs the enrolment the coordinator sends back)"
+        )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from akhlak_tui.merge.database import MergedDatabase
     from akhlak_tui.merge.ingest import BundleOutcome
     from akhlak_tui.merge.run import MergeResult
-    from akhlak_tui.merge.trust import TrustedDevices
+    from akhlak_tui.enrolment.record import DeviceRecord
     from akhlak_tui.survey.package import SurveyPackage
 
 USAGE = 2
@@ -27,9 +27,9 @@ USAGE = 2
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="The merged database (default: merged.db in the data dir).")
-@click.option("--trusted-devices", type=click.Path(dir_okay=False), help="Refuse devices not listed in FILE (one device id, optionally its fingerprint, per line).")
 @passphrase_file_option
 @click.option("--list", "list_only", is_flag=True, help="Show what has been merged so far, per device, and merge nothing.")
+@click.option("--accept-copied", "accept_copied", metavar="DEVICE", default=None, help="Decide that the held bundles of a device flagged as possibly copied all count, and merge them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
 @click.option("--workers", type=click.IntRange(1, 32), default=None, help="Processes that open and check bundles (default: CPU count, at most 4).")
 @pass_cli
@@ -37,18 +37,26 @@ def merge(
     obj: CliContext,
     paths: tuple[str, ...],
     db_path: str | None,
-    trusted_devices: str | None,
     passphrase_file: str | None,
     list_only: bool,
+    accept_copied: str | None,
     as_json: bool,
     workers: int | None,
 ) -> None:
     """Verify bundle files (or every bundle in directories) and merge them into one database.
 
-    Each bundle is checked (format, limits, device signature and pinned key, survey, payload
-    hash), opened with the coordinator key, and its responses checked against the
+    Each bundle is checked (format, limits, device signature, survey, payload hash), its device
+    must be enrolled by this coordinator for the survey and not revoked (`akhlak device`), it
+    is opened with the coordinator key, and its responses are checked against the
     questionnaire. A bundle merges completely or not at all; the same bundle or response
-    twice changes nothing; a response id seen with other content is kept aside as a conflict.
+    twice changes nothing; a response id seen with other content is a conflict: the version of
+    the earliest bundle in the device's sequence is kept, the other set aside.
+
+    Two different bundles with the same device and sequence number whose responses differ
+    mean one device key on two machines: the device is flagged "possible copied device" and
+    all its bundles are held apart, not scored, until the coordinator decides: check the
+    laptops, then `--accept-copied DEVICE` counts them, or `akhlak device revoke DEVICE`
+    refuses its later bundles and leaves them held.
 
     Exit code: 0 when everything merged (or was merged before), 1 when a bundle was refused or
     a response quarantined or in conflict, 2 when the command could not start.
@@ -57,8 +65,9 @@ def merge(
     Examples:
       akhlak merge /media/usb                   every bundle on the stick
       akhlak merge a.akhlak-bundle b.akhlak-bundle --db merged.db
-      akhlak merge /media/usb --trusted-devices devices.txt --json
+      akhlak merge /media/usb --json
       akhlak merge --list
+      akhlak merge --accept-copied 7KQ2MX4A
     """
     from akhlak_tui import locations
     from akhlak_tui.merge.database import MergedDatabase, MergedDatabaseError
@@ -71,15 +80,23 @@ def merge(
             raise UserError(f"{database}: no merged database yet (run `akhlak merge BUNDLE_OR_DIR` first)", exit_code=USAGE)
         _print_listing(database, as_json)
         return
+    if accept_copied is not None:
+        if paths:
+            raise UserError("--accept-copied takes no bundle paths", exit_code=USAGE)
+        _accept_copied(database, accept_copied.strip().upper(), as_json)
+        return
     if not paths:
         raise UserError("give at least one bundle file or directory (or --list)", exit_code=USAGE)
-    files, keys, surveys, trusted = _prepare(obj, paths, trusted_devices, passphrase_file)
+    files, keys, surveys = _prepare(obj, paths, passphrase_file)
+    from akhlak_tui.enrolment.record import DeviceRecord, DeviceRecordError
+
     try:
         db = MergedDatabase(database)
-    except MergedDatabaseError as exc:
+        enrolments = DeviceRecord(obj.data_dir, keys.public.signing_key)
+    except (MergedDatabaseError, DeviceRecordError) as exc:
         raise UserError(str(exc), exit_code=USAGE) from None
-    with db:
-        result = _run(db, files, keys, surveys, trusted, workers, show_progress=not as_json)
+    with db, enrolments:
+        result = _run(db, files, keys, surveys, enrolments, workers, show_progress=not as_json)
     if as_json:
         from akhlak_tui.merge.report import result_json
 
@@ -93,12 +110,11 @@ def merge(
 
 
 def _prepare(
-    obj: CliContext, paths: tuple[str, ...], trusted_devices: str | None, passphrase_file: str | None
-) -> tuple[list[Path], CoordinatorKeys, dict[str, SurveyPackage], TrustedDevices | None]:
+    obj: CliContext, paths: tuple[str, ...], passphrase_file: str | None
+) -> tuple[list[Path], CoordinatorKeys, dict[str, SurveyPackage]]:
     """Everything checked before merging starts (each problem is a usage error, exit 2)."""
     from akhlak_tui.crypto.coordinator import CoordinatorKeyError, load_coordinator_public, unlock_coordinator
     from akhlak_tui.merge.run import BundlePathError, bundle_files
-    from akhlak_tui.merge.trust import TrustedDevices, TrustedDevicesError
     from akhlak_tui.survey import SurveyPackageError, coordinator_surveys
 
     try:
@@ -107,10 +123,6 @@ def _prepare(
         raise UserError(str(exc), exit_code=USAGE) from None
     if not files:
         raise UserError(f"{', '.join(paths)}: no bundle files (*.akhlak-bundle) found", exit_code=USAGE)
-    try:
-        trusted = TrustedDevices.load(trusted_devices) if trusted_devices else None
-    except TrustedDevicesError as exc:
-        raise UserError(str(exc), exit_code=USAGE) from None
     data_dir = obj.data_dir
     try:
         load_coordinator_public(data_dir)
@@ -124,7 +136,7 @@ def _prepare(
             "on a new computer, `akhlak survey import PACKAGE_FILE` restores one)",
             exit_code=USAGE,
         )
-    return files, keys, surveys, trusted
+    return files, keys, surveys
 
 
 def _run(
@@ -132,7 +144,7 @@ def _run(
     files: list[Path],
     keys: CoordinatorKeys,
     surveys: dict[str, SurveyPackage],
-    trusted: TrustedDevices | None,
+    enrolments: DeviceRecord,
     workers: int | None,
     *,
     show_progress: bool,
@@ -141,7 +153,7 @@ def _run(
 
     workers = workers or default_workers()
     if not (show_progress and sys.stderr.isatty()):
-        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, trusted=trusted, workers=workers)
+        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, enrolments=enrolments, workers=workers)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -155,7 +167,33 @@ def _run(
             done += outcome.accepted + outcome.duplicates + outcome.conflicts + outcome.quarantined
             bar.update(task, advance=1, responses=done)
 
-        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, trusted=trusted, workers=workers, progress=advance)
+        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, enrolments=enrolments, workers=workers, progress=advance)
+
+
+def _accept_copied(database: Path, device_id: str, as_json: bool) -> None:
+    """Merge the held bundles of a flagged device, and say what came of them."""
+    from dataclasses import asdict
+
+    from akhlak_tui.merge.database import MergedDatabase, MergedDatabaseError
+    from akhlak_tui.merge.ingest import Merger
+
+    if not database.is_file():
+        raise UserError(f"{database}: no merged database yet", exit_code=USAGE)
+    try:
+        db = MergedDatabase(database)
+    except MergedDatabaseError as exc:
+        raise UserError(str(exc), exit_code=USAGE) from None
+    with db:
+        try:
+            outcomes = Merger(db, {}, enrolments=None).accept_copied(device_id)
+        except ValueError as exc:
+            raise UserError(str(exc), exit_code=USAGE) from None
+    if as_json:
+        click.echo(json.dumps({"device_id": device_id, "bundles": [asdict(o) for o in outcomes]}, indent=2, ensure_ascii=False))
+        return
+    for o in outcomes:
+        click.echo(f"{device_id} bundle {o.sequence}: {o.accepted} accepted, {o.duplicates} duplicate, {o.conflicts} conflict")
+    click.echo(f"Device {device_id}: {len(outcomes)} held bundle(s) now merged; a new collision would flag it again.")
 
 
 def _print_listing(database: Path, as_json: bool) -> None:

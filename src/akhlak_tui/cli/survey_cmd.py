@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from akhlak_tui.cli.context import CliContext, pass_cli
 from akhlak_tui.cli.errors import UserError
 from akhlak_tui.cli.passphrase import passphrase_file_option, resolve_passphrase
+
+if TYPE_CHECKING:
+    from akhlak_tui.survey.package import SurveyPackage
 
 
 @click.group()
@@ -18,7 +22,7 @@ def survey() -> None:
     \b
     Examples:
       akhlak survey create --questionnaire questionnaires/berakhlak.toml --units units.csv --name "Survei 2026" -o survei-2026.akhlak-survey
-      akhlak survey install /media/usb/survei-2026.akhlak-survey
+      akhlak survey install /media/usb/survei-2026.akhlak-survey --name "Front desk 1"
       akhlak survey list
       akhlak survey import /media/safe/survei-2026.akhlak-survey
     """
@@ -134,15 +138,21 @@ def import_survey(obj: CliContext, file: str) -> None:
 @survey.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--new-coordinator", is_flag=True, help="Accept a package from a coordinator this laptop has not seen before.")
+@click.option("--name", default=None, help="This laptop's name for the coordinator (asked when run in a terminal; else the one given before, or the computer's name).")
 @pass_cli
-def install(obj: CliContext, file: str, new_coordinator: bool) -> None:
-    """Verify a survey package's signature and install it as the active survey.
+def install(obj: CliContext, file: str, new_coordinator: bool, name: str | None) -> None:
+    """Verify a survey package's signature, install it as the active survey, and enrol the laptop.
 
-    Compare the fingerprint shown with the one the coordinator gave you.
+    Compare the fingerprint shown with the one the coordinator gave you. Unless the laptop is
+    enrolled for the survey already, it picks up its enrolment from the package's directory
+    if the coordinator put it there (`akhlak device approve`), or else writes its enrolment
+    request there for the coordinator to approve. Bundles of a laptop count only once the
+    coordinator has approved it.
 
     \b
-    Example:
-      akhlak survey install /media/usb/survei-2026.akhlak-survey
+    Examples:
+      akhlak survey install /media/usb/survei-2026.akhlak-survey --name "Puskesmas Sentosa 1"
+      akhlak survey install /media/usb/survei-2026.akhlak-survey      (again: picks up the enrolment)
     """
     from akhlak_tui.survey import SurveyPackageError, install_survey
 
@@ -155,6 +165,47 @@ def install(obj: CliContext, file: str, new_coordinator: bool) -> None:
     click.echo(f"Coordinator: {package.coordinator_public.fingerprint}")
     click.echo(f"Units:       {len(package.units)}; questionnaire {package.questionnaire_id} {package.questionnaire_version}")
     click.echo(("Already installed; now active." if result.already_installed else "Installed and active.") + " Compare the fingerprint with the coordinator's.")
+    _enrol(obj, package, Path(file).parent, name)
+
+
+def _enrol(obj: CliContext, package: SurveyPackage, directory: Path, name: str | None) -> None:
+    """Pick up this laptop's enrolment from `directory`, or write its request there."""
+    import sys
+
+    from pydantic import ValidationError
+
+    from akhlak_tui.crypto.device import DeviceKeyError, load_or_create_device
+    from akhlak_tui.enrolment.documents import EnrolmentError
+    from akhlak_tui.enrolment.laptop import default_name, find_enrolment, install_enrolment, laptop_enrolment, remembered_name, write_request
+
+    try:
+        device = load_or_create_device(obj.data_dir)
+    except DeviceKeyError as exc:
+        raise UserError(str(exc)) from None
+    if laptop_enrolment(obj.data_dir, package.survey_id) is not None:
+        click.echo(f"Enrolment:   device {device.id} is enrolled for this survey.")
+        return
+    found = find_enrolment(directory, package.survey_id, device.id)
+    if found is not None:
+        try:
+            installed = install_enrolment(obj.data_dir, device, found)
+        except EnrolmentError as exc:
+            raise UserError(str(exc)) from None
+        click.echo(f"Enrolment:   installed from {found.name}: device {device.id} ({installed.enrolment.body.name!r}) is enrolled.")
+        return
+    if name is None:
+        name = remembered_name(obj.data_dir) or default_name()
+        if sys.stdin.isatty():
+            name = click.prompt("Name of this laptop, for the coordinator", default=name)
+    try:
+        request = write_request(obj.data_dir, device, package, directory, name)
+    except ValidationError:
+        raise UserError(f"--name {name!r}: give 1 to 80 characters, no control characters", exit_code=2) from None
+    except OSError as exc:
+        raise UserError(f"{directory}: cannot write the enrolment request: {exc.strerror or exc} (install from a writable stick)") from None
+    click.echo(f"Enrolment:   request written to {request}")
+    click.echo(f"             device {device.id}, fingerprint {device.fingerprint}, name {name.strip()!r}.")
+    click.echo("             The coordinator approves it (`akhlak device approve`); then run this install again to pick up the enrolment.")
 
 
 @survey.command(name="list")

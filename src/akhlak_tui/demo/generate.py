@@ -2,7 +2,8 @@
 
 Everything is real: the coordinator keys protect themselves with the passphrase, the survey
 package is signed, every device has its own Ed25519 key, and every response is sealed to the
-coordinator and bundled by the same writer laptops use. Only the respondents are simulated.
+coordinator and bundled by the same writer laptops use; the coordinator enrols every simulated laptop, as it would
+approve their requests. Only the respondents are simulated.
 Answers, response ids and device keys follow from the seed; sealing is randomised, so the
 bundle files differ byte for byte between runs while their content does not.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -24,6 +25,7 @@ from akhlak_tui.crypto.coordinator import CoordinatorKeys, has_coordinator, init
 from akhlak_tui.crypto.device import Device
 from akhlak_tui.crypto.protect import MODERATE, KdfCost
 from akhlak_tui.demo.simulate import simulate_responses
+from akhlak_tui.enrolment.record import DeviceRecord
 from akhlak_tui.demo.units import REGENCY, demo_units
 from akhlak_tui.files import write_private_file
 from akhlak_tui.questionnaire.builtin import BUILTIN_QUESTIONNAIRE, builtin_file
@@ -90,6 +92,8 @@ class DeviceJob:
     number: int
     responses: int
     bundles: int
+    enrolment: str | None = None
+    """The laptop's enrolment (the coordinator-signed text), carried by each of its bundles."""
 
 
 def split_sizes(total: int, parts: int) -> list[int]:
@@ -111,7 +115,9 @@ def write_device_bundles(job: DeviceJob) -> list[WrittenBundle]:
         records = seal_responses(batch, survey)
         created_at = max(r.updated_at for r in batch)
         written.append(
-            write_bundle(job.out_dir, device=device, survey=survey, sequence=sequence, records=records, created_at=created_at)
+            write_bundle(
+                job.out_dir, device=device, survey=survey, sequence=sequence, records=records, created_at=created_at, enrolment=job.enrolment
+            )
         )
     return written
 
@@ -126,16 +132,32 @@ def write_demo_bundles(
     seed: int = 1,
     workers: int = 1,
     progress: Callable[[list[WrittenBundle]], None] | None = None,
+    enrolments: Mapping[int, str] | None = None,
 ) -> list[WrittenBundle]:
-    """Write the bundles of `devices` simulated laptops of `responses` responses each, in `workers` processes."""
+    """Write the bundles of `devices` simulated laptops of `responses` responses each, in `workers` processes.
+
+    `enrolments` (laptop number -> enrolment text, see `enrol_demo_devices`) go into their bundles.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [DeviceJob(package, out_dir, seed, number, responses, bundles) for number in range(1, devices + 1)]
+    enrolments = enrolments or {}
+    jobs = [DeviceJob(package, out_dir, seed, number, responses, bundles, enrolments.get(number)) for number in range(1, devices + 1)]
     written: list[WrittenBundle] = []
     for done in _run_jobs(jobs, workers):
         written.extend(done)
         if progress is not None:
             progress(done)
     return written
+
+
+def enrol_demo_devices(data_dir: Path, keys: CoordinatorKeys, package: SurveyPackage, devices: int, seed: int) -> dict[int, str]:
+    """Approve simulated laptops 1..`devices` as the coordinator would their requests; number -> enrolment text."""
+    out: dict[int, str] = {}
+    with DeviceRecord(data_dir, keys.public.signing_key) as record, record.transaction():
+        for number in range(1, devices + 1):
+            device = demo_device(seed, number)
+            signed = record.approve(package.survey_id, device.id, device.public_key.hex(), f"Demo laptop {number}", keys)
+            out[number] = signed.text
+    return out
 
 
 def _run_jobs(jobs: list[DeviceJob], workers: int) -> Iterator[list[WrittenBundle]]:

@@ -19,6 +19,10 @@ KIT_INFO_NAME = "kit.json"
 # in would otherwise be installed). Elsewhere an unlisted file is ignored (exported bundles,
 # Thumbs.db, .DS_Store).
 CLOSED_FOLDERS = ("wheels", "survey")
+# The enrolment round trip leaves each laptop's request, and the coordinator's enrolments, next to
+# the survey package: allowed in survey/ unlisted (each carries its own signature, and the install
+# scripts and pip read neither).
+ENROLMENT_SUFFIXES = (".akhlak-request", ".akhlak-enrolment")
 MIN_PYTHON = (3, 10)
 
 
@@ -90,7 +94,7 @@ def verify_kit(kit):
         for root, _dirs, files in os.walk(top):
             for filename in files:
                 relative = os.path.relpath(os.path.join(root, filename), kit).replace(os.sep, "/")
-                if relative not in entries:
+                if relative not in entries and not (folder == "survey" and filename.endswith(ENROLMENT_SUFFIXES)):
                     raise KitError("%s: tidak tercantum di manifest / not in the manifest: kit ditolak / kit refused" % relative)
     return len(entries), kit_fingerprint(data)
 

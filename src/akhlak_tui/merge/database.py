@@ -32,7 +32,7 @@ from akhlak_tui.files import keep_private
 from akhlak_tui.questionnaire.loading import parse_questionnaire
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.questionnaire.units import Unit
-from akhlak_tui.merge.rows import RESPONSES_INSERT_SQL, AcceptedRows, answer_columns, stored_document
+from akhlak_tui.merge.rows import RESPONSE_COLUMNS, RESPONSES_INSERT_SQL, AcceptedRows, answer_columns, stored_document
 from akhlak_tui.response import Response
 
 migrations = Migrations("akhlak_tui.merged")
@@ -213,6 +213,23 @@ def m003_compressed_documents(db: Database) -> None:
     else:
         db["responses"].transform(types={"document": bytes})
     _create_paradata_view(db, "cast(sqlar_uncompress(r.document, r.document_size) as text)")
+
+
+@migrations()
+def m004_held_bundles(db: Database) -> None:
+    """Bundles of a possibly copied device are held apart: their responses wait in `held`, not scored.
+
+    A held response keeps its `responses` row and its `answers` row (a JSON array, in the order
+    of the table's columns), so accepting the device later merges it as it would have been.
+    """
+    db["held"].create(
+        {**{name: str for name in RESPONSE_COLUMNS}, "document": bytes, "document_size": int, "answers_row": str}
+    )
+    db["held"].create_index(["bundle_hash"])
+    db["copied_devices"].create(
+        {"device_id": str, "flagged_at": str, "reason": str, "resolved_at": str, "resolution": str},
+        pk="device_id",
+    )
 
 
 class MergedDatabaseError(Exception):

@@ -1,12 +1,15 @@
 """The writing side of a merge: admit or refuse each bundle, then apply it all or nothing.
 
 Exactly once: a bundle already merged changes nothing; a response already merged with the same
-content is a duplicate; the same response id with other content is a conflict, kept aside with
-both versions and never written over. Device keys are pinned by the first bundle merged.
+content is a duplicate; the same response id with other content is a conflict: the version of
+the bundle earliest in the device's sequence is kept, whatever the merge order, and the other is
+set aside in `conflicts`. A device whose bundles show two machines with one key is held apart. Only enrolled, unrevoked devices count (enrolment.record);
+device keys are also pinned by the first bundle merged.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -17,15 +20,18 @@ from typing import Any
 from akhlak_tui.bundle.reader import BundleRefused
 from akhlak_tui.crypto.fingerprint import fingerprint
 from akhlak_tui.merge.database import MergedDatabase, document_text
-from akhlak_tui.merge.prepare import BundleHeader, RecordChunk
-from akhlak_tui.merge.rows import CONTENT_HASH_COLUMN, DOCUMENT_COLUMN, DOCUMENT_SIZE_COLUMN, ID_COLUMN
-from akhlak_tui.merge.trust import TrustedDevices
+from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundleHeader, RecordChunk
+from akhlak_tui.merge.rows import CONTENT_HASH_COLUMN, DOCUMENT_COLUMN, DOCUMENT_SIZE_COLUMN, ID_COLUMN, RESPONSE_COLUMNS, answer_columns
+from akhlak_tui.enrolment.record import DeviceRecord
 from akhlak_tui.response import utc_now
 from akhlak_tui.survey.package import SurveyPackage
 
 MERGED = "merged"
 ALREADY_MERGED = "already merged"
 REFUSED = "refused"
+HELD = "held"
+"""A bundle of a possibly copied device: verified, its responses kept apart (not scored) until the coordinator decides."""
+COPIED = "possible copied device"
 MAX_PROBLEMS_SHOWN = 20
 """Per bundle, the report lists at most this many quarantined or conflicting responses."""
 GROUP_RECORDS = 8000
@@ -48,7 +54,7 @@ class BundleOutcome:
     """What happened to one bundle file: one row of the merge report."""
 
     file: str
-    status: str  # merged | already merged | refused
+    status: str  # merged | already merged | held | refused
     reason: str | None = None
     bundle_hash: str | None = None
     device_id: str | None = None
@@ -64,7 +70,7 @@ class BundleOutcome:
     @property
     def clean(self) -> bool:
         """Merged (or already merged) with no conflict and nothing quarantined."""
-        return self.status != REFUSED and not self.conflicts and not self.quarantined
+        return self.status not in (REFUSED, HELD) and not self.conflicts and not self.quarantined
 
     def note(self, kind: str, response_id: str | None, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS_SHOWN:
@@ -72,25 +78,30 @@ class BundleOutcome:
 
 
 class Merger:
-    """Applies prepared bundles to a merged database, each all or nothing (in a transaction or a CommitGroup's)."""
+    """Applies prepared bundles to a merged database, each all or nothing (in a transaction or a CommitGroup's).
+
+    Bundles count only from devices `enrolments` admits; a Merger without a record (None) admits
+    none, and serves to decide on held bundles (`accept_copied`).
+    """
 
     def __init__(
         self,
         db: MergedDatabase,
         surveys: dict[str, SurveyPackage],
         *,
-        trusted: TrustedDevices | None = None,
+        enrolments: DeviceRecord | None,
         clock: Callable[[], str] = utc_now,
     ) -> None:
         self.db = db
         self.conn: sqlite3.Connection = db.db.conn
         self.surveys = surveys
-        self.trusted = trusted
+        self.enrolments = enrolments
         self.clock = clock
 
     # -- what is there already ---------------------------------------------------------------
     def merged_hashes(self) -> frozenset[str]:
-        return frozenset(row[0] for row in self.conn.execute("select hash from bundles where status = ?", [MERGED]))
+        """Bundles merged or held before: a file with one of these hashes changes nothing."""
+        return frozenset(row[0] for row in self.conn.execute("select hash from bundles where status in (?, ?)", [MERGED, HELD]))
 
     def _bundle_row(self, bundle_hash: str) -> dict[str, Any] | None:
         cursor = self.conn.execute("select * from bundles where hash = ?", [bundle_hash])
@@ -100,8 +111,12 @@ class Merger:
     def already_merged(self, file: str, bundle_hash: str) -> BundleOutcome | None:
         """The outcome for a file whose bundle was merged before (in this run or earlier), else None."""
         row = self._bundle_row(bundle_hash)
-        if row is None or row["status"] != MERGED:
+        if row is None or row["status"] not in (MERGED, HELD):
             return None
+        if row["status"] == HELD:
+            return BundleOutcome(
+                file, HELD, f"held since {row['merged_at']} ({COPIED}; see `akhlak merge --list`)", bundle_hash, row["device_id"], row["sequence"]
+            )
         return BundleOutcome(
             file, ALREADY_MERGED, f"merged on {row['merged_at']} from {row['file_name']}", bundle_hash, row["device_id"], row["sequence"]
         )
@@ -139,10 +154,11 @@ class Merger:
         return None if problem is None else self.refuse(file, problem, header.bundle_hash, header)
 
     def _header_problem(self, header: BundleHeader) -> str | None:
-        if self.trusted is not None:
-            problem = self.trusted.problem(header.device_id, bytes.fromhex(header.device_public_key))
-            if problem:
-                return problem
+        if self.enrolments is None:
+            return "no record of enrolled devices to check this bundle's device against"
+        problem = self.enrolments.admission_problem(header.survey_id, header.device_id, header.device_public_key, header.enrolment)
+        if problem is not None:
+            return problem
         pinned = self.conn.execute(
             "select public_key, first_seen from devices where device_id = ?", [header.device_id]
         ).fetchone()
@@ -177,26 +193,104 @@ class Merger:
 
     def _write(self, file: str, header: BundleHeader, chunks: Iterable[RecordChunk]) -> BundleOutcome:
         outcome = BundleOutcome(file, MERGED, None, header.bundle_hash, header.device_id, header.sequence)
-        outcome.remark = self._same_sequence_remark(header)
+        same_sequence = self.conn.execute(
+            "select hash, file_name, merged_at from bundles where device_id = ? and sequence = ? and status in (?, ?) and hash != ?",
+            [header.device_id, header.sequence, MERGED, HELD, header.bundle_hash],
+        ).fetchall()
         now = self.clock()
+        ids: set[str] = set()
         for chunk in chunks:
+            if same_sequence:
+                ids.update(row[ID_COLUMN] for row in chunk.response_rows)
             self._apply_chunk(chunk, header, outcome, now)
         self._record_bundle(file, header, outcome, now)
+        copied = self._copied_reason(header, outcome, ids, same_sequence)
+        if copied is not None:
+            self._flag_copied(header.device_id, copied, now)
+        flagged = self.conn.execute("select reason from copied_devices where device_id = ? and resolved_at is null", [header.device_id]).fetchone()
+        if flagged is not None:
+            since_copy = self.conn.execute(  # the bundles of both machines from the colliding number on
+                "select hash from bundles where device_id = ? and sequence >= ? and status = ?", [header.device_id, header.sequence, MERGED]
+            ).fetchall()
+            self._hold([header.bundle_hash, *(row[0] for row in since_copy if copied and row[0] != header.bundle_hash)])
+            outcome.status = HELD
+            outcome.remark = f"{COPIED.upper()}: {flagged[0]}; its bundles are held apart, not scored, until `akhlak merge --accept-copied {header.device_id}` (or `akhlak device revoke {header.device_id}`)"
+        elif same_sequence:
+            outcome.remark = (
+                f"another bundle {header.sequence} of device {header.device_id} was merged on {same_sequence[0][2]} from {same_sequence[0][1]}: "
+                "the laptop exported that number again (after an interrupted export); responses in both count once"
+            )
         return outcome
 
-    def _same_sequence_remark(self, header: BundleHeader) -> str | None:
-        """A note when another file with this device's sequence number was merged before (both are genuine)."""
-        earlier = self.conn.execute(
-            "select file_name, merged_at from bundles where device_id = ? and sequence = ? and status = ? and hash != ?",
-            [header.device_id, header.sequence, MERGED, header.bundle_hash],
-        ).fetchone()
-        if earlier is None:
+    def _copied_reason(self, header: BundleHeader, outcome: BundleOutcome, ids: set[str], same_sequence: list[tuple[str, str, str]]) -> str | None:
+        """Why two bundles with this device's sequence number look like two machines with one key (None: they do not).
+
+        A laptop that exports a number again (an interrupted export) writes a superset of the same
+        responses. Two copies of one laptop each write responses the other has not: this bundle
+        brings a response merged nowhere before, and the other bundle has one this bundle lacks.
+        """
+        if outcome.accepted == 0 and outcome.conflicts == 0:
             return None
-        return (
-            f"another bundle {header.sequence} of device {header.device_id} was merged on {earlier[1]} from {earlier[0]}: "
-            "the laptop exported that number again (after an interrupted export, or restored from a backup); "
-            "responses in both count once"
+        for other_hash, other_file, _ in same_sequence:
+            theirs = {row[0] for row in self.conn.execute("select id from responses where bundle_hash = ?", [other_hash])}
+            theirs |= {row[0] for row in self.conn.execute("select id from held where bundle_hash = ?", [other_hash])}
+            if not theirs <= ids:
+                return (
+                    f"bundle {header.sequence} of device {header.device_id} came twice with different responses "
+                    f"({Path(other_file).name} and this one): the same device key is used on two machines"
+                )
+        return None
+
+    def _flag_copied(self, device_id: str, reason: str, now: str) -> None:
+        self.conn.execute(
+            "insert into copied_devices (device_id, flagged_at, reason, resolved_at, resolution) values (?, ?, ?, null, null) "
+            "on conflict(device_id) do update set flagged_at = excluded.flagged_at, reason = excluded.reason, resolved_at = null, resolution = null",
+            [device_id, now, reason],
         )
+
+    def _hold(self, bundle_hashes: list[str]) -> None:
+        """Move the responses of these bundles out of `responses` and `answers` into `held`; mark the bundles held."""
+        columns = [name for name, _ in answer_columns(self.db.questionnaire)]
+        answers_row = "json_array(a.response_id" + "".join(f', a."{c}"' for c in columns) + ")"
+        for bundle_hash in bundle_hashes:
+            self.conn.execute(
+                f"insert into held ({', '.join(RESPONSE_COLUMNS)}, answers_row) select {', '.join('r.' + c for c in RESPONSE_COLUMNS)}, {answers_row} "
+                "from responses r join answers a on a.response_id = r.id where r.bundle_hash = ?",
+                [bundle_hash],
+            )
+            self.conn.execute("delete from answers where response_id in (select id from responses where bundle_hash = ?)", [bundle_hash])
+            self.conn.execute("delete from responses where bundle_hash = ?", [bundle_hash])
+            self.conn.execute("update bundles set status = ? where hash = ?", [HELD, bundle_hash])
+
+    def accept_copied(self, device_id: str) -> list[BundleOutcome]:
+        """The coordinator's decision that a flagged device's held bundles all count: merge them, in sequence order.
+
+        Responses in several of them count once; the same id with other content is a conflict as
+        always (the earliest bundle in the device's sequence wins). The flag is cleared: a new
+        collision flags the device again.
+        """
+        flagged = self.conn.execute("select 1 from copied_devices where device_id = ? and resolved_at is null", [device_id]).fetchone()
+        if flagged is None:
+            raise ValueError(f"device {device_id} is not flagged as a possible copied device")
+        now = self.clock()
+        outcomes = []
+        with self.db.db.atomic():
+            held = self.conn.execute(
+                "select hash, file_name, device_id, sequence, created_at from bundles where device_id = ? and status = ? order by sequence, merged_at",
+                [device_id, HELD],
+            ).fetchall()
+            for bundle_hash, file_name, _, sequence, created_at in held:
+                header = BundleHeader(bundle_hash, device_id, "", sequence, created_at or "", self.db.require_survey()["id"], False, 0)
+                outcome = BundleOutcome(file_name, MERGED, "accepted as a copied device", bundle_hash, device_id, sequence)
+                cursor = self.conn.execute(f"select {', '.join(RESPONSE_COLUMNS)}, answers_row from held where bundle_hash = ? order by rowid", [bundle_hash])
+                while rows := cursor.fetchmany(CHUNK_RECORDS):  # a chunk at a time: memory stays bounded
+                    chunk = RecordChunk([tuple(row[:-1]) for row in rows], [tuple(json.loads(row[-1])) for row in rows], [])
+                    self._apply_chunk(chunk, header, outcome, now)
+                self.conn.execute("delete from held where bundle_hash = ?", [bundle_hash])
+                self.conn.execute("update bundles set status = ?, accepted = ?, duplicates = ? where hash = ?", [MERGED, outcome.accepted, outcome.duplicates, bundle_hash])
+                outcomes.append(outcome)
+            self.conn.execute("update copied_devices set resolved_at = ?, resolution = 'accepted' where device_id = ?", [now, device_id])
+        return outcomes
 
     def _bind_survey(self, survey_id: str) -> None:
         if self.db.survey_row() is None:
@@ -216,7 +310,7 @@ class Merger:
     def _apply_chunk(self, chunk: RecordChunk, header: BundleHeader, outcome: BundleOutcome, now: str) -> None:
         merged = self._hashes("responses", "id", "content_hash", [row[ID_COLUMN] for row in chunk.response_rows])
         existing = {rid: hashes.pop() for rid, hashes in merged.items()}
-        new_responses, new_answers, conflicts = [], [], []
+        new_responses, new_answers, conflicts, replaced = [], [], [], []
         for response_row, answer_row in zip(chunk.response_rows, chunk.answer_rows):
             rid, content_hash = response_row[ID_COLUMN], response_row[CONTENT_HASH_COLUMN]
             known = existing.get(rid)
@@ -226,10 +320,19 @@ class Merger:
                 new_answers.append(answer_row)
             elif known == content_hash:
                 outcome.duplicates += 1
+            elif rid in merged and (earlier := self._later_version(rid, header)) is not None:
+                # this bundle is earlier in the device's sequence than the one merged: its version wins
+                existing[rid] = content_hash
+                replaced.append(rid)
+                new_responses.append(response_row)
+                new_answers.append(answer_row)
+                conflicts.append((rid, earlier[0], content_hash, known, earlier[1], f"replaces the version of bundle {earlier[2]} merged before (the earliest bundle of a device wins)"))
             else:
                 # kept as readable JSON text, for whoever resolves the conflict
                 document = document_text(response_row[DOCUMENT_COLUMN], response_row[DOCUMENT_SIZE_COLUMN])
-                conflicts.append((rid, known, content_hash, document))
+                conflicts.append((rid, header.bundle_hash, known, content_hash, document, f"already merged with other content ({known[:12]}); this bundle has {content_hash[:12]}"))
+        if replaced:
+            self._remove_responses(replaced)
         self.db.insert_rows(new_responses, new_answers)
         outcome.accepted += len(new_responses)
         if conflicts:
@@ -237,15 +340,35 @@ class Merger:
         if chunk.quarantined:
             self._record_quarantine(chunk, header, outcome, now)
 
-    def _record_conflicts(self, conflicts: list[tuple[str, str, str, str]], header: BundleHeader, outcome: BundleOutcome, now: str) -> None:
+    def _later_version(self, response_id: str, header: BundleHeader) -> tuple[str, str, int] | None:
+        """(bundle hash, document, sequence) of the merged version of a response when it came from a later
+        bundle of the same device than `header`'s; None when the merged version stays."""
+        row = self.conn.execute(
+            "select r.bundle_hash, r.document, r.document_size, b.sequence from responses r join bundles b on b.hash = r.bundle_hash "
+            "where r.id = ? and r.device_id = ? and b.device_id = ?",
+            [response_id, header.device_id, header.device_id],
+        ).fetchone()
+        if row is None or row[3] is None or row[3] <= header.sequence:
+            return None
+        return row[0], document_text(row[1], row[2]) or "", row[3]
+
+    def _remove_responses(self, response_ids: list[str]) -> None:
+        for start in range(0, len(response_ids), _LOOKUP_BATCH):
+            batch = response_ids[start : start + _LOOKUP_BATCH]
+            marks = ", ".join("?" * len(batch))
+            self.conn.execute(f"delete from answers where response_id in ({marks})", batch)
+            self.conn.execute(f"delete from responses where id in ({marks})", batch)
+
+    def _record_conflicts(self, conflicts: list[tuple[str, str, str, str, str, str]], header: BundleHeader, outcome: BundleOutcome, now: str) -> None:
+        """Record (response id, bundle of the version set aside, content hash kept, content hash set aside, the set-aside document, note)."""
         recorded = self._hashes("conflicts", "response_id", "incoming_content_hash", [c[0] for c in conflicts])
         rows = []
-        for rid, known, incoming, document in conflicts:
+        for rid, aside_bundle, kept, aside, document, note in conflicts:
             outcome.conflicts += 1
-            outcome.note("conflict", rid, f"already merged with other content ({known[:12]}); this bundle has {incoming[:12]}")
-            if incoming not in recorded.get(rid, set()):
-                recorded.setdefault(rid, set()).add(incoming)
-                rows.append((rid, header.bundle_hash, header.device_id, known, incoming, document, now))
+            outcome.note("conflict", rid, note)
+            if aside not in recorded.get(rid, set()):
+                recorded.setdefault(rid, set()).add(aside)
+                rows.append((rid, aside_bundle, header.device_id, kept, aside, document, now))
         self.conn.executemany(
             "insert into conflicts (response_id, bundle_hash, device_id, existing_content_hash, incoming_content_hash, "
             "incoming_document, at) values (?, ?, ?, ?, ?, ?, ?)",
@@ -361,10 +484,35 @@ def missing_sequences(conn: sqlite3.Connection) -> dict[str, list[tuple[int, int
     missing: dict[str, list[tuple[int, int]]] = {}
     previous: dict[str, int] = {}
     for device_id, sequence in conn.execute(
-        "select distinct device_id, sequence from bundles where status = ? order by device_id, sequence", [MERGED]
+        "select distinct device_id, sequence from bundles where status in (?, ?) order by device_id, sequence", [MERGED, HELD]
     ):
         expected = previous.get(device_id, 0) + 1
         if sequence > expected:
             missing.setdefault(device_id, []).append((expected, sequence - 1))
         previous[device_id] = sequence
     return missing
+
+
+@dataclass(frozen=True)
+class CopiedDevice:
+    """A device flagged as possibly copied (one key on two machines), not yet decided on: its bundles are held."""
+
+    device_id: str
+    flagged_at: str
+    reason: str
+    held_bundles: int
+    held_responses: int
+
+
+def copied_devices(conn: sqlite3.Connection) -> list[CopiedDevice]:
+    """The devices flagged as possibly copied and not resolved, in id order."""
+    return [
+        CopiedDevice(device_id, flagged_at, reason, bundles, responses)
+        for device_id, flagged_at, reason, bundles, responses in conn.execute(
+            "select c.device_id, c.flagged_at, c.reason, "
+            "(select count(*) from bundles b where b.device_id = c.device_id and b.status = ?), "
+            "(select count(*) from held h where h.device_id = c.device_id) "
+            "from copied_devices c where c.resolved_at is null order by c.device_id",
+            [HELD],
+        )
+    ]

@@ -25,9 +25,10 @@ from typing import Any, TypeVar
 
 from nacl.public import PrivateKey
 
-from akhlak_tui.bundle.format import DEFAULT_LIMITS, BundleLimits
+from akhlak_tui.bundle.format import DEFAULT_LIMITS, BundleLimits, Manifest
 from akhlak_tui.bundle.reader import BundleRefused, OpenedBundle, RecordFailure, read_bundle
 from akhlak_tui.bundle.writer import file_sha256
+from akhlak_tui.enrolment.documents import EnrolmentError, read_enrolment
 from akhlak_tui.merge.checks import ResponseChecker
 from akhlak_tui.merge.incoming import IncomingResponse, InvalidResponse, read_incoming
 from akhlak_tui.merge.rows import AcceptedRows
@@ -51,6 +52,8 @@ class BundleHeader:
     survey_id: str
     include_all: bool
     records: int
+    enrolment: str | None = None
+    """The enrolment the bundle carries, verified: signed by this coordinator, for this survey and device key."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class PreparedBundle:
     stream: bool = False
 
 
-def header_of(opened: OpenedBundle) -> BundleHeader:
+def header_of(opened: OpenedBundle, enrolment: str | None = None) -> BundleHeader:
     m = opened.manifest
     return BundleHeader(
         bundle_hash=opened.bundle_hash,
@@ -104,7 +107,29 @@ def header_of(opened: OpenedBundle) -> BundleHeader:
         survey_id=m.survey_id,
         include_all=m.include_all,
         records=m.counts.records,
+        enrolment=enrolment,
     )
+
+
+def carried_enrolment(manifest: Manifest, survey: SurveyPackage) -> str | None:
+    """The enrolment a bundle carries, once verified as this coordinator's for its survey and device key.
+
+    BundleRefused if it is not: a bundle does not carry someone else's enrolment by accident.
+    """
+    if manifest.enrolment is None:
+        return None
+    try:
+        signed = read_enrolment(
+            manifest.enrolment.encode("utf-8"), "manifest: enrolment", coordinator_signing_key=survey.coordinator_public.signing_key
+        )
+    except EnrolmentError as exc:
+        raise BundleRefused(str(exc)) from None
+    body = signed.body
+    if (body.survey_id, body.device_id, body.device_public_key) != (manifest.survey_id, manifest.device_id, manifest.device_public_key):
+        raise BundleRefused(
+            f"manifest: enrolment: it enrols device {body.device_id} for survey {body.survey_id}, not this bundle's device and survey"
+        )
+    return manifest.enrolment
 
 
 class BundlePreparer:
@@ -144,7 +169,7 @@ class BundlePreparer:
                 f"questionnaire {m.questionnaire_id} {m.questionnaire_version} (hash {m.questionnaire_hash[:12]}) "
                 f"is not the one of survey {m.survey_id} (hash {survey.questionnaire_hash[:12]})"
             )
-        return header_of(opened), self._chunks(opened)
+        return header_of(opened, carried_enrolment(m, survey)), self._chunks(opened)
 
     def _chunks(self, opened: OpenedBundle) -> Iterator[RecordChunk]:
         checker = self.checker(opened.manifest.survey_id)

@@ -9,7 +9,7 @@ from typing import Any
 
 from akhlak_tui.crypto.fingerprint import fingerprint
 from akhlak_tui.merge.database import MergedDatabase
-from akhlak_tui.merge.ingest import ALREADY_MERGED, MERGED, REFUSED, missing_sequences
+from akhlak_tui.merge.ingest import ALREADY_MERGED, HELD, MERGED, REFUSED, CopiedDevice, copied_devices, missing_sequences
 from akhlak_tui.merge.run import MergeResult
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -49,7 +49,7 @@ def result_lines(result: MergeResult) -> list[str]:
         else:
             counts = f"{'-':>9}{'-':>11}{'-':>10}{'-':>13}"
         lines.append(f"{o.device_id or '-':<8} {sequence:>5}  {o.status:<15}{counts}")
-        if o.status == REFUSED:
+        if o.status in (REFUSED, HELD) and o.reason:
             lines += _wrap(f"{o.reason}; file: {Path(o.file).name}")
         if o.remark:
             lines += _wrap(f"note: {o.remark}")
@@ -60,7 +60,9 @@ def result_lines(result: MergeResult) -> list[str]:
             lines.append(f"    ... and {hidden} more (see the quarantine and conflicts tables)")
     lines.append(
         f"Total: {len(result.outcomes)} bundles: {result.count(MERGED)} merged, "
-        f"{result.count(ALREADY_MERGED)} already merged, {result.count(REFUSED)} refused"
+        f"{result.count(ALREADY_MERGED)} already merged, "
+        + (f"{result.count(HELD)} held, " if result.count(HELD) else "")
+        + f"{result.count(REFUSED)} refused"
     )
     lines.append(
         f"  responses: {result.total('accepted'):,} accepted, {result.total('duplicates'):,} duplicate, "
@@ -68,7 +70,21 @@ def result_lines(result: MergeResult) -> list[str]:
     )
     for device_id, runs in result.missing.items():
         lines += _wrap("Missing: " + _gap_text(device_id, runs), indent="")
+    lines += copied_lines(result.copied)
     lines.append(f"Database: {result.database}")
+    return lines
+
+
+def copied_lines(copied: list[CopiedDevice]) -> list[str]:
+    """The warning about possibly copied devices, in capitals so that it is not missed."""
+    lines = []
+    for c in copied:
+        lines += _wrap(
+            f"!! POSSIBLE COPIED DEVICE {c.device_id}: {c.reason}. {c.held_bundles} bundle(s), {c.held_responses:,} responses "
+            f"are held apart and not scored. Check the laptops; then `akhlak merge --accept-copied {c.device_id}` counts them, "
+            f"or `akhlak device revoke {c.device_id}` refuses its later bundles and leaves them held.",
+            indent="",
+        )
     return lines
 
 
@@ -81,9 +97,11 @@ def result_json(result: MergeResult) -> dict[str, Any]:
             "bundles": len(result.outcomes),
             "merged": result.count(MERGED),
             "already_merged": result.count(ALREADY_MERGED),
+            "held": result.count(HELD),
             "refused": result.count(REFUSED),
             **{name: result.total(name) for name in COUNTS},
         },
+        "possible_copied_devices": [asdict(c) for c in result.copied],
         "missing": [
             {"device_id": device_id, "first": first, "last": last}
             for device_id, runs in result.missing.items()
@@ -105,6 +123,7 @@ class DeviceSummary:
     bundles: int
     highest_sequence: int
     refused: int
+    held: int
     submitted: int
     abandoned: int
     quarantined: int
@@ -122,6 +141,7 @@ def device_summaries(db: MergedDatabase) -> list[DeviceSummary]:
         "select device_id, count(*), max(sequence) from bundles where status = 'merged' group by device_id"
     )}
     refused = counts("select device_id, count(*) from bundles where status = 'refused' group by device_id")
+    held = counts("select device_id, count(*) from bundles where status = 'held' group by device_id")
     submitted = counts("select device_id, count(*) from responses where status = 'submitted' group by device_id")
     abandoned = counts("select device_id, count(*) from responses where status = 'abandoned' group by device_id")
     quarantined = counts("select device_id, count(*) from quarantine group by device_id")
@@ -134,6 +154,7 @@ def device_summaries(db: MergedDatabase) -> list[DeviceSummary]:
             last_seen,
             *bundles.get(device_id, (0, 0)),
             refused.get(device_id, 0),
+            held.get(device_id, 0),
             submitted.get(device_id, 0),
             abandoned.get(device_id, 0),
             quarantined.get(device_id, 0),
@@ -163,6 +184,8 @@ def listing_lines(db: MergedDatabase) -> list[str]:
         )
         if d.refused:
             lines.append(f"    {d.refused} bundle(s) refused")
+        if d.held:
+            lines.append(f"    {d.held} bundle(s) held: possible copied device")
     totals = listing_totals(db)
     lines.append(
         f"Total: {len(devices)} devices, {totals['bundles_merged']} bundles merged, {totals['bundles_refused']} refused; "
@@ -171,7 +194,7 @@ def listing_lines(db: MergedDatabase) -> list[str]:
     )
     for device_id, runs in missing_sequences(db.db.conn).items():
         lines += _wrap("Missing: " + _gap_text(device_id, runs), indent="")
-    return lines
+    return lines + copied_lines(copied_devices(db.db.conn))
 
 
 def listing_totals(db: MergedDatabase) -> dict[str, int]:
@@ -197,6 +220,7 @@ def listing_json(db: MergedDatabase) -> dict[str, Any]:
         "survey": None if survey is None else {"id": survey["id"], "name": survey["name"]},
         "devices": [asdict(d) for d in device_summaries(db)],
         "totals": listing_totals(db),
+        "possible_copied_devices": [asdict(c) for c in copied_devices(db.db.conn)],
         "missing": [
             {"device_id": device_id, "first": first, "last": last}
             for device_id, runs in missing_sequences(db.db.conn).items()

@@ -20,9 +20,9 @@ from akhlak_tui.bundle.format import DEFAULT_LIMITS, PARTIAL_SUFFIX, SUFFIX, Bun
 from akhlak_tui.bundle.reader import BundleRefused
 from akhlak_tui.bundle.writer import file_sha256
 from akhlak_tui.merge.database import MergedDatabase
-from akhlak_tui.merge.ingest import GROUP_RECORDS, BundleOutcome, CommitGroup, Merger, missing_sequences
+from akhlak_tui.merge.ingest import GROUP_RECORDS, BundleOutcome, CommitGroup, CopiedDevice, Merger, copied_devices, missing_sequences
 from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundlePreparer, PreparedBundle, init_worker, prepare_in_worker, unpickle_prepared
-from akhlak_tui.merge.trust import TrustedDevices
+from akhlak_tui.enrolment.record import DeviceRecord
 from akhlak_tui.survey.package import SurveyPackage
 
 IN_FLIGHT_PER_WORKER = 6
@@ -65,6 +65,8 @@ class MergeResult:
     database: str
     outcomes: list[BundleOutcome] = field(default_factory=list)
     missing: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    copied: list[CopiedDevice] = field(default_factory=list)
+    """Devices flagged as possibly copied and not yet decided on (their bundles are held)."""
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -79,7 +81,7 @@ class MergeResult:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.clean else 1
+        return 0 if self.clean and not self.copied else 1
 
 
 Progress = Callable[[BundleOutcome], None]
@@ -95,7 +97,7 @@ def merge_bundles(
     *,
     box_key: PrivateKey,
     surveys: dict[str, SurveyPackage],
-    trusted: TrustedDevices | None = None,
+    enrolments: DeviceRecord,
     workers: int = 1,
     limits: BundleLimits = DEFAULT_LIMITS,
     chunk_records: int = CHUNK_RECORDS,
@@ -104,10 +106,11 @@ def merge_bundles(
 ) -> MergeResult:
     """Merge `files` into `db`; `workers` > 1 prepares bundles in that many processes.
 
+    Only bundles of devices `enrolments` holds (or whose carried enrolment it takes in) count.
     Bundles of more than `chunk_records` records are streamed here in chunks of that size. With
     workers, verified bundles are committed in groups of about `group_records` records.
     """
-    merger = Merger(db, surveys, trusted=trusted)
+    merger = Merger(db, surveys, enrolments=enrolments)
     local = BundlePreparer(box_key, surveys, limits=limits, chunk_records=chunk_records)
     result = MergeResult(str(db.path) if db.path else ":memory:")
     if workers > 1 and len(files) > 1:
@@ -119,6 +122,7 @@ def merge_bundles(
         if progress is not None:
             progress(outcome)
     result.missing = missing_sequences(db.db.conn)
+    result.copied = copied_devices(db.db.conn)
     return result
 
 

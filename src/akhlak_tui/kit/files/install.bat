@@ -48,7 +48,7 @@ echo     peluncur / launcher: %DESKTOP%\akhlak.bat
 
 echo 4/4 Survei / survey ...
 set "FOUND="
-for %%S in ("%KIT%\survey\*") do (
+for %%S in ("%KIT%\survey\*.akhlak-survey") do (
     set "FOUND=1"
     "%VENV%\Scripts\akhlak.exe" survey install "%%~fS" || goto :failed
     echo     Bandingkan sidik jari koordinator di atas dengan yang tercetak di panduan.

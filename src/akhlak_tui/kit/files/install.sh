@@ -56,7 +56,7 @@ case ":$PATH:" in *":$BIN:"*) ;; *) echo "    catatan / note: $BIN belum di PATH
 
 echo "4/4 Survei / survey ..."
 found=0
-for package in "$KIT"/survey/*; do
+for package in "$KIT"/survey/*.akhlak-survey; do
     [ -f "$package" ] || continue
     found=1
     "$VENV/bin/akhlak" survey install "$package" || fail "survei tidak terpasang / the survey was not installed: $package"
