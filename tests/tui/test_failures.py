@@ -197,6 +197,66 @@ async def test_no_response_can_start_on_a_failing_store(app_factory, data_dir, r
         assert screen_name(pilot) == "QuestionScreen"
 
 
+def notified(pilot) -> str:
+    return " ".join(n.message for n in pilot.app._notifications)
+
+
+async def test_enumerator_pause_abandon_and_quit_on_a_full_disk(app_factory, data_dir, rules_survey, fault):
+    app = app_factory(survey=rules_survey, debug=False)
+    async with app.run_test() as pilot:
+        response_id = await start(pilot, "enumerator")
+        await pilot.press("5", "enter", "space", "enter", "7")  # on years: 7 typed, not yet confirmed
+        assert app.interview.item.id == "years"
+        fault[0] = ERRORS["full"]
+        await pilot.press("ctrl+p")  # pause saves what is typed first: it cannot
+        assert screen_name(pilot) == "QuestionScreen" and "Jawaban terakhir BELUM tersimpan." in text_of(pilot)
+        await pilot.press("ctrl+x")
+        await type_text(pilot, "pergi")
+        await pilot.press("enter")  # abandon cannot be stored either: the response goes on
+        assert screen_name(pilot) == "QuestionScreen" and SAYS["full"] in text_of(pilot)
+        await pilot.press("ctrl+l")  # the language switch is recorded: it cannot be, and stays
+        assert app.lang == "id" and SAYS["full"] in notified(pilot)
+        await pilot.press("ctrl+q")  # the typed 7 cannot be saved: said, and a second Ctrl+Q quits
+        assert app.is_running and "Ctrl+Q sekali lagi" in notified(pilot)
+        await pilot.press("ctrl+q")
+        assert not app.is_running
+    response = load(data_dir, response_id)
+    assert response.status == "draft" and "years" not in response.answer_map
+    assert response.answer_map["bp2"] == 5
+
+
+async def test_the_resume_dialog_and_the_idle_timeout_on_a_failing_store(app_factory, data_dir, rules_survey, fault):
+    app = app_factory(survey=rules_survey, debug=False, idle_timeout=1.2, idle_warning=0.6)
+    async with app.run_test() as pilot:
+        response_id = await start(pilot, "enumerator")
+        await pilot.press("ctrl+p", "r")
+        assert screen_name(pilot) == "ResumeScreen"
+        fault[0] = ERRORS["read_only"]
+        await pilot.press("a")  # abandoning the draft as interrupted cannot be stored
+        await pilot.pause()
+        assert app.is_running and SAYS["read_only"] in notified(pilot)
+        await pilot.press("enter")  # resuming writes "resumed": it cannot, so home stays
+        await pilot.pause()
+        assert screen_name(pilot) == "HomeScreen" and app.interview is None
+        fault[0] = None
+        await pilot.press("k")
+        for _ in range(2):
+            await type_text(pilot, PIN)
+            await pilot.press("enter")
+        await pilot.press("enter")
+        kiosk_response = app.interview.response_id
+        await type_text(pilot, "puskes")
+        await pilot.press("enter")
+        fault[0] = ERRORS["full"]  # the respondent walks away; the abandon cannot be stored
+        await pilot.pause(1.5)
+        assert screen_name(pilot) == "WelcomeScreen" and app.interview is None and app.kiosk is not None
+        assert "Puskesmas" not in text_of(pilot)  # nothing of the respondent stays on screen
+    assert load(data_dir, response_id).status == "draft"
+    kiosk = load(data_dir, kiosk_response)
+    assert kiosk.status == "draft" and kiosk.answer_map == {"unit": "PKM-01"}  # kept, to resume or abandon
+    assert (data_dir / LOG_NAME).exists()
+
+
 async def test_an_unexpected_error_is_logged_without_answers_and_kiosk_stays_locked(app_factory, data_dir, rules_survey, monkeypatch):
     from akhlak_tui.tui.interview import Interview
 

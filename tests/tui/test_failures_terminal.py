@@ -1,5 +1,6 @@
 """A full disk under the real `akhlak` in kiosk mode, in an 80x24 pseudo-terminal: the message shows,
 no traceback, signals do not end it, and only the PIN leaves kiosk mode (SIGHUP: status 129).
+Outside kiosk mode SIGTERM quits with status 143.
 
 The data dir is a small tmpfs filled up while a respondent answers (root only: skipped where a
 tmpfs cannot be mounted).
@@ -139,3 +140,22 @@ def test_sighup_in_kiosk_mode_ends_with_status_129_and_keeps_the_draft(tmp_path)
     finally:
         term.child.close(force=True)
     assert answers(data_dir / "responses.db") == {"unit": "RSUD"}
+
+
+def test_sigterm_outside_kiosk_mode_quits_with_status_143_without_a_traceback(tmp_path):
+    data_dir = tmp_path / "data"
+    term = Terminal(data_dir)
+    try:
+        term.wait_for("Mulai wawancara")
+        term.send("n")
+        term.wait_for("Apakah Anda bersedia")
+        term.send("\r")
+        term.wait_for("Unit kerja")
+        term.send("rsud")
+        term.child.kill(signal.SIGTERM)
+        term.child.expect(pexpect.EOF)
+        term.child.close()
+        assert term.child.exitstatus == 143
+        assert b"Traceback" not in term.written
+    finally:
+        term.child.close(force=True)
