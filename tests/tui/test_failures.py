@@ -61,6 +61,10 @@ def text_of(pilot) -> str:
     return " ".join(screen_text(pilot).split())
 
 
+def notified(pilot) -> str:
+    """The toasts shown so far."""
+    return " ".join(n.message for n in pilot.app._notifications)
+
 async def start(pilot, mode: str) -> str:
     """Open a response in `mode` and answer unit, role and bp1 (committed); on bp2 after."""
     if mode == "kiosk":
@@ -135,6 +139,7 @@ async def test_a_damaged_file_stops_the_interview_and_is_not_written_again(app_f
             await type_text(pilot, PIN)
             await pilot.press("enter")  # the PIN leaves kiosk mode; the draft cannot be abandoned: kept
             assert app.kiosk is None and screen_name(pilot) == "HomeScreen"
+            assert "tetap tersimpan sebagai belum selesai" in notified(pilot)
         else:
             await pilot.press("ctrl+q")
             assert not app.is_running
@@ -189,16 +194,12 @@ async def test_no_response_can_start_on_a_failing_store(app_factory, data_dir, r
         await pilot.press("enter")
         await pilot.pause()
         assert screen_name(pilot) == "WelcomeScreen" and app.interview is None
-        assert any(SAYS["read_only"] in n.message for n in app._notifications)
+        assert SAYS["read_only"] in notified(pilot)
         if mode == "kiosk":
             await assert_locked(pilot)
         fault[0] = None
         await pilot.press("enter")
         assert screen_name(pilot) == "QuestionScreen"
-
-
-def notified(pilot) -> str:
-    return " ".join(n.message for n in pilot.app._notifications)
 
 
 async def test_enumerator_pause_abandon_and_quit_on_a_full_disk(app_factory, data_dir, rules_survey, fault):
@@ -278,7 +279,7 @@ async def test_an_unexpected_error_is_logged_without_answers_and_kiosk_stays_loc
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running
-        assert "Terjadi kesalahan tak terduga" in " ".join(n.message for n in app._notifications) + text_of(pilot)
+        assert "Terjadi kesalahan tak terduga" in notified(pilot) + text_of(pilot)
         assert "Traceback" not in text_of(pilot)
         await assert_locked(pilot)
         await pilot.press("ctrl+c")

@@ -302,8 +302,14 @@ class AkhlakApp(App[None]):
         self.push_screen(PinScreen(setting=False), checked)
 
     def leave_kiosk(self) -> None:
-        if self.interview is not None and not self._store_quietly(self.interview.abandon, "kiosk mode closed"):
-            self.notify(t("failure.kept", self.lang), severity="error", markup=False)  # the draft stays to resume
+        if self.interview is not None:
+            from akhlak_tui.store import StoreError
+            from akhlak_tui.tui.failures import failure_text
+
+            try:
+                self.interview.abandon("kiosk mode closed")
+            except StoreError as error:  # the PIN was right: kiosk mode ends, the draft stays to resume
+                self.notify(failure_text(error, self.lang, note="failure.draft_kept"), severity="error", timeout=15, markup=False)
         self.kiosk = None
         if self._idle_timer is not None:
             self._idle_timer.stop()

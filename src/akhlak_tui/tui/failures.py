@@ -21,11 +21,14 @@ def failure_kind(error: BaseException, path: Path | None = None) -> str:
     return kind_of(error, path)
 
 
-def failure_text(error: BaseException, lang: str, *, saved: bool = True) -> str:
-    """What failed and what to do, in `lang`; `saved=False` adds that the answer in hand was not saved."""
+def failure_text(error: BaseException, lang: str, *, saved: bool = True, note: str = "failure.kept") -> str:
+    """What failed and what to do, in `lang`, then the text `note` (by default: the answers saved
+    before are kept); `saved=False` first says that the answer in hand was not saved."""
     kind = failure_kind(error)
     parts = [t(f"failure.{kind}", lang), t(f"failure.{kind}_do", lang)]
-    parts.append(t("failure.kept", lang) if saved else f"{t('failure.not_saved', lang)} {t('failure.kept', lang)}")
+    if not saved:
+        parts.append(t("failure.not_saved", lang))
+    parts.append(t(note, lang))
     return " ".join(parts)
 
 

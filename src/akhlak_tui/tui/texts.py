@@ -188,8 +188,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The answer cannot be saved: the data file is damaged.",
     },
     "failure.damaged_do": {
-        "id": "Jangan hapus berkas itu. Salin seluruh folder data ke flashdisk dan hubungi koordinator.",
-        "en": "Do not delete the file. Copy the whole data folder to a USB drive and call the coordinator.",
+        "id": "Jangan hapus berkas responses.db. Salin seluruh folder data ke flashdisk dan hubungi koordinator.",
+        "en": "Do not delete the file responses.db. Copy the whole data folder to a USB drive and call the coordinator.",
     },
     "failure.other": {"id": "Jawaban tidak dapat disimpan.", "en": "The answer cannot be saved."},
     "failure.other_do": {"id": "Panggil petugas, lalu coba lagi.", "en": "Call the enumerator, then try again."},
@@ -198,6 +198,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "failure.not_submitted": {
         "id": "Jawaban BELUM terkirim; semua jawaban yang sudah tersimpan tetap aman.",
         "en": "The response was NOT submitted; every answer saved so far is kept.",
+    },
+    "failure.draft_kept": {
+        "id": "Jawaban responden ini tetap tersimpan sebagai belum selesai (r di beranda).",
+        "en": "This respondent's answers are kept as an unfinished response (r on the home screen).",
     },
     "failure.start_full": {
         "id": "Survei tidak dapat dibuka: disk penuh. Kosongkan ruang di disk, lalu buka aplikasi lagi.",

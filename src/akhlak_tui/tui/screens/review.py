@@ -123,7 +123,7 @@ class ReviewScreen(Screen[str | None]):
                 self.app.store_failed(error)
             else:
                 lang = self.interview.lang
-                self.query_one("#review-status", Static).update(f"{failure_text(error, lang)}\n{t('failure.not_submitted', lang)}")
+                self.query_one("#review-status", Static).update(failure_text(error, lang, note="failure.not_submitted"))
             return
         if not problems:
             self.dismiss("submitted")
