@@ -417,3 +417,28 @@ async def test_a_corrupted_page_at_start_is_named_and_left_alone(app_factory, da
     assert name == "HomeScreen" and app.core is None
     assert db.read_bytes() == damaged  # not written to
     assert rid
+
+
+@pytest.mark.parametrize("error", [ERRORS["full"], RuntimeError("a bug")], ids=["full", "bug"])
+async def test_a_failed_export_says_why_in_the_dialog(app_factory, data_dir, tmp_path, monkeypatch, error):
+    import akhlak_tui.bundle.export as export
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(export, "export_bundle", failing)
+    app = app_factory(debug=False)
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await type_text(pilot, str(tmp_path))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = text_of(pilot)
+        assert screen_name(pilot) == "ExportScreen" and app.is_running
+        if isinstance(error, RuntimeError):
+            assert "Terjadi kesalahan tak terduga" in text and "RuntimeError" not in text
+            assert "RuntimeError" in (data_dir / LOG_NAME).read_text(encoding="utf-8")
+        else:
+            assert "Ekspor gagal. Jawaban tidak dapat disimpan: disk penuh." in text and "OperationalError" not in text

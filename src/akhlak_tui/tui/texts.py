@@ -203,6 +203,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Jawaban responden ini tetap tersimpan sebagai belum selesai (r di beranda).",
         "en": "This respondent's answers are kept as an unfinished response (r on the home screen).",
     },
+    "failure.export": {"id": "Ekspor gagal.", "en": "The export failed."},
     "failure.start_full": {
         "id": "Survei tidak dapat dibuka: disk penuh. Kosongkan ruang di disk, lalu buka aplikasi lagi.",
         "en": "The survey cannot be opened: the disk is full. Free some disk space, then open the app again.",

@@ -121,7 +121,7 @@ class ExportScreen(ModalScreen[None]):
                 self.app.log_failure(error)
                 message.update(t("failure.unexpected", self.app.lang))
             else:
-                message.update(failure_text(error, self.app.lang))
+                message.update(f"{t('failure.export', self.app.lang)} {failure_text(error, self.app.lang)}")
 
     def action_close(self) -> None:
         self.dismiss(None)
