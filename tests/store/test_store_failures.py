@@ -132,3 +132,11 @@ def test_a_store_found_damaged_later_is_not_written_again(tmp_path, q, monkeypat
             store.save_answer(rid, "bp1", 4)
         assert refused.value.kind == DAMAGED
         assert store.answers(rid) == {}
+
+
+def test_a_read_only_drive_where_the_database_is_still_to_be_made_is_named(tmpfs):
+    (tmpfs / "data").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    with pytest.raises(StoreError) as failed:
+        Store(tmpfs / "data" / "responses.db")
+    assert failed.value.kind == READ_ONLY

@@ -62,18 +62,18 @@ def failure_kind(exc: BaseException, path: Path | None = None) -> str:
         if primary in _SQLITE_KINDS:
             return _SQLITE_KINDS[primary]
         if primary in (_SQLITE_CANTOPEN, _SQLITE_IOERR) and path is not None:
-            return _cannot_open_kind(path)
+            return cannot_open_kind(path)
         return OTHER
     text = str(exc).lower()
     for part, kind in _SQLITE_MESSAGES:
         if part in text:
             return kind
     if ("unable to open" in text or "i/o error" in text) and path is not None:
-        return _cannot_open_kind(path)
+        return cannot_open_kind(path)
     return OTHER
 
 
-def _cannot_open_kind(path: Path) -> str:
+def cannot_open_kind(path: Path) -> str:
     """Why SQLite cannot open or extend its files (it says only "unable to open" or "disk I/O
     error"): a folder that cannot be written, or a disk with no room left for the -shm file."""
     if not writable(path):

@@ -17,7 +17,17 @@ from sqlite_utils import Database
 from akhlak_tui.files import keep_private
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.response import Answer, Event, Mode, Response, utc_now
-from akhlak_tui.store.errors import DAMAGED, FULL, MIN_FREE_BYTES, READ_ONLY, StoreError, free_bytes, store_error, writable
+from akhlak_tui.store.errors import (
+    DAMAGED,
+    FULL,
+    MIN_FREE_BYTES,
+    READ_ONLY,
+    StoreError,
+    cannot_open_kind,
+    free_bytes,
+    store_error,
+    writable,
+)
 from akhlak_tui.store.schema import migrations
 
 _NO_VALUE = object()
@@ -78,7 +88,10 @@ class Store:
                 conn = sqlite3.connect(":memory:")
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                keep_private(self.path, StoreError)
+                try:
+                    keep_private(self.path, StoreError)
+                except StoreError as exc:  # it cannot be created: a read-only folder, a full disk ...
+                    raise StoreError(str(exc), cannot_open_kind(self.path)) from None
                 conn = sqlite3.connect(str(self.path), timeout=10)
             self.db = Database(conn)
             if self.path is not None:
