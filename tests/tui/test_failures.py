@@ -442,3 +442,20 @@ async def test_a_failed_export_says_why_in_the_dialog(app_factory, data_dir, tmp
             assert "RuntimeError" in (data_dir / LOG_NAME).read_text(encoding="utf-8")
         else:
             assert "Ekspor gagal. Jawaban tidak dapat disimpan: disk penuh." in text and "OperationalError" not in text
+
+
+async def test_a_failed_worker_does_not_end_kiosk_mode(app_factory, data_dir, rules_survey):
+    app = app_factory(survey=rules_survey, debug=False)
+    async with app.run_test() as pilot:
+        await start(pilot, "kiosk")
+
+        def fails() -> None:
+            raise OSError(5, "Input/output error")
+
+        worker = app.run_worker(fails, thread=True, exit_on_error=True)
+        await until(lambda: worker.is_finished)
+        await pilot.pause()
+        assert app.is_running and app.interview is not None
+        assert "Terjadi kesalahan tak terduga" in notified(pilot)
+        await assert_locked(pilot)
+    assert "OSError" in (data_dir / LOG_NAME).read_text(encoding="utf-8")

@@ -457,15 +457,15 @@ class AkhlakApp(App[None]):
         self.call_later(self._recover, error, pump is not None and pump is not self)
 
     def _recover(self, error: Exception, pump_died: bool) -> None:
-        """After an unexpected error: tell, and if a screen's message loop died, show a fresh one."""
-        import sqlite3
-
+        """After an unexpected error: tell, and if a screen's message loop died, show a fresh one.
+        A store or disk failure is told by its kind; anything else as an unexpected error."""
         from akhlak_tui.store import StoreError
-        from akhlak_tui.tui.failures import failure_text
+        from akhlak_tui.tui.failures import failure_kind, failure_text
 
-        if isinstance(error, (StoreError, OSError, sqlite3.Error)):
+        kind = failure_kind(error)
+        if isinstance(error, StoreError) or kind != "other":
             text = failure_text(error, self.lang)
-            if isinstance(error, StoreError) and error.kind == "damaged":
+            if kind == "damaged":
                 self.show_failure(text, retry=False)
                 return
         else:
