@@ -84,6 +84,11 @@ class Terminal:
         self.wait_for("Jenis kelamin")
 
 
+def stopped(pid: int) -> bool:
+    """Whether the process is suspended (its terminal given back to the shell)."""
+    return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] in ("T", "t")
+
+
 def answers(db: Path) -> dict:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -104,10 +109,10 @@ def test_full_disk_in_kiosk_mode_no_traceback_no_shell_only_the_pin_leaves(tmpfs
                 break
         term.wait_for("Jawaban tidak dapat disimpan: disk penuh.")
         assert "BELUM tersimpan" in term.text()
-        for signum in (signal.SIGTERM, signal.SIGINT):
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGTSTP):
             term.child.kill(signum)
             term.drain(0.5)
-            assert term.child.isalive(), signal.Signals(signum).name
+            assert term.child.isalive() and not stopped(term.child.pid), signal.Signals(signum).name
         term.send("\x03")  # ctrl+c: asks for the PIN
         term.wait_for("PIN untuk keluar")
         term.send("\x1b", pause=0.5)  # esc: back to the question

@@ -480,18 +480,24 @@ class AkhlakApp(App[None]):
     # -- signals -------------------------------------------------------------------------------
     def _catch_signals(self) -> None:
         """SIGINT and SIGTERM: in kiosk mode ignored (only the PIN leaves), else a normal quit with
-        status 128 + the signal; SIGHUP (the terminal is gone): quit with status 129, draft kept."""
+        status 128 + the signal; SIGHUP (the terminal is gone): quit with status 129, draft kept.
+        SIGTSTP (suspend, which would give the terminal back to the shell): ignored in kiosk mode,
+        else Textual's own handling."""
         import asyncio
         import threading
 
         if threading.current_thread() is not threading.main_thread():
             return
         loop = asyncio.get_running_loop()
+        suspend = getattr(signal, "SIGTSTP", None)
 
         def handler(signum: int, frame: Any) -> None:
-            loop.call_soon_threadsafe(self._on_signal, signum)
+            if signum != suspend:
+                loop.call_soon_threadsafe(self._on_signal, signum)
+            elif self.kiosk is None and callable(self._old_signals.get(signum)):
+                self._old_signals[signum](signum, frame)
 
-        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGTSTP"):
             number = getattr(signal, name, None)
             if number is not None:
                 self._old_signals[number] = signal.signal(number, handler)
