@@ -141,7 +141,7 @@ async def test_a_damaged_file_stops_the_interview_and_is_not_written_again(app_f
             assert app.kiosk is None and screen_name(pilot) == "HomeScreen"
             assert "tetap tersimpan sebagai belum selesai" in notified(pilot)
         else:
-            await pilot.press("ctrl+q")
+            await pilot.press("ctrl+q", "enter")  # quit, confirmed
             assert not app.is_running
     response = load(data_dir, response_id)
     assert response.status == "draft" and response.answer_map == COMMITTED
@@ -217,9 +217,10 @@ async def test_enumerator_pause_abandon_and_quit_on_a_full_disk(app_factory, dat
         assert screen_name(pilot) == "QuestionScreen" and SAYS["full"] in text_of(pilot)
         await pilot.press("ctrl+l")  # the language switch is recorded: it cannot be, and stays
         assert app.lang == "id" and SAYS["full"] in notified(pilot)
-        await pilot.press("ctrl+q")  # the typed 7 cannot be saved: said, and a second Ctrl+Q quits
-        assert app.is_running and "Ctrl+Q sekali lagi" in notified(pilot)
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q")  # the typed 7 cannot be saved: said, before the quit is confirmed
+        assert app.is_running and "BELUM tersimpan: jika keluar sekarang" in notified(pilot)
+        assert screen_name(pilot) == "QuitScreen"
+        await pilot.press("enter")
         assert not app.is_running
     response = load(data_dir, response_id)
     assert response.status == "draft" and "years" not in response.answer_map
@@ -420,14 +421,16 @@ async def test_a_corrupted_page_at_start_is_named_and_left_alone(app_factory, da
 
 
 @pytest.mark.parametrize("error", [ERRORS["full"], RuntimeError("a bug")], ids=["full", "bug"])
-async def test_a_failed_export_says_why_in_the_dialog(app_factory, data_dir, tmp_path, monkeypatch, error):
+async def test_a_failed_export_says_why_in_the_dialog(app_factory, data_dir, tmp_path, monkeypatch, rules_survey, error):
+    import dataclasses
+
     import akhlak_tui.bundle.export as export
 
     def failing(*args, **kwargs):
         raise error
 
     monkeypatch.setattr(export, "export_bundle", failing)
-    app = app_factory(debug=False)
+    app = app_factory(debug=False, survey=dataclasses.replace(rules_survey, survey_id="S-1"))  # not practice
     async with app.run_test() as pilot:
         await ready(pilot)
         await pilot.press("e")

@@ -67,7 +67,7 @@ class Terminal:
         self.drain(pause)
 
     def start_kiosk(self) -> None:
-        self.wait_for("Mulai mode kiosk")
+        self.wait_for("Mulai mode kios")
         self.send("k")
         self.wait_for("Tentukan PIN")
         self.send(PIN + "\r")
@@ -121,7 +121,7 @@ def test_full_disk_in_kiosk_mode_no_traceback_no_shell_only_the_pin_leaves(tmpfs
         term.send("\x11")  # ctrl+q
         term.wait_for("PIN untuk keluar")
         term.send(PIN + "\r")
-        term.wait_for("Mulai mode kiosk")  # home: kiosk mode left with the PIN
+        term.wait_for("Mulai mode kios")  # home: kiosk mode left with the PIN
         term.send("q")
         term.child.expect(pexpect.EOF)
         term.child.close()
