@@ -54,9 +54,11 @@ def builtin_survey() -> ActiveSurvey:
 
 @pytest.fixture
 def app_factory(data_dir: Path):
-    """Build the app on the test's data dir; options as for make_app."""
+    """Build the app on the test's data dir; options as for make_app. debug=True unless given, so
+    that an unexpected error fails the test (tests/tui/test_failures.py tests the app without it)."""
 
     def build(**options) -> AkhlakApp:
+        options.setdefault("debug", True)
         return make_app(data_dir, **options)
 
     return build

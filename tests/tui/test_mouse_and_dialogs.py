@@ -80,12 +80,16 @@ def test_tui_command_has_help_and_checks_the_idle_timeout():
     assert "3.0 is not in the range x>=10" in result.output
 
 
-def test_bare_akhlak_and_tui_pass_the_idle_timeout_to_the_app(monkeypatch, tmp_path):
+def test_bare_akhlak_and_tui_pass_the_idle_timeout_and_debug_to_the_app(monkeypatch, tmp_path):
     import akhlak_tui.tui.app as app_module
 
     built = []
 
     class NotRun:
+        return_code = 0
+        unlogged = 0
+        exit_note = ""
+
         def run(self) -> None:
             pass
 
@@ -93,4 +97,30 @@ def test_bare_akhlak_and_tui_pass_the_idle_timeout_to_the_app(monkeypatch, tmp_p
     runner = CliRunner()
     assert runner.invoke(cli, ["--data-dir", str(tmp_path)]).exit_code == 0
     assert runner.invoke(cli, ["--data-dir", str(tmp_path), "tui", "--idle-timeout", "120"]).exit_code == 0
-    assert built == [(tmp_path, {"idle_timeout": 300.0}), (tmp_path, {"idle_timeout": 120.0})]
+    assert runner.invoke(cli, ["--data-dir", str(tmp_path), "--debug"]).exit_code == 0
+    assert runner.invoke(cli, ["--data-dir", str(tmp_path), "tui", "--debug"]).exit_code == 0
+    assert built == [
+        (tmp_path, {"idle_timeout": 300.0, "debug": False}),
+        (tmp_path, {"idle_timeout": 120.0, "debug": False}),
+        (tmp_path, {"idle_timeout": 300.0, "debug": True}),
+        (tmp_path, {"idle_timeout": 300.0, "debug": True}),
+    ]
+
+
+def test_the_app_ending_with_a_status_ends_the_command_with_it(monkeypatch, tmp_path):
+    import akhlak_tui.tui.app as app_module
+
+    class Stopped:
+        return_code = 1
+        unlogged = 2
+        exit_note = "akhlak: stopped after repeated unexpected errors (see akhlak-errors.log in the data folder)"
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(app_module, "make_app", lambda data_dir, **options: Stopped())
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "stopped after repeated unexpected errors" in result.output
+    assert "2 unexpected error(s) could not be written" in result.output
+    assert "Traceback" not in result.output

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,13 +17,20 @@ from sqlite_utils import Database
 from akhlak_tui.files import keep_private
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.response import Answer, Event, Mode, Response, utc_now
+from akhlak_tui.store.errors import (
+    DAMAGED,
+    FULL,
+    MIN_FREE_BYTES,
+    READ_ONLY,
+    StoreError,
+    cannot_open_kind,
+    free_bytes,
+    store_error,
+    writable,
+)
 from akhlak_tui.store.schema import migrations
 
 _NO_VALUE = object()
-
-
-class StoreError(Exception):
-    """A store operation that cannot be done (unknown response, wrong status, unreadable file)."""
 
 
 @dataclass(frozen=True)
@@ -47,20 +56,46 @@ def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a failed SQLite call into a StoreError of its kind; a damaged file is written no more."""
+
+    @functools.wraps(method)
+    def guarded(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as exc:
+            error = store_error(exc, self.path)
+            if error.kind == DAMAGED:
+                self.damaged = True
+            raise error from exc
+
+    return guarded
+
+
 class Store:
-    """The laptop's survey database. Every write method is one committed transaction."""
+    """The laptop's survey database. Every write method is one committed transaction.
+
+    Every method raises StoreError, with its kind (full, read_only, damaged, other), when SQLite
+    or the disk fails. Opening runs SQLite's quick check: a damaged file is refused, and one
+    found damaged later is never written to again."""
 
     def __init__(self, path: str | Path | None = None, *, clock: Callable[[], str] = utc_now) -> None:
         self.path = Path(path) if path is not None else None
+        self.damaged = False
+        """Set when SQLite reports the file damaged: every write is refused from then on."""
         try:
             if self.path is None:
                 conn = sqlite3.connect(":memory:")
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                keep_private(self.path, StoreError)
+                try:
+                    keep_private(self.path, StoreError)
+                except StoreError as exc:  # it cannot be created: a read-only folder, a full disk ...
+                    raise StoreError(str(exc), cannot_open_kind(self.path)) from None
                 conn = sqlite3.connect(str(self.path), timeout=10)
             self.db = Database(conn)
             if self.path is not None:
+                self._quick_check()
                 self.db.enable_wal()
             # FULL: a committed answer survives a power cut, not only a crash of the process.
             self.db.execute("PRAGMA synchronous=FULL")
@@ -68,9 +103,41 @@ class Store:
             # Deleted rows (the clear answers of a response once it is sealed) are overwritten.
             self.db.execute("PRAGMA secure_delete=ON")
             migrations.apply(self.db)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable akhlak database ({exc})") from None
+        except (sqlite3.Error, OSError) as exc:
+            raise store_error(exc, self.path, "not a usable akhlak database") from None
         self.clock = clock
+
+    def _quick_check(self) -> None:
+        """SQLite's quick check of the file's structure (fast: no index is compared with its table)."""
+        try:
+            result = self.db.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if store_error(exc).kind != DAMAGED:
+                raise
+            result = (str(exc),)
+        if result is None or result[0] != "ok":
+            self.db.close()
+            raise StoreError(f"{self.path}: not a usable akhlak database (damaged: {result and result[0]})", DAMAGED)
+
+    def require_writable(self) -> None:
+        """Raise StoreError (read_only or full) if answers cannot be written now; cheap: no write."""
+        if self.path is None:
+            return
+        if self.damaged:
+            raise StoreError(f"{self.path}: damaged; it is not written to", DAMAGED)
+        if not writable(self.path):
+            raise StoreError(f"{self.path}: the file or its folder cannot be written", READ_ONLY)
+        free = free_bytes(self.path)
+        if free < MIN_FREE_BYTES:
+            raise StoreError(f"{self.path}: the disk is full ({free} bytes free)", FULL)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One committed transaction, rolled back if anything in it fails; refused on a damaged file."""
+        if self.damaged:
+            raise StoreError(f"{self.path}: damaged; it is not written to", DAMAGED)
+        with self.db.atomic():
+            yield
 
     def close(self) -> None:
         self.db.close()
@@ -115,6 +182,7 @@ class Store:
         self.db.execute(f"update responses set {sets} where id = ?", [at, *fields.values(), response_id])
 
     # -- responses -----------------------------------------------------------------------------
+    @_guarded
     def start_response(
         self,
         questionnaire: Questionnaire,
@@ -128,7 +196,7 @@ class Store:
         """Create a draft response and return its id (a UUID4, never changed)."""
         response_id = str(uuid.uuid4())
         now = self.clock()
-        with self.db.atomic():
+        with self._write():
             self.db["responses"].insert(
                 {
                     "id": response_id,
@@ -148,6 +216,7 @@ class Store:
             self._event(response_id, "started", now, detail=mode)
         return response_id
 
+    @_guarded
     def save_answer(self, response_id: str, item_id: str, value: Any, *, is_unit: bool = False) -> bool:
         """Store (or replace) one answer and its event, committed before returning.
 
@@ -158,7 +227,7 @@ class Store:
         if value == "" or value == []:
             value = None
         now = self.clock()
-        with self.db.atomic():
+        with self._write():
             self._require_draft(response_id)
             found = self.db.execute(
                 "select value from answers where response_id = ? and item_id = ?", [response_id, item_id]
@@ -180,11 +249,12 @@ class Store:
             self._touch(response_id, now, **({"unit": value} if is_unit else {}))
         return True
 
+    @_guarded
     def clear_answers(self, response_id: str, item_ids: Iterable[str], reason: str) -> list[str]:
         """Remove answers (e.g. of items made irrelevant), recording why; returns the ids cleared."""
         now = self.clock()
         cleared: list[str] = []
-        with self.db.atomic():
+        with self._write():
             self._require_draft(response_id)
             for item_id in item_ids:
                 found = self.db.execute(
@@ -199,6 +269,7 @@ class Store:
                 self._touch(response_id, now)
         return cleared
 
+    @_guarded
     def record_event(
         self,
         response_id: str,
@@ -212,7 +283,7 @@ class Store:
     ) -> None:
         """Record a paradata event; `position` also moves the resume point, in the same transaction."""
         now = self.clock()
-        with self.db.atomic():
+        with self._write():
             self._row(response_id)
             self._event(response_id, kind, now, item_id, old=old, new=new, detail=detail)
             if position is not _NO_VALUE:
@@ -224,6 +295,7 @@ class Store:
         """Record that an item is on screen and make it the resume point."""
         self.record_event(response_id, "shown", item_id, position=item_id)
 
+    @_guarded
     def submit(self, response_id: str, seal: Callable[[bytes], bytes] | None = None) -> None:
         """Mark a draft submitted. With `seal`, answers and events are replaced by one sealed blob.
 
@@ -231,7 +303,7 @@ class Store:
         and sealed, nor lost between the two.
         """
         now = self.clock()
-        with self.db.atomic():
+        with self._write():
             self._require_draft(response_id)
             self._event(response_id, "submitted", now)
             self._touch(response_id, now, status="submitted", submitted_at=now, position=None)
@@ -240,10 +312,11 @@ class Store:
         if seal is not None:
             self._drop_old_pages()
 
+    @_guarded
     def abandon(self, response_id: str, reason: str, seal: Callable[[bytes], bytes] | None = None) -> None:
         """Mark a draft abandoned with a reason: kept for audit, never scored."""
         now = self.clock()
-        with self.db.atomic():
+        with self._write():
             self._require_draft(response_id)
             self._event(response_id, "abandoned", now, detail=reason)
             self._touch(response_id, now, status="abandoned", abandon_reason=reason, position=None)
@@ -256,12 +329,15 @@ class Store:
         """Checkpoint and empty the WAL, so no earlier page with clear answers stays in it.
 
         Never waits: if another connection is reading just now, the next submit (or the last
-        connection's close) empties it instead.
+        connection's close) empties it instead; nor fails: the response is committed already,
+        and a disk that cannot take the checkpoint now is emptied by a later one.
         """
         timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0]
         self.db.execute("PRAGMA busy_timeout = 0")
         try:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:
+            pass
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
@@ -273,18 +349,22 @@ class Store:
         self.db.execute("update responses set sealed = ? where id = ?", [blob, response_id])
 
     # -- reading -------------------------------------------------------------------------------
+    @_guarded
     def answers(self, response_id: str) -> dict[str, Any]:
         """Item id -> value of a response's stored answers."""
         rows = self.db.execute("select item_id, value from answers where response_id = ?", [response_id])
         return {item_id: _load(value) for item_id, value in rows}
 
+    @_guarded
     def position(self, response_id: str) -> str | None:
         """The item a draft was last on (where resuming lands)."""
         return self._row(response_id)["position"]
 
+    @_guarded
     def status(self, response_id: str) -> str:
         return self._row(response_id)["status"]
 
+    @_guarded
     def load(self, response_id: str) -> Response:
         """The whole response, answers and events in order. Sealed responses have none in clear."""
         row = self._row(response_id)
@@ -305,6 +385,7 @@ class Store:
         fields = {k: row[k] for k in Response.model_fields if k in row}
         return Response(**fields, answers=answers, events=events)
 
+    @_guarded
     def drafts(self, mode: str | None = None) -> list[DraftInfo]:
         """Unfinished responses, newest first (what `resume` offers)."""
         sql = (
@@ -319,9 +400,11 @@ class Store:
         sql += " order by r.updated_at desc"
         return [DraftInfo(*row) for row in self.db.execute(sql, params)]
 
+    @_guarded
     def counts_by_status(self) -> dict[str, int]:
         return dict(self.db.execute("select status, count(*) from responses group by status").fetchall())
 
+    @_guarded
     def counts_by_unit(self, since: str | None = None, survey_id: Any = _NO_VALUE) -> dict[str | None, dict[str, int]]:
         """Unit -> status -> count, optionally only responses created at or after `since`."""
         sql = "select unit, status, count(*) from responses where 1 = 1"
@@ -339,12 +422,14 @@ class Store:
         return out
 
     # -- settings ------------------------------------------------------------------------------
+    @_guarded
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("select value from settings where key = ?", [key]).fetchone()
         return default if row is None else row[0]
 
+    @_guarded
     def set_setting(self, key: str, value: str | None) -> None:
-        with self.db.atomic():
+        with self._write():
             if value is None:
                 self.db.execute("delete from settings where key = ?", [key])
             else:

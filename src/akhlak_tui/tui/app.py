@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +21,17 @@ from akhlak_tui.tui.texts import t
 if TYPE_CHECKING:
     from akhlak_tui.active import ActiveSurvey
     from akhlak_tui.questionnaire.flow import Flow
-    from akhlak_tui.store import Store
+    from akhlak_tui.store import Store, StoreError
     from akhlak_tui.tui.interview import Interview
     from akhlak_tui.tui.kiosk import KioskLock
 
 DEFAULT_IDLE_TIMEOUT = 300.0
 """Seconds without a key or click before a kiosk response is abandoned."""
+
+MAX_FAILURES = 4
+"""Unexpected errors within FAILURE_WINDOW seconds after which the failure screen shows, for good
+(twice as many: even that fails, and the app ends with status 1)."""
+FAILURE_WINDOW = 10.0
 
 
 @dataclass
@@ -68,8 +74,17 @@ class AkhlakApp(App[None]):
         thanks_seconds: float = 5.0,
         pin_delay: float = 1.0,
         offer_resume: bool = True,
+        debug: bool = False,
     ) -> None:
         super().__init__()
+        self.show_tracebacks = debug
+        """Unexpected errors end the app with Textual's traceback (otherwise: logged, and the app goes on)."""
+        self.unlogged = 0
+        """Unexpected errors that could not be written to the log (said on stderr after the app ended)."""
+        self.exit_note = ""
+        """One line said on stderr after the app ended, when it had to stop."""
+        self._failure_times: list[float] = []
+        self._old_signals: dict[int, Any] = {}
         self.data_dir = Path(data_dir)
         self._survey_override = survey
         self.idle_timeout = float(idle_timeout)
@@ -88,6 +103,7 @@ class AkhlakApp(App[None]):
         """The survey, store and device, once loaded (None while the first screen shows)."""
         self.load_error: str | None = None
         """Why the survey could not be loaded (shown on the home screen), if it could not."""
+        self._load_failure: Exception | None = None
         self.interview: Interview | None = None
         """The response being answered, if any."""
         self.kiosk: KioskLock | None = None
@@ -100,6 +116,7 @@ class AkhlakApp(App[None]):
 
     # -- start ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self._catch_signals()
         self.push_screen(HomeScreen())
 
     def load_core(self) -> None:
@@ -110,19 +127,51 @@ class AkhlakApp(App[None]):
         from akhlak_tui.active import active_survey
         from akhlak_tui.crypto.device import load_or_create_device
         from akhlak_tui.questionnaire.flow import Flow
-        from akhlak_tui.store import Store
 
         try:
             survey = self._survey_override or active_survey(self.data_dir)
-            store = Store(locations.store_path(self.data_dir))
+            store = self._open_store(locations.store_path(self.data_dir))
             device_id = load_or_create_device(self.data_dir).id
         except Exception as exc:  # noqa: BLE001 - shown on the home screen in one line
-            self.load_error = f"{type(exc).__name__}: {exc}"
+            self._load_failed(exc)
             return
         self.core = Core(survey, Flow(survey.questionnaire, survey.unit_codes), store, device_id)
         self.lang = survey.questionnaire.languages[0]
 
+    @staticmethod
+    def _open_store(path: Path) -> Store:
+        """The store, refused (StoreError) when it cannot take answers now: damaged, read-only, full."""
+        from akhlak_tui.store import Store, StoreError
+
+        store = Store(path)
+        try:
+            store.require_writable()
+        except StoreError:
+            store.close()
+            raise
+        return store
+
+    def _load_failed(self, error: Exception) -> None:
+        """The survey cannot be opened: say why on the home screen (and log what is unexpected)."""
+        from akhlak_tui.store import StoreError
+
+        self._load_failure = error
+        if not isinstance(error, (StoreError, OSError)):
+            self.log_failure(error)
+        self.load_error = self.load_error_text(self.lang)
+
+    def load_error_text(self, lang: str) -> str:
+        """Why the survey cannot be opened, in `lang`: a full disk, a read-only folder and a damaged
+        file each say so and what to do; anything else in one line, never a class name."""
+        from akhlak_tui import locations
+        from akhlak_tui.tui.failures import start_text
+
+        if self._load_failure is None:
+            return self.load_error or ""
+        return start_text(self._load_failure, lang, locations.store_path(self.data_dir))
+
     def on_unmount(self) -> None:
+        self._restore_signals()
         if self.core is not None:
             self.core.store.close()
 
@@ -161,17 +210,24 @@ class AkhlakApp(App[None]):
 
     def resume(self, response_id: str) -> None:
         """Reopen a draft where it stopped. A kiosk draft reopens in kiosk mode (a PIN is set first)."""
+        from akhlak_tui.store import StoreError
         from akhlak_tui.tui.interview import Interview
 
         assert self.core is not None
         core = self.core
-        if core.store.status(response_id) != "draft":
+        try:
+            if core.store.status(response_id) != "draft":
+                return
+            mode = core.store.load(response_id).mode
+            if mode == "kiosk" and self.kiosk is None:
+                self.ask_kiosk_pin(lambda: self.resume(response_id))
+                return
+            self.interview = Interview.resume(core.store, core.survey, core.flow, response_id)
+        except StoreError as error:
+            self.store_failed(error)
+            if self.kiosk is not None:  # kiosk mode was just turned on for this draft: never home
+                self.show_welcome("kiosk")
             return
-        mode = core.store.load(response_id).mode
-        if mode == "kiosk" and self.kiosk is None:
-            self.ask_kiosk_pin(lambda: self.resume(response_id))
-            return
-        self.interview = Interview.resume(core.store, core.survey, core.flow, response_id)
         self.lang = self.interview.lang
         self._show_interview(t("answer.resumed", self.lang))
 
@@ -200,7 +256,13 @@ class AkhlakApp(App[None]):
         languages = self.core.survey.questionnaire.languages if self.core else ["id", "en"]
         self.lang = languages[(languages.index(self.lang) + 1) % len(languages)] if self.lang in languages else languages[0]
         if self.interview is not None:
-            self.interview.set_language(self.lang)
+            from akhlak_tui.store import StoreError
+
+            try:
+                self.interview.set_language(self.lang)
+            except StoreError as error:
+                self.lang = self.interview.lang
+                self.store_failed(error)
         relabel = getattr(self.screen, "relabel", None)
         if relabel is not None:
             relabel()
@@ -241,7 +303,13 @@ class AkhlakApp(App[None]):
 
     def leave_kiosk(self) -> None:
         if self.interview is not None:
-            self.interview.abandon("kiosk mode closed")
+            from akhlak_tui.store import StoreError
+            from akhlak_tui.tui.failures import failure_text
+
+            try:
+                self.interview.abandon("kiosk mode closed")
+            except StoreError as error:  # the PIN was right: kiosk mode ends, the draft stays to resume
+                self.notify(failure_text(error, self.lang, note="failure.draft_kept"), severity="error", timeout=15, markup=False)
         self.kiosk = None
         if self._idle_timer is not None:
             self._idle_timer.stop()
@@ -270,14 +338,14 @@ class AkhlakApp(App[None]):
             self._idle_warned = False
             return
         idle = time.monotonic() - self.last_input
-        if idle >= self.idle_timeout:
-            self.interview.abandon("idle timeout")
+        if idle >= self.idle_timeout:  # the screen is reset even if the abandon cannot be stored (a draft then)
+            self._store_quietly(self.interview.abandon, "idle timeout")
             self._idle_warned = False
             self.show_welcome("kiosk")
         elif idle >= self.idle_timeout - self.idle_warning:
             if not isinstance(self.screen, IdleScreen):
                 if not self._idle_warned:
-                    self.interview.record("idle")
+                    self._store_quietly(self.interview.record, "idle")
                 self._idle_warned = True
                 self.push_screen(IdleScreen(self.idle_timeout - idle))
         else:
@@ -293,8 +361,8 @@ class AkhlakApp(App[None]):
             self.request_leave_kiosk()
             return
         keep = getattr(self.screen, "keep_typed", None)
-        if keep is not None:
-            keep()
+        if keep is not None and keep() is False:  # the screen says the answer was not saved
+            self.notify(t("failure.quit_unsaved", self.lang), severity="warning", markup=False)
         if self.interview is not None and not isinstance(self.screen, QuitScreen):
             self.push_screen(QuitScreen(self.lang), lambda confirmed: self.exit() if confirmed else None)
             return
@@ -308,6 +376,146 @@ class AkhlakApp(App[None]):
             self.notify(t("app.quit_hint", self.lang))
 
 
+    # -- failures --------------------------------------------------------------------------------
+    def store_failed(self, error: StoreError, *, saved: bool = True) -> None:
+        """Say that the store failed (a toast); a damaged file stops the interview (failure screen)."""
+        from akhlak_tui.tui.failures import failure_text
+
+        text = failure_text(error, self.lang, saved=saved)
+        if error.kind == "damaged":
+            self.show_failure(text, retry=False)
+        else:
+            self.notify(text, severity="error", timeout=15, markup=False)
+
+    def show_failure(self, text: str, *, retry: bool = True) -> None:
+        """Replace every screen with the failure screen (in kiosk mode it stays until the PIN)."""
+        from akhlak_tui.tui.screens.failure import FailureScreen
+
+        self.replace_all(FailureScreen(text, retry=retry))
+
+    def reopen(self, note: str = "") -> None:
+        """Show afresh where things are: the response's question, the kiosk welcome, or home."""
+        if self.interview is not None:
+            self._show_interview(note)
+            return
+        if self.kiosk is not None:
+            self.show_welcome("kiosk")
+        else:
+            self.go_home()
+        if note:
+            self.notify(note, severity="error", timeout=15, markup=False)
+
+    def _store_quietly(self, call: Callable[..., Any], *args: Any) -> bool:
+        """Run a store call whose failure the person at the keyboard need not act on: logged, False."""
+        from akhlak_tui.store import StoreError
+
+        try:
+            call(*args)
+        except StoreError as error:
+            self.log_failure(error)
+            return False
+        return True
+
+    def log_failure(self, error: BaseException) -> None:
+        from akhlak_tui.tui.failures import log_error
+
+        if not log_error(self.data_dir, error):
+            self.unlogged += 1
+
+    async def _dispatch_message(self, message: Any) -> None:
+        """Keys, timers and callbacks run here: an exception in them must not end the app's own
+        message loop (Textual ends it), so it is handled like any other unexpected error."""
+        try:
+            await super()._dispatch_message(message)
+        except Exception as error:  # noqa: BLE001 - every unexpected error goes to _handle_exception
+            if self.show_tracebacks:
+                raise
+            self._handle_exception(error)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's last resort for an exception nothing handled. With --debug: Textual's own
+        (the app ends with the traceback). Otherwise the error is logged (no answers, no local
+        variables), nothing reaches the screen but a message, and the app goes on: in kiosk mode
+        it stays locked, whatever failed. After MAX_FAILURES in a row the failure screen stays
+        (only Ctrl+Q, with the PIN in kiosk mode); if even that fails, the app ends with status 1."""
+        if self.show_tracebacks:
+            super()._handle_exception(error)
+            return
+        from textual._context import active_message_pump
+        from textual.worker import WorkerFailed
+
+        if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
+            error = error.error
+        self.log_failure(error)
+        now = time.monotonic()
+        self._failure_times = [at for at in self._failure_times if now - at < FAILURE_WINDOW] + [now]
+        if len(self._failure_times) > 2 * MAX_FAILURES:
+            self.exit_note = "akhlak: stopped after repeated unexpected errors (see akhlak-errors.log in the data folder)"
+            self.exit(return_code=1)
+            return
+        pump = active_message_pump.get(None)
+        self.call_later(self._recover, error, pump is not None and pump is not self)
+
+    def _recover(self, error: Exception, pump_died: bool) -> None:
+        """After an unexpected error: tell, and if a screen's message loop died, show a fresh one.
+        A store or disk failure is told by its kind; anything else as an unexpected error."""
+        from akhlak_tui.store import StoreError
+        from akhlak_tui.tui.failures import failure_kind, failure_text
+
+        kind = failure_kind(error)
+        if isinstance(error, StoreError) or kind != "other":
+            text = failure_text(error, self.lang)
+            if kind == "damaged":
+                self.show_failure(text, retry=False)
+                return
+        else:
+            text = t("failure.unexpected", self.lang)
+        if len(self._failure_times) >= MAX_FAILURES:
+            self.show_failure(text, retry=False)
+        elif pump_died:
+            self.reopen(text)
+        else:
+            self.notify(text, severity="error", timeout=15, markup=False)
+
+    # -- signals -------------------------------------------------------------------------------
+    def _catch_signals(self) -> None:
+        """SIGINT and SIGTERM: in kiosk mode ignored (only the PIN leaves), else a normal quit with
+        status 128 + the signal; SIGHUP (the terminal is gone): quit with status 129, draft kept.
+        SIGTSTP (suspend, which would give the terminal back to the shell): ignored in kiosk mode,
+        else Textual's own handling."""
+        import asyncio
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        suspend = getattr(signal, "SIGTSTP", None)
+
+        def handler(signum: int, frame: Any) -> None:
+            if signum != suspend:
+                loop.call_soon_threadsafe(self._on_signal, signum)
+            elif self.kiosk is None and callable(self._old_signals.get(signum)):
+                self._old_signals[signum](signum, frame)
+
+        for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGTSTP"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                self._old_signals[number] = signal.signal(number, handler)
+
+    def _restore_signals(self) -> None:
+        for number, old in self._old_signals.items():
+            signal.signal(number, old)
+        self._old_signals.clear()
+
+    def _on_signal(self, signum: int) -> None:
+        if signum != getattr(signal, "SIGHUP", None) and self.kiosk is not None:
+            return
+        keep = getattr(self.screen, "keep_typed", None)
+        if keep is not None:
+            keep()
+        self.exit(return_code=128 + signum)
+
+
 def make_app(
     data_dir: Path,
     *,
@@ -318,6 +526,7 @@ def make_app(
     """Build the app for a data dir (shared by the CLI and the tests).
 
     `survey` replaces the data dir's active survey (tests); `idle_timeout` is the kiosk idle
-    timeout in seconds; further options: idle_warning, thanks_seconds, pin_delay, offer_resume.
+    timeout in seconds; further options: idle_warning, thanks_seconds, pin_delay, offer_resume,
+    debug (unexpected errors end the app with a traceback instead of being logged).
     """
     return AkhlakApp(data_dir, survey=survey, idle_timeout=idle_timeout, **options)

@@ -21,7 +21,8 @@ class Problem:
 
 class Interview:
     """The answering state of one draft response. Each method that changes it writes to the store
-    first (one transaction), so what the screen shows is always already saved."""
+    first (one transaction), so what the screen shows is always already saved. When the store
+    fails (StoreError) nothing of the state changes but what was committed before the failure."""
 
     def __init__(
         self,
@@ -134,6 +135,11 @@ class Interview:
             for item_id in stale:
                 self.answers.pop(item_id, None)
         return stale
+
+    def is_saved(self, value: Any) -> bool:
+        """Whether `value` is what the store holds for the item on screen (after a failed write:
+        was the answer in hand saved?)."""
+        return (None if is_empty(value) else value) == self.answers.get(self.item.id)
 
     def check(self, value: Any) -> str | None:
         """Why `value` cannot be the answer of the item on screen (in the current language), or None."""

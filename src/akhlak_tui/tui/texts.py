@@ -169,6 +169,63 @@ TEXTS: dict[str, dict[str, str]] = {
     "review.in_review": {"id": "diperiksa", "en": "in review"},
     "review.returned": {"id": "dikirim", "en": "returned"},
     "review.missing": {"id": "belum ada", "en": "missing"},
+    # store failures and unexpected errors (what the enumerator or respondent is told, and what to do)
+    "failure.full": {"id": "Jawaban tidak dapat disimpan: disk penuh.", "en": "The answer cannot be saved: the disk is full."},
+    "failure.full_do": {
+        "id": "Panggil petugas: kosongkan ruang di disk, lalu coba lagi.",
+        "en": "Call the enumerator: free some disk space, then try again.",
+    },
+    "failure.read_only": {
+        "id": "Jawaban tidak dapat disimpan: folder data tidak dapat ditulisi.",
+        "en": "The answer cannot be saved: the data folder cannot be written.",
+    },
+    "failure.read_only_do": {
+        "id": "Panggil petugas: buat folder data dapat ditulisi lagi (drive hanya-baca? izin?), lalu coba lagi.",
+        "en": "Call the enumerator: make the data folder writable again (a read-only drive? permissions?), then try again.",
+    },
+    "failure.damaged": {
+        "id": "Jawaban tidak dapat disimpan: berkas data rusak.",
+        "en": "The answer cannot be saved: the data file is damaged.",
+    },
+    "failure.damaged_do": {
+        "id": "Jangan hapus berkas responses.db. Salin seluruh folder data ke flashdisk dan hubungi koordinator.",
+        "en": "Do not delete the file responses.db. Copy the whole data folder to a USB drive and call the coordinator.",
+    },
+    "failure.other": {"id": "Jawaban tidak dapat disimpan.", "en": "The answer cannot be saved."},
+    "failure.other_do": {"id": "Panggil petugas, lalu coba lagi.", "en": "Call the enumerator, then try again."},
+    "failure.not_saved": {"id": "Jawaban terakhir BELUM tersimpan.", "en": "The last answer was NOT saved."},
+    "failure.kept": {"id": "Jawaban sebelumnya tetap tersimpan.", "en": "The answers before it are kept."},
+    "failure.not_submitted": {
+        "id": "Jawaban BELUM terkirim; semua jawaban yang sudah tersimpan tetap aman.",
+        "en": "The response was NOT submitted; every answer saved so far is kept.",
+    },
+    "failure.draft_kept": {
+        "id": "Jawaban responden ini tetap tersimpan sebagai belum selesai (r di beranda).",
+        "en": "This respondent's answers are kept as an unfinished response (r on the home screen).",
+    },
+    "failure.export": {"id": "Ekspor gagal.", "en": "The export failed."},
+    "failure.start_full": {
+        "id": "Survei tidak dapat dibuka: disk penuh. Kosongkan ruang di disk, lalu buka aplikasi lagi.",
+        "en": "The survey cannot be opened: the disk is full. Free some disk space, then open the app again.",
+    },
+    "failure.start_read_only": {
+        "id": "Survei tidak dapat dibuka: folder data {folder} tidak dapat ditulisi. Buat dapat ditulisi (drive hanya-baca? izin?), lalu buka aplikasi lagi.",
+        "en": "The survey cannot be opened: the data folder {folder} cannot be written. Make it writable (a read-only drive? permissions?), then open the app again.",
+    },
+    "failure.start_damaged": {
+        "id": "Survei tidak dapat dibuka: berkas data {file} rusak. Jangan hapus atau timpa berkas itu; salin seluruh folder data ke flashdisk dan hubungi koordinator.",
+        "en": "The survey cannot be opened: the data file {file} is damaged. Do not delete or replace it; copy the whole data folder to a USB drive and call the coordinator.",
+    },
+    "failure.title": {"id": "Ada masalah", "en": "Something went wrong"},
+    "failure.unexpected": {
+        "id": "Terjadi kesalahan tak terduga. Jawaban yang sudah tersimpan tetap aman. Jika terulang, panggil petugas.",
+        "en": "An unexpected error happened. Every answer saved so far is kept. If it happens again, call the enumerator.",
+    },
+    "failure.quit_unsaved": {
+        "id": "Jawaban yang sedang diketik BELUM tersimpan: jika keluar sekarang, jawaban itu hilang.",
+        "en": "The answer being typed is NOT saved: quitting now loses it.",
+    },
+    "key.retry": {"id": "Coba lagi", "en": "Try again"},
 }
 
 

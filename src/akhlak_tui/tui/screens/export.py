@@ -113,7 +113,15 @@ class ExportScreen(ModalScreen[None]):
         if event.state == WorkerState.SUCCESS:
             message.update(str(event.worker.result))
         elif event.state == WorkerState.ERROR:
-            message.update(f"{type(event.worker.error).__name__}: {event.worker.error}")
+            from akhlak_tui.tui.failures import failure_kind, failure_text
+
+            error = event.worker.error
+            assert error is not None
+            if failure_kind(error) == "other":
+                self.app.log_failure(error)
+                message.update(t("failure.unexpected", self.app.lang))
+            else:
+                message.update(f"{t('failure.export', self.app.lang)} {failure_text(error, self.app.lang)}")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -91,7 +91,7 @@ class HomeScreen(Screen[None]):
         if core is None:
             title.update("akhlak")
             error = app.load_error
-            info.update(t("home.error", lang, error=error) if error else t("home.loading", lang))
+            info.update(app.load_error_text(lang) if error else t("home.loading", lang))
             counts.update("")
             menu.set_options([Option(t("home.quit", lang), id="quit")])
             self.query_one(KeyBar).show_keys([("q", "app.quit", t("key.quit", lang))])

@@ -23,6 +23,8 @@ from akhlak_tui.questionnaire.model import (
     UnitItem,
     tr,
 )
+from akhlak_tui.store import StoreError
+from akhlak_tui.tui.failures import failure_text
 from akhlak_tui.tui.messages import AnswerChanged, AnswerRefused
 from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.answer_input import AnswerArea, AnswerInput
@@ -280,9 +282,26 @@ class QuestionScreen(Screen[None]):
                 return raw  # refused by the check with "enter a whole number"
         return None
 
-    def keep_typed(self) -> None:
-        """Save what is typed but not yet confirmed (before leaving this screen)."""
-        self._note_cleared(self.interview.keep(self.current_value()))
+    def keep_typed(self) -> bool:
+        """Save what is typed but not yet confirmed (before leaving this screen). False when the
+        store failed: the screen then says so, and that the answer was not saved."""
+        value = self.current_value()
+        try:
+            self.interview.keep(value)
+        except StoreError as error:
+            self._failed(error, value)
+            return False
+        return True
+
+    def _failed(self, error: StoreError, value: Any = None, *, in_hand: bool = True) -> None:
+        """A store write failed: redraw the item from what is stored (typed text stays in its field)
+        and say what failed, what to do, and whether the answer in hand (`value`) was saved.
+        A damaged file ends the interview on the failure screen (it is never written to again)."""
+        if error.kind == "damaged":
+            self.app.store_failed(error)
+            return
+        saved = not in_hand or self.interview.is_saved(value)
+        self.show_item(failure_text(error, self.interview.lang, saved=saved), keep_input=True)
 
     def _note_cleared(self, cleared: list[str]) -> str:
         return t("answer.cleared", self.interview.lang, n=len(cleared)) if cleared else ""
@@ -307,7 +326,11 @@ class QuestionScreen(Screen[None]):
         self.say(event.text)
 
     def _save(self, value: Any) -> None:
-        cleared = self.interview.save(value)
+        try:
+            cleared = self.interview.save(value)
+        except StoreError as error:
+            self._failed(error, value)
+            return
         number, total = self.interview.progress()
         self.query_one("#progress", Static).update(f"{number} / {total}")
         self.say(self._note_cleared(cleared))
@@ -315,15 +338,19 @@ class QuestionScreen(Screen[None]):
     # -- moves ---------------------------------------------------------------------------------
     def action_go_on(self) -> None:
         interview = self.interview
+        before = interview.item.id
+        value = self.current_value(confirm=True)
+        try:
+            problem, cleared = interview.confirm(value) if self.from_review else interview.go_on(value)
+        except StoreError as error:
+            self._failed(error, value)
+            return
         if self.from_review:
-            problem, _ = interview.confirm(self.current_value(confirm=True))
             if problem is not None:
                 self.say(problem)
             else:
                 self.action_review()
             return
-        before = interview.item.id
-        problem, cleared = interview.go_on(self.current_value(confirm=True))
         if problem is not None:
             self.say(problem)
             return
@@ -342,8 +369,14 @@ class QuestionScreen(Screen[None]):
         if self.from_review:
             self.action_review()
             return
-        note = self._note_cleared(self.interview.keep(self.current_value()))
-        if self.interview.back():
+        value = self.current_value()
+        try:
+            note = self._note_cleared(self.interview.keep(value))
+            moved = self.interview.back()
+        except StoreError as error:
+            self._failed(error, value)
+            return
+        if moved:
             self.show_item(note)
         else:
             self.say(t("answer.first", self.interview.lang))
@@ -351,16 +384,30 @@ class QuestionScreen(Screen[None]):
     def action_review(self) -> None:
         from akhlak_tui.tui.screens.review import ReviewScreen
 
-        self.keep_typed()
-        self.interview.record("review")
-        self.from_review = False
-        self.app.push_screen(ReviewScreen(self.interview), self._after_review)
+        if self._keep_and_record("review"):
+            self.from_review = False
+            self.app.push_screen(ReviewScreen(self.interview), self._after_review)
+
+    def _keep_and_record(self, kind: str) -> bool:
+        """Save what is typed and record a paradata event; False (and said) when the store failed."""
+        if not self.keep_typed():
+            return False
+        try:
+            self.interview.record(kind)
+        except StoreError as error:
+            self._failed(error, in_hand=False)
+            return False
+        return True
 
     def _after_review(self, result: str | None) -> None:
         if result == "submitted":
             self.app.finished()
         elif result:
-            self.interview.jump(result)
+            try:
+                self.interview.jump(result)
+            except StoreError as error:
+                self._failed(error, in_hand=False)
+                return
             self.from_review = True
             self.show_item()
         else:
@@ -370,17 +417,19 @@ class QuestionScreen(Screen[None]):
         self.app.toggle_language()
 
     def action_pause(self) -> None:
-        self.keep_typed()
-        self.interview.record("paused")
-        self.app.go_home()
+        if self._keep_and_record("paused"):
+            self.app.go_home()
 
     def action_abandon(self) -> None:
         from akhlak_tui.tui.screens.abandon import AbandonScreen
 
         def abandon(reason: str | None) -> None:
-            if reason:
-                self.keep_typed()
-                self.interview.abandon(reason)
+            if reason and self.keep_typed():
+                try:
+                    self.interview.abandon(reason)
+                except StoreError as error:
+                    self._failed(error, in_hand=False)
+                    return
                 self.app.go_home()
 
         self.app.push_screen(AbandonScreen(self.interview.lang), abandon)

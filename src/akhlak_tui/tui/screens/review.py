@@ -14,6 +14,8 @@ from textual.widgets.option_list import Option
 
 from akhlak_tui.questionnaire.flow import is_empty
 from akhlak_tui.questionnaire.model import ItemBase, LikertItem, MultiItem, SingleItem, UnitItem, tr
+from akhlak_tui.store import StoreError
+from akhlak_tui.tui.failures import failure_text
 from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.key_bar import KeyBar
 
@@ -114,7 +116,15 @@ class ReviewScreen(Screen[str | None]):
         self.query_one("#review-list", OptionList).action_select()
 
     def action_submit(self) -> None:
-        problems = self.interview.submit()
+        try:
+            problems = self.interview.submit()
+        except StoreError as error:
+            if error.kind == "damaged":
+                self.app.store_failed(error)
+            else:
+                lang = self.interview.lang
+                self.query_one("#review-status", Static).update(failure_text(error, lang, note="failure.not_submitted"))
+            return
         if not problems:
             self.dismiss("submitted")
             return

@@ -68,9 +68,15 @@ class WelcomeScreen(Screen[None]):
         self.query_one(KeyBar).show_keys(keys)
 
     def action_agree(self) -> None:
+        from akhlak_tui.store import StoreError
+
         if not self.agreed:
             self.agreed = True
-            self.app.begin(self.mode)
+            try:
+                self.app.begin(self.mode)
+            except StoreError as error:  # no response could be started: the welcome stays
+                self.agreed = False
+                self.app.store_failed(error)
 
     def action_decline(self) -> None:
         if self.mode != "kiosk":
