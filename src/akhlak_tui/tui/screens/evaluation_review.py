@@ -72,12 +72,12 @@ class EvaluationReviewScreen(Screen[None]):
         table.clear(columns=True)
         self.query_one("#review-detail", Static).update("")
         if self.store is None:
-            self.query_one("#review-title", Static).update(Text(t("review.none", lang), style="italic"))
-            self.query_one("#review-help", Static).update(t("review.units_help", lang))
+            self.query_one("#review-title", Static).update(Text(t("evaluation_review.none", lang), style="italic"))
+            self.query_one("#review-help", Static).update(t("evaluation_review.units_help", lang))
             return
         self.state = state = self.store.state()
         ins = state.instrument
-        self.query_one("#review-title", Static).update(Text(f"{t('review.title', lang)}: {tr(ins.evaluation.title, lang)}", style="bold"))
+        self.query_one("#review-title", Static).update(Text(f"{t('evaluation_review.title', lang)}: {tr(ins.evaluation.title, lang)}", style="bold"))
         table.add_columns(word("unit", lang), "Status", "Eval", *(f"T{i}" for i in range(1, len(ins.stages) + 1)))
         for unit in self.mdb.units:
             levels = {c: row["level"] for c, row in state.verified.get(unit.code, {}).items() if c in ins.criterion_by_id}
@@ -86,7 +86,7 @@ class EvaluationReviewScreen(Screen[None]):
             status = "verified" if overall is not None else "in_review" if levels else "returned" if unit.code in state.returned else "missing"
             table.add_row(
                 unit.code,
-                t(f"review.{status}", lang),
+                t(f"evaluation_review.{status}", lang),
                 number(float(overall), lang) if overall is not None else "-",
                 *(number(float(s), lang) if s is not None else "-" for s in stages.values()),
                 key=unit.code,
@@ -94,7 +94,7 @@ class EvaluationReviewScreen(Screen[None]):
         if keep is not None:
             table.move_cursor(row=table.get_row_index(keep))
         table.focus()
-        self.query_one("#review-help", Static).update(t("review.units_help", lang))
+        self.query_one("#review-help", Static).update(t("evaluation_review.units_help", lang))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if self.unit is None and self.store is not None:
@@ -154,19 +154,19 @@ class EvaluationReviewScreen(Screen[None]):
         claim = self.state.claims.get(self.unit or "", {}).get(c.id)
         files = [e["name"] for e in self.state.evidence.get(self.unit or "", []) if e["criterion"] == c.id]
         detail = Text()
-        detail.append(f"{t('review.asked', lang)}: ", style="bold")
+        detail.append(f"{t('evaluation_review.asked', lang)}: ", style="bold")
         detail.append(tr(c.question, lang) + "\n")
-        detail.append(f"{t('review.counts', lang)}: ", style="bold")
+        detail.append(f"{t('evaluation_review.counts', lang)}: ", style="bold")
         detail.append(tr(c.evidence, lang) + "\n")
-        detail.append(f"{t('review.given', lang)}: ", style="bold")
+        detail.append(f"{t('evaluation_review.given', lang)}: ", style="bold")
         detail.append((claim["evidence"] if claim and claim["evidence"] else "-") + "\n")
         if files:
-            detail.append(f"{t('review.files', lang)}: ", style="bold")
+            detail.append(f"{t('evaluation_review.files', lang)}: ", style="bold")
             detail.append(", ".join(files) + "\n")
         detail.append("  ".join(f"[{i}] {lv.score} {tr(lv.label, lang)}" for i, lv in enumerate(levels, start=1)), style="dim")
         self.query_one("#review-detail", Static).update(detail)
         keys = "/".join(str(i) for i in range(1, len(levels) + 1))
-        self.query_one("#review-help", Static).update(t("review.criteria_help", lang, keys=keys))
+        self.query_one("#review-help", Static).update(t("evaluation_review.criteria_help", lang, keys=keys))
 
     # -- setting a level ------------------------------------------------------------------------
     def action_level(self, n: int) -> None:
@@ -180,7 +180,7 @@ class EvaluationReviewScreen(Screen[None]):
         self.pending = (c.id, levels[n - 1].score)
         note = self.query_one("#review-note", Input)
         note.value = ""
-        note.placeholder = t("review.note_prompt", self.lang, level=levels[n - 1].score, criterion=c.id)
+        note.placeholder = t("evaluation_review.note_prompt", self.lang, level=levels[n - 1].score, criterion=c.id)
         self.query_one("#review-help", Static).update(note.placeholder)
         note.display = True
         note.focus()
@@ -193,7 +193,7 @@ class EvaluationReviewScreen(Screen[None]):
         self.store.verify(self.unit, criterion, level, event.value.strip())
         self.pending = None
         event.input.display = False
-        self.show_unit(self.unit, keep=criterion, saved=t("review.saved", self.lang, unit=self.unit, criterion=criterion, level=level))
+        self.show_unit(self.unit, keep=criterion, saved=t("evaluation_review.saved", self.lang, unit=self.unit, criterion=criterion, level=level))
 
     def action_back(self) -> None:
         if self.pending is not None:
