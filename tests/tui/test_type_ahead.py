@@ -183,3 +183,20 @@ async def test_kiosk_keys_typed_ahead_do_not_reach_the_next_respondent(app_facto
         assert screen_name(pilot) == "WelcomeScreen"
         assert app.kiosk is not None and app.interview is None
         assert [r.status for r in all_responses(app.data_dir)] == ["submitted"]
+
+
+async def test_keys_after_a_key_whose_handling_failed_are_still_applied(app_factory, rules_survey, monkeypatch):
+    """An unexpected error while one key is applied (logged, the app goes on) holds no key back."""
+    from akhlak_tui.tui.screens.question import QuestionScreen
+
+    def broken_review(self) -> None:
+        raise RuntimeError("a bug in the review key")
+
+    monkeypatch.setattr(QuestionScreen, "action_review", broken_review)
+    app = app_factory(survey=rules_survey, debug=False)
+    async with app.run_test() as pilot:
+        await begin(pilot)
+        await burst(pilot, *chars("din"), "enter", "1", "enter", "ctrl+r", "4", "enter")
+        assert app.is_running
+        assert stored(app)["bp1"] == 4
+        assert app.interview.item.id == "bp2"

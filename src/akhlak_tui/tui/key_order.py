@@ -62,9 +62,11 @@ class OrderedKeys:
         if not self.screen_is_still():
             self._scheduled = self.app.set_timer(RETRY_SECONDS, self.apply_next, name="ordered-keys")
             return
-        await self._apply(self.waiting.popleft())
-        self._scheduled = True
-        self.app.call_later(self.apply_next)
+        try:
+            await self._apply(self.waiting.popleft())
+        finally:  # even when the key's handling failed, the keys after it are applied in turn
+            self._scheduled = True
+            self.app.call_later(self.apply_next)
 
     def screen_is_still(self) -> bool:
         """True when every screen shown is mounted and nothing posted to the screen on top or to
