@@ -69,7 +69,8 @@ def value_at(report: dict, key: str) -> Any:
         if group["status"] != "shown":
             return group["status"]
         if rest[0] == "dim":
-            return next(d["score"] for d in group["dimensions"] if d["id"] == rest[1])
+            dim = next(d for d in group["dimensions"] if d["id"] == rest[1])
+            return dim["score"] if dim.get("status", "shown") == "shown" else dim["status"]
         if rest[0] == "engagement":
             return group["engagement"]["score"]
         return group[rest[0]]

@@ -44,14 +44,27 @@ def test_reverse_keyed_statement_counts_disagreement_as_favourable():
 
 
 def test_not_applicable_is_left_out():
-    report = score([person(ak1=9), person(ak1=4), person(ak1=2)])
+    report = score([person(ak1=9), person(ak1=4), person(ak1=2), person(ak1=4)])
     ak = report.overall.dimensions[1]
-    assert (ak.score, ak.answers) == (50.0, 2)
+    assert (ak.score, ak.answers, ak.respondents) == (66.7, 3, 3)
+
+
+def test_a_value_answered_by_fewer_than_the_minimum_is_suppressed():
+    # 49 of 50 said "not applicable": one person's answer would give AK = 100.0.
+    report = score([person(ak1=9)] * 49 + [person(ak1=5)])
+    ak = report.overall.dimensions[1]
+    assert (ak.status, ak.score, ak.exact, ak.answers, ak.respondents) == ("suppressed", None, None, None, None)
+    assert report.overall.index is None and report.overall.category is None
+    assert report.overall.dimensions[0].status == "shown" and report.overall.dimensions[0].score is not None
+    # The same in every group: unit U1 holds all 50 respondents.
+    u1 = next(g for g in report.breakdown("unit").groups if g.key == "U1")
+    assert u1.dimensions[1].status == "suppressed" and u1.index is None
+    assert report.ranking == []
 
 
 def test_a_value_with_only_not_applicable_has_no_score_and_no_index():
     report = score([person(ak1=9)] * 3)
-    assert report.overall.dimensions[1].score is None
+    assert report.overall.dimensions[1].score is None and report.overall.dimensions[1].status == "no_data"
     assert report.overall.index is None and report.overall.category is None
     assert report.overall.dimensions[0].score is not None
 
@@ -121,6 +134,14 @@ def test_by_limits_the_breakdowns():
         report = score_merged(mdb, by=["gender"])
     assert [b.field for b in report.breakdowns] == ["gender"]
     assert report.ranking and report.participation.units[0].respondents == 6
+
+
+def test_more_respondents_than_headcount_is_flagged_implausible():
+    report = score([person(unit="U2")] * 6 + [person(unit="U1")] * 3)  # U2 has a headcount of 4
+    units = {u.code: u for u in report.participation.units}
+    assert units["U2"].implausible and units["U2"].meets_minimum is None and units["U2"].rate == 150.0
+    assert not units["U1"].implausible and units["U1"].meets_minimum is False
+    assert report.participation.implausible_units == ["U2"] and not report.participation.total_implausible
 
 
 def test_votes_method_scores_the_share_choosing_the_value():

@@ -32,14 +32,20 @@ person = st.fixed_dictionaries(
 
 
 def expected_scores(people: list[dict]) -> dict[str, float | None]:
+    """Plain scores; None also for a value fewer than MIN_SIZE respondents answered (suppressed)."""
     fav, valid = {"BP": 0, "AK": 0}, {"BP": 0, "AK": 0}
-    for p in people:
+    answered: dict[str, set] = {"BP": set(), "AK": set()}
+    for i, p in enumerate(people):
         for item, (dim, reverse) in ITEMS.items():
             code = p[item]
             if code in (1, 2, 3, 4, 5):
                 valid[dim] += 1
                 fav[dim] += (6 - code if reverse else code) >= 4
-    return {d: None if not valid[d] else float((Decimal(100 * fav[d]) / valid[d]).quantize(Decimal("0.1"), ROUND_HALF_UP)) for d in fav}
+                answered[dim].add(i)
+    return {
+        d: None if len(answered[d]) < MIN_SIZE else float((Decimal(100 * fav[d]) / valid[d]).quantize(Decimal("0.1"), ROUND_HALF_UP))
+        for d in fav
+    }
 
 
 def expected_hidden(sizes: dict) -> set:
@@ -58,6 +64,10 @@ def test_sql_equals_plain_recomputation_and_small_groups_stay_hidden(people):
         report = score_merged(mdb)
     if len(people) >= MIN_SIZE:
         assert {d.id: d.score for d in report.overall.dimensions} == expected_scores(people)
+        # A value answered by fewer than MIN_SIZE respondents shows no number, and then no index.
+        for d in report.overall.dimensions:
+            if d.status == "suppressed":
+                assert d.answers is None and d.respondents is None and report.overall.index is None
     else:
         assert report.overall.status == ("empty" if not people else "suppressed")
     for field, keys in (("unit", ["U1", "U2", "U3"]), ("gender", ["f", "m", None])):

@@ -53,6 +53,8 @@ class Plan:
     keys: list[str]
     tallies: list[str] = field(default_factory=list)
     measures: dict[str, list[Part]] = field(default_factory=dict)
+    respondents: dict[str, int] = field(default_factory=dict)
+    """Per measure, the tally whose valid count is the respondents with at least one scored answer."""
 
     def add(self, expression: str) -> int:
         self.tallies.append(expression)
@@ -95,6 +97,12 @@ def _likert_measure(plan: Plan, q: Questionnaire, items: Sequence[LikertItem], m
     return parts
 
 
+def _respondent_tally(plan: Plan, q: Questionnaire, items: Sequence[LikertItem]) -> int:
+    """A tally counting (as valid answers) the respondents with a scored answer to any of `items`."""
+    tests = " OR ".join(_codes_test(quoted(i.id), q.scale_by_id[i.scale].codes) for i in items) or "0"
+    return plan.add(f"CASE WHEN {tests} THEN {ONE_VALID} ELSE 0 END")
+
+
 def _answered(column: str) -> str:
     return f"ifnull({column} IS NOT NULL AND {column} != '[]', 0)"
 
@@ -112,13 +120,16 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
             hit = " OR ".join(f"instr({column}, '\"{code}\"') > 0" for code in picks) or "0"
             packed = f"CASE WHEN {hit} THEN {(1 << SHIFT) + ONE_VALID} WHEN {column} != '[]' THEN {ONE_VALID} ELSE 0 END"
             plan.measures[dim.id] = [Part(plan.add(packed), 0)]
+            plan.respondents[dim.id] = plan.measures[dim.id][0].tally  # one answer per respondent
         else:
             items = [i for i in likert if i.dimension == dim.id]
             plan.measures[dim.id] = _likert_measure(plan, q, items, s.method)
+            plan.respondents[dim.id] = _respondent_tally(plan, q, items)
     engagement = [i for i in likert if i.id in s.engagement_items]
     if engagement:
         method = "mean_scaled" if s.method == "mean_scaled" else "percent_favourable"
         plan.measures[ENGAGEMENT] = _likert_measure(plan, q, engagement, method)
+        plan.respondents[ENGAGEMENT] = _respondent_tally(plan, q, engagement)
     return plan
 
 

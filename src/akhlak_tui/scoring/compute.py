@@ -60,9 +60,16 @@ class Scorer:
         return tr(WORDS[key], self.lang)
 
     def _dimension(self, dim_id: str, label: str, tallies: Sequence[int]) -> tuple[m.DimensionScore, Fraction | None]:
+        """One value's score; suppressed when fewer than min_group_size respondents answered it."""
         value, answers = measure_score(self.plan.measures[dim_id], tallies)
+        respondents = unpack(tallies[self.plan.respondents[dim_id]])[1]
+        out_id = "engagement" if dim_id == ENGAGEMENT else dim_id
+        if value is None:
+            return m.DimensionScore(id=out_id, label=label, status="no_data", score=None, exact=None, answers=0, respondents=0), None
+        if respondents < self.min_size:
+            return m.DimensionScore(id=out_id, label=label, status="suppressed", score=None, exact=None, answers=None), None
         score, exact_value = _rounded(value)
-        return m.DimensionScore(id="engagement" if dim_id == ENGAGEMENT else dim_id, label=label, score=score, exact=exact_value, answers=answers), value
+        return m.DimensionScore(id=out_id, label=label, score=score, exact=exact_value, answers=answers, respondents=respondents), value
 
     def group(self, key: str | None, label: str, counts: Tallies, suppression: str | None = None) -> m.GroupScore:
         n, tallies = counts
@@ -130,7 +137,14 @@ class Scorer:
                 rate = round_half_up(percent(n, unit.headcount))  # type: ignore[arg-type]
                 minimum = slovin_minimum(unit.headcount, margin)
                 meets = n >= minimum
-            units.append(m.UnitParticipation(code=unit.code, name=unit.name, headcount=unit.headcount, respondents=n, rate=rate, minimum=minimum, meets_minimum=meets))
+            implausible = bool(unit.headcount) and n > unit.headcount  # type: ignore[operator]
+            if implausible:
+                meets = None  # neither met nor missed: the count or the headcount is wrong
+            units.append(
+                m.UnitParticipation(
+                    code=unit.code, name=unit.name, headcount=unit.headcount, respondents=n, rate=rate, minimum=minimum, meets_minimum=meets, implausible=implausible
+                )
+            )
         total_n = sum(counted.values())
         total_head = sum(u.headcount for u in self.units) if self.units and all(u.headcount for u in self.units) else None  # type: ignore[misc]
         return m.Participation(
@@ -141,6 +155,8 @@ class Scorer:
             total_rate=round_half_up(percent(total_n, total_head)) if total_head else None,  # type: ignore[arg-type]
             total_minimum=slovin_minimum(total_head, margin) if total_head else None,
             units_below_minimum=sum(1 for u in units if u.meets_minimum is False),
+            implausible_units=[u.code for u in units if u.implausible],
+            total_implausible=bool(total_head) and total_n > total_head,  # type: ignore[operator]
         )
 
     def _options(self, item: MultiItem, votes: Counter[str], respondents: int, limit: int | None) -> list[m.OptionVotes]:

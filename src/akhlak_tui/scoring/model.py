@@ -28,9 +28,15 @@ class DimensionScore(Model):
 
     id: str
     label: str
-    score: float | None = Field(description="Rounded to one decimal, half up; null when there is no answer to score.")
+    status: Literal["shown", "suppressed", "no_data"] = Field(
+        default="shown",
+        description="suppressed: fewer than min_group_size respondents answered this value (not applicable and "
+        "unanswered left out); no_data: nobody gave a scored answer. Neither has a score, and the group then has no index.",
+    )
+    score: float | None = Field(description="Rounded to one decimal, half up; null when there is no answer to score or it is suppressed.")
     exact: float | None = Field(description="The unrounded score the index is computed from.")
-    answers: int = Field(description="Scored answers (not applicable and unanswered left out).")
+    answers: int | None = Field(description="Scored answers (not applicable and unanswered left out); null when suppressed.")
+    respondents: int | None = Field(default=None, description="Respondents with at least one scored answer for this value; null when suppressed.")
 
 
 class GroupScore(Model):
@@ -65,6 +71,10 @@ class UnitParticipation(Model):
     rate: float | None = Field(description="respondents / headcount * 100, one decimal.")
     minimum: int | None = Field(description="Slovin's minimum sample for the headcount.")
     meets_minimum: bool | None
+    implausible: bool = Field(
+        default=False,
+        description="More respondents than the headcount: duplicates or a wrong headcount; meets_minimum is then null.",
+    )
 
 
 class Participation(Model):
@@ -75,6 +85,8 @@ class Participation(Model):
     total_rate: float | None
     total_minimum: int | None
     units_below_minimum: int
+    implausible_units: list[str] = Field(default_factory=list, description="Codes of the units with more respondents than their headcount.")
+    total_implausible: bool = Field(default=False, description="More respondents in all than the total headcount.")
 
 
 class RankedUnit(Model):
