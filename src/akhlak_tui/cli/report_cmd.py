@@ -57,9 +57,14 @@ def open_merged(path: Path):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (needed for xlsx; csv writes one file per table beside it).")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the report.")
+@click.option(
+    "--excel-id",
+    is_flag=True,
+    help="csv: semicolons and decimal commas, as Excel set to Indonesian opens them (default: plain CSV).",
+)
 @click.option("--json-schema", is_flag=True, help="Print the JSON Schema of --format json and exit.")
 @pass_cli
-def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, json_schema: bool) -> None:
+def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, excel_id: bool, json_schema: bool) -> None:
     """Score the merged responses and report them: the BerAKHLAK index and category, the seven
     values, engagement, values selection, participation and breakdowns (docs/scoring.md).
 
@@ -71,6 +76,7 @@ def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: st
       akhlak report --format html -o laporan.html    a page to print or share
       akhlak report --format xlsx -o hasil.xlsx --lang en
       akhlak report --by gender --format json
+      akhlak report --format csv --excel-id -o skor.csv   for Excel in Indonesian
     """
     from akhlak_tui.report import formats
 
@@ -79,6 +85,8 @@ def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: st
         return
     if fmt == "xlsx" and not output:
         raise UserError("--format xlsx needs -o FILE.xlsx")
+    if excel_id and fmt != "csv":
+        raise UserError("--excel-id is for --format csv only")
     from akhlak_tui.scoring import ScoringError, score_merged
 
     path = merged_db_path(obj, db)
@@ -89,12 +97,12 @@ def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: st
             raise UserError(f"--by: {exc}") from None
     target = Path(output) if output else None
     try:
-        _write(result, fmt, target, lang, by)
+        _write(result, fmt, target, lang, by, excel_id)
     except OSError as exc:
         raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
-def _write(result, fmt: str, target: Path | None, lang: str, by: str | None) -> None:
+def _write(result, fmt: str, target: Path | None, lang: str, by: str | None, excel_id: bool = False) -> None:
     """The report in `fmt`, to `target` or standard output; OSError when the file cannot be written."""
     from akhlak_tui.files import private_output
     from akhlak_tui.report import formats
@@ -117,10 +125,10 @@ def _write(result, fmt: str, target: Path | None, lang: str, by: str | None) -> 
         _emit(render_html(result, lang), target)
     elif fmt == "csv":
         if target:
-            for written in formats.csv_files(result, target, lang):
+            for written in formats.csv_files(result, target, lang, excel_id):
                 click.echo(f"wrote {written}")
             return
-        click.echo(formats.csv_scores(result, lang), nl=False)
+        click.echo(formats.csv_scores(result, lang, excel_id), nl=False)
     else:
         formats.xlsx_file(result, target, lang)  # type: ignore[arg-type]
     if target and fmt != "csv":

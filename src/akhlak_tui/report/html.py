@@ -8,6 +8,7 @@ from jinja2 import Environment, select_autoescape
 
 from akhlak_tui.report import svg
 from akhlak_tui.report.i18n import number, word
+from akhlak_tui.report.tables import missing_values_note
 from akhlak_tui.scoring.model import ScoreReport
 
 TEMPLATE = "report.html.j2"
@@ -36,11 +37,11 @@ def render_html(report: ScoreReport, lang: str) -> str:
     dims = o.dimensions if o.status == "shown" else []
     if dims:
         charts["bands"] = svg.band_bars(dims, report.bands, fmt, word("seven_values", lang))
-        charts["radar"] = svg.radar(dims, fmt, word("radar", lang))
+        charts["radar"] = svg.radar(dims, fmt, word("radar", lang), word("no_data", lang), word("suppressed", lang))
     if report.ranking:
         charts["ranking"] = svg.ranking_bars(report.ranking, fmt, word("ranking", lang))
     if report.participation.units:
-        charts["participation"] = svg.participation_bars(report.participation.units, fmt_int, word("participation", lang))
+        charts["participation"] = svg.participation_bars(report.participation.units, fmt_int, word("participation", lang), word("implausible_short", lang))
     v = report.values
     if v is not None and v.status == "shown":
         if v.entropy is not None:
@@ -49,4 +50,5 @@ def render_html(report: ScoreReport, lang: str) -> str:
             question = getattr(v, key)
             if question is not None:
                 charts[f"votes_{key}"] = svg.vote_bars(question.top, fmt, question.label)
-    return env.from_string(source).render(report=report, lang=lang, charts=charts)
+    missing_note = missing_values_note(o.dimensions, report.min_group_size, lang)
+    return env.from_string(source).render(report=report, lang=lang, charts=charts, missing_note=missing_note)

@@ -66,6 +66,46 @@ WORDS: dict[str, dict[str, str]] = {
     "scores": {"id": "Skor", "en": "Scores"},
     "breakdown_field": {"id": "Rincian menurut", "en": "Broken down by"},
     "everyone": {"id": "Semua", "en": "All"},
+    "status": {"id": "Status", "en": "Status"},
+    "shown": {"id": "ditampilkan", "en": "shown"},
+    "note": {"id": "Catatan", "en": "Note"},
+    "category_code": {"id": "Kategori", "en": "Category"},
+    "category_label": {"id": "Label kategori", "en": "Category label"},
+    "number": {"id": "Angka", "en": "Number"},
+    "text": {"id": "Keterangan", "en": "Text"},
+    "hidden_small": {"id": "disembunyikan (n < {k})", "en": "suppressed (n < {k})"},
+    "hidden_complementary": {
+        "id": "disembunyikan agar kelompok kecil lain tidak dapat dihitung",
+        "en": "suppressed so that another small group cannot be worked out",
+    },
+    "hidden_value": {"id": "disembunyikan (kurang dari {k} yang menjawab)", "en": "suppressed (fewer than {k} answered)"},
+    "values_no_data": {"id": "tidak ada data untuk nilai: {names}", "en": "no data for the value: {names}"},
+    "values_hidden": {
+        "id": "disembunyikan karena kurang dari {k} responden menjawab nilai: {names}",
+        "en": "suppressed because fewer than {k} respondents answered the value: {names}",
+    },
+    "no_index": {"id": "tidak ada indeks", "en": "no index"},
+    "implausible": {
+        "id": "tidak wajar: responden melebihi jumlah pegawai (data ganda? jumlah pegawai salah?)",
+        "en": "implausible: more respondents than the headcount (duplicates? wrong headcount?)",
+    },
+    "implausible_short": {"id": "tidak wajar", "en": "implausible"},
+    "implausible_units": {"id": "unit dengan responden melebihi jumlah pegawai", "en": "units with more respondents than their headcount"},
+    "org_hidden": {
+        "id": "Seluruh organisasi memiliki kurang dari {k} responden: semua angka disembunyikan.",
+        "en": "The whole organisation has fewer than {k} respondents: every number is suppressed.",
+    },
+    "empty_breakdown": {"id": "Tidak ada rincian yang diminta.", "en": "No breakdown was asked for."},
+    "empty_ranking": {
+        "id": "Peringkat kosong: tidak ada unit dengan indeks yang dapat ditampilkan (unit kecil disembunyikan).",
+        "en": "No ranking: no unit has an index that may be shown (small units are suppressed).",
+    },
+    "values_suppressed_why": {
+        "id": "Pemilihan nilai disembunyikan: kurang dari {k} responden.",
+        "en": "Values selection suppressed: fewer than {k} respondents.",
+    },
+    "no_values_question": {"id": "Kuesioner ini tidak memiliki pertanyaan pemilihan nilai.", "en": "This questionnaire has no values-selection questions."},
+    "no_units": {"id": "Tidak ada daftar unit kerja.", "en": "There is no list of work units."},
 }
 
 
