@@ -85,6 +85,16 @@ def value_at(report: dict, key: str) -> Any:
         if parts[1] == "by_value":
             return next(v for v in values["votes_by_value"] if v["value"] == parts[2])[parts[3]]
         return next(o for o in values[parts[1]]["top"] if o["code"] == parts[2])[parts[3]]
+    if head == "indicators":  # indicators.<overall|unit code>.<item>.<field>
+        ind = report["indicators"]
+        group = ind["overall"] if parts[1] == "overall" else next(g for g in ind["units"] if g["key"] == parts[1])
+        item = next(i for i in group["indicators"] if i["item"] == parts[2])
+        return item[parts[3]] if item["status"] == "shown" or parts[3] in ("not_applicable", "missing", "status") else item["status"]
+    if head == "where":  # where.lowest.<n>.<field> or where.<unit code>.<field>
+        wa = report["where_to_act"]
+        if parts[1] == "lowest":
+            return wa["lowest"][int(parts[2])][parts[3]]
+        return next(u for u in wa["units"] if u["code"] == parts[1])[parts[2]]
     if head == "join":
         return next(o for o in report["join_reasons"]["reasons"] if o["code"] == parts[1])[parts[2]]
     raise KeyError(key)

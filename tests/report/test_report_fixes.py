@@ -162,3 +162,20 @@ def test_csv_for_excel_in_indonesian(small_db, tmp_path):
     assert plain.splitlines()[1].count(";") == 0 and ",61.8," in plain.splitlines()[1]
     refused = run("report", "--db", str(small_db), "--format", "json", "--excel-id")
     assert refused.exit_code == 1 and "--excel-id is for --format csv only" in refused.output
+
+
+def test_where_to_act_is_read_out_in_plain_bahasa(small_db, tmp_path):
+    """The sentence of docs/scoring.md's worked example, in the terminal, html and csv."""
+    sentence = "Di Unit Dua, nilai Berorientasi Pelayanan 60,0; yang paling rendah: Pelayanan di unit saya ramah., 66,7."
+    table = CliRunner().invoke(cli, ["report", "--db", str(small_db)], env={"COLUMNS": "200"}).output
+    assert sentence in table and "Perilaku yang paling rendah di seluruh instansi: Rekan kerja saya jujur. (Akuntabel, 60,0)" in table
+    page = run("report", "--db", str(small_db), "--format", "html").output
+    assert f'data-sentence="U2">{sentence}<' in page
+    assert run("report", "--db", str(small_db), "--format", "csv", "-o", str(tmp_path / "s.csv")).exit_code == 0
+    rows = list(csv.reader((tmp_path / "s-where-to-act.csv").read_text("utf-8-sig").splitlines()))
+    assert ["U2", sentence] in rows
+    indicators = list(csv.reader((tmp_path / "s-indicators.csv").read_text("utf-8-sig").splitlines()))
+    bp2 = next(r for r in indicators if r[0] == "" and r[2] == "bp2")
+    assert bp2[5:] == ["ditampilkan", "5", "60.0", "20.0", "40.0", "0.0", "20.0", "20.0", "16.7", "0.0"]
+    u1 = next(r for r in indicators if r[0] == "U1" and r[2] == "ak1")
+    assert u1[5] == "disembunyikan (kurang dari 3 yang menjawab)" and u1[6:13] == [""] * 7

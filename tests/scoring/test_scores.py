@@ -191,3 +191,17 @@ def test_sql_scores_match_a_plain_recomputation_on_simulated_data(tmp_path):
     assert {o.code: o.votes for o in report.values.current.top} == {c: current[c] for c in (o.code for o in report.values.current.top)}
     assert report.values.current.votes == sum(current.values())
     assert report.overall.engagement is not None and report.join_reasons.status == "shown"
+
+
+def test_indicators_follow_the_suppression_of_their_unit_and_count_non_answers():
+    people = [person(unit="U1", ak1=None, bp1=2)] * 4 + [person(unit="U1", ak1=9, bp1=2)] * 2 + [person(unit="U2")] * 2 + [person(unit="U3")] * 5
+    report = score(people)
+    units = {g.key: g for g in report.indicators.units}
+    assert units["U2"].status == "suppressed" and units["U2"].indicators == []
+    assert units["U3"].status == "suppressed" and units["U3"].suppression == "complementary" and units["U3"].indicators == []
+    overall = {i.item: i for i in report.indicators.overall.indicators}
+    # ak1: 4 unanswered and 2 "not applicable" of 13; 7 answered, all 4 -> 100.0
+    assert (overall["ak1"].missing, overall["ak1"].not_applicable, overall["ak1"].respondents, overall["ak1"].score) == (30.8, 15.4, 7, 100.0)
+    u1 = {i.item: i for i in units["U1"].indicators}
+    assert (u1["bp1"].score, u1["bp1"].distribution) == (0.0, [0.0, 100.0, 0.0, 0.0, 0.0])
+    assert u1["ak1"].status == "no_data" and u1["ak1"].not_applicable == 33.3

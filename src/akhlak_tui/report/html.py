@@ -7,6 +7,7 @@ from importlib.resources import files
 from jinja2 import Environment, select_autoescape
 
 from akhlak_tui.report import svg
+from akhlak_tui.report.behaviour import where_to_act_sentences
 from akhlak_tui.report.i18n import number, word
 from akhlak_tui.report.tables import missing_values_note
 from akhlak_tui.scoring.model import ScoreReport
@@ -51,4 +52,16 @@ def render_html(report: ScoreReport, lang: str) -> str:
             if question is not None:
                 charts[f"votes_{key}"] = svg.vote_bars(question.top, fmt, question.label)
     missing_note = missing_values_note(o.dimensions, report.min_group_size, lang)
-    return env.from_string(source).render(report=report, lang=lang, charts=charts, missing_note=missing_note)
+    return env.from_string(source).render(report=report, lang=lang, charts=charts, missing_note=missing_note, behaviour=_behaviour(report, lang))
+
+
+def _behaviour(report: ScoreReport, lang: str) -> dict:
+    """What the behaviour sections show: the where-to-act sentences and a bar per statement."""
+    lowest, units = where_to_act_sentences(report, lang)
+    bars = {}
+    if report.indicators is not None:
+        for i in report.indicators.overall.indicators:
+            if i.distribution is not None:
+                bars[i.item] = svg.distribution_bar(i.distribution, i.reverse, f"{word('distribution', lang)}: {i.name}")
+    names = {d.id: d.label for d in report.overall.dimensions} | {"engagement": word("engagement", lang)}
+    return {"lowest": lowest, "units": dict(units), "bars": bars, "value_names": names}

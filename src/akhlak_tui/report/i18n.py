@@ -106,6 +106,19 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "no_values_question": {"id": "Kuesioner ini tidak memiliki pertanyaan pemilihan nilai.", "en": "This questionnaire has no values-selection questions."},
     "no_units": {"id": "Tidak ada daftar unit kerja.", "en": "There is no list of work units."},
+    "indicators": {"id": "Indikator perilaku", "en": "Behaviour indicators"},
+    "indicator": {"id": "Indikator", "en": "Indicator"},
+    "item": {"id": "Butir", "en": "Item"},
+    "answered": {"id": "Menjawab", "en": "Answered"},
+    "na_rate": {"id": "% tidak berlaku", "en": "% not applicable"},
+    "missing_rate": {"id": "% tidak dijawab", "en": "% unanswered"},
+    "distribution": {"id": "Sebaran jawaban (%)", "en": "Distribution of answers (%)"},
+    "where_to_act": {"id": "Di mana perlu bertindak", "en": "Where to act"},
+    "indicators_note": {
+        "id": "Skor tiap pernyataan dihitung seperti nilainya. Sebaran: bagian jawaban pada tiap titik skala, dari sangat tidak setuju (kiri) sampai sangat setuju (kanan); hijau selalu sisi yang baik.",
+        "en": "Each statement is scored like its value. Distribution: share of answers at each scale point, strongly disagree (left) to strongly agree (right); green is always the good side.",
+    },
+    "reverse_note": {"id": "pernyataan terbalik: setuju berarti tidak baik", "en": "reverse-keyed: agreeing is bad"},
 }
 
 

@@ -150,3 +150,19 @@ def entropy_bar(entropy: float, positive: float, fmt: Fmt, labels: tuple[str, st
         f'<text x="{width - 4}" y="44" text-anchor="end">{escape(labels[1])}: {escape(fmt(positive))}%</text>',
     ]
     return _svg(width, 50, body, title)
+
+
+SCALE_COLOURS = ("#c0392b", "#e67e22", "#bdbdbd", "#7cb342", "#2e7d32")
+
+
+def distribution_bar(shares: Sequence[float], reverse: bool, title: str) -> Markup:
+    """One statement's answers as a stacked bar, lowest point left (red) to highest right (green);
+    a reverse-keyed statement's colours are turned round, so green is always the favourable side."""
+    width, x, body = 200, 0.0, []
+    colours = list(SCALE_COLOURS) if len(shares) == len(SCALE_COLOURS) else ["#1f4e79"] * len(shares)
+    if reverse:
+        colours.reverse()
+    for share, colour in zip(shares, colours):
+        body.append(f'<rect x="{x:.1f}" y="0" width="{width * share / 100:.1f}" height="12" fill="{colour}"/>')
+        x += width * share / 100
+    return _svg(width, 12, body, title)

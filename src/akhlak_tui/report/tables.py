@@ -202,4 +202,12 @@ def all_tables(report: ScoreReport, lang: str) -> list[Table]:
         participation_table(report, lang),
         *values_tables(report, lang),
         *join_table(report, lang),
+        *behaviour_tables(report, lang),
     ]
+
+
+def behaviour_tables(report: ScoreReport, lang: str) -> list[Table]:
+    """The behaviour indicators and where to act (report/behaviour.py, which builds on this module)."""
+    from akhlak_tui.report.behaviour import indicators_table, where_to_act_table
+
+    return [*indicators_table(report, lang), *where_to_act_table(report, lang)]

@@ -215,7 +215,18 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
             parts.append(grid)
         if v.entropy is not None:
             parts.append(Text(f"{word('entropy', lang)}: {number(v.entropy, lang)}   {word('positive_energy', lang)}: {number(v.positive_energy, lang)}"))
+    parts += _where_to_act(report, lang)
     return Group(*parts)
+
+
+def _where_to_act(report: ScoreReport, lang: str) -> list:
+    """The behaviours to act on, as sentences (report/behaviour.py)."""
+    from akhlak_tui.report.behaviour import where_to_act_sentences
+
+    lowest, units = where_to_act_sentences(report, lang)
+    if lowest is None and not units:
+        return []
+    return [Text(word("where_to_act", lang), style="bold"), *(Text(t) for t in ([lowest] if lowest else []) + [u for _, u in units])]
 
 
 def print_report(report: ScoreReport, lang: str, by: str | None = None, console: Console | None = None) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from akhlak_tui.questionnaire.model import LikertItem, MultiItem, Questionnaire, Scale
+from akhlak_tui.scoring.indicators import PER_TALLY, ItemTallies, indicator_items, tally_expressions
 
 SUBMITTED = "response_id NOT IN (SELECT id FROM responses WHERE status IS NOT 'submitted')"
 VOTE_SLICE = 100_000
@@ -55,6 +56,8 @@ class Plan:
     measures: dict[str, list[Part]] = field(default_factory=dict)
     respondents: dict[str, int] = field(default_factory=dict)
     """Per measure, the tally whose valid count is the respondents with at least one scored answer."""
+    items: list[ItemTallies] = field(default_factory=list)
+    """Per behaviour indicator (statement), where its counts per code are (scoring/indicators.py)."""
 
     def add(self, expression: str) -> int:
         self.tallies.append(expression)
@@ -125,6 +128,14 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
             items = [i for i in likert if i.dimension == dim.id]
             plan.measures[dim.id] = _likert_measure(plan, q, items, s.method)
             plan.respondents[dim.id] = _respondent_tally(plan, q, items)
+    for item in indicator_items(q):
+        scale = q.scale_by_id[item.scale]
+        codes = scale.codes + ([scale.not_applicable.code] if scale.not_applicable else [])
+        slots = []
+        for expression in tally_expressions(quoted(item.id), codes):
+            tally = plan.add(expression)
+            slots += [(tally, slot) for slot in range(PER_TALLY)]
+        plan.items.append(ItemTallies(item, slots[: len(scale.codes)], slots[len(scale.codes)] if scale.not_applicable else None))
     engagement = [i for i in likert if i.id in s.engagement_items]
     if engagement:
         method = "mean_scaled" if s.method == "mean_scaled" else "percent_favourable"

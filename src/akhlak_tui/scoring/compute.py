@@ -13,6 +13,7 @@ from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.response import utc_now
 from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, count_all, make_plan, unpack
+from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
     band_for,
     overall_index,
@@ -226,6 +227,52 @@ class Scorer:
         return m.JoinReasons(status="shown", item=item.id, label=label, respondents=respondents, reasons=reasons)
 
 
+    def indicator_group(self, key: str | None, label: str, group: m.GroupScore, counts: Tallies) -> m.IndicatorGroup:
+        """The statements of one group; a suppressed or empty group shows none."""
+        out = m.IndicatorGroup(key=key, label=label, status=group.status, suppression=group.suppression)
+        if group.status == "shown":
+            n, tallies = counts
+            out.indicators = [
+                indicator_score(self.q, spec, counted(spec, tallies, n), self.lang, self.min_size) for spec in self.plan.items
+            ]
+        return out
+
+    def indicators(self, overall: m.GroupScore, counts: Counts, units: m.Breakdown | None) -> m.Indicators | None:
+        if not self.plan.items:
+            return None
+        if counts.overall[0] > MAX_COUNT:
+            raise ScoringError(f"{counts.overall[0]} responses: behaviour indicators count at most {MAX_COUNT:,}")
+        rows = dict(counts.groups.get(units.field, [])) if units else {}
+        empty: Tallies = (0, [0] * len(self.plan.tallies))
+        return m.Indicators(
+            overall=self.indicator_group(None, overall.label, overall, counts.overall),
+            units=[self.indicator_group(g.key, g.label, g, rows.get(g.key, empty)) for g in (units.groups if units else [])],
+        )
+
+    def where_to_act(self, overall: m.GroupScore, indicators: m.Indicators | None, units: m.Breakdown | None) -> m.WhereToAct | None:
+        """The three lowest indicators of the values, and each shown unit's weakest value with its indicators."""
+        if indicators is None or overall.status != "shown":
+            return None
+        labels = {d.id: tr(d.label, self.lang) for d in self.q.dimensions}
+
+        def refs(group: m.IndicatorGroup, value: str | None = None) -> list[m.IndicatorRef]:
+            shown = [i for i in group.indicators if i.status == "shown" and i.value in labels and value in (None, i.value)]
+            shown.sort(key=lambda i: (i.exact, i.item))
+            return [m.IndicatorRef(item=i.item, name=i.name, value=i.value, value_label=labels[i.value], score=i.score) for i in shown]  # type: ignore[arg-type]
+
+        actions = []
+        by_key = {g.key: g for g in indicators.units}
+        for g in units.groups if units else []:
+            dims = [d for d in g.dimensions if d.status == "shown"]
+            if g.status != "shown" or not dims or g.key is None:
+                continue
+            weakest = min(dims, key=lambda d: (d.exact, d.id))
+            actions.append(
+                m.UnitAction(code=g.key, name=g.label, value=weakest.id, value_label=weakest.label, value_score=weakest.score, indicators=refs(by_key[g.key], weakest.id))  # type: ignore[arg-type]
+            )
+        return m.WhereToAct(lowest=refs(indicators.overall)[:3], units=actions)
+
+
 def unit_field(q: Questionnaire) -> str | None:
     return next((i.id for i in q.items if isinstance(i, UnitItem)), None)
 
@@ -248,6 +295,8 @@ def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, 
     unit_rows = counts.groups.get(unit_id, []) if unit_id else []
     breakdowns = [scorer.breakdown(f, counts.groups[f]) for f in fields]
     unit_breakdown = next((b for b in breakdowns if b.field == unit_id), None) or (scorer.breakdown(unit_id, unit_rows) if unit_id else None)
+    overall = scorer.group(None, scorer.word("everyone"), counts.overall)
+    indicators = scorer.indicators(overall, counts, unit_breakdown)
     return m.ScoreReport(
         generated_at=utc_now(),
         language=lang,
@@ -258,12 +307,14 @@ def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, 
         bands=[m.BandInfo(code=b.code, min=b.min, label=tr(b.label, lang)) for b in q.scoring.bands],
         respondents=counts.overall[0],
         unit_field=unit_id,
-        overall=scorer.group(None, scorer.word("everyone"), counts.overall),
+        overall=overall,
         breakdowns=breakdowns,
         ranking=scorer.ranking(unit_breakdown),
         participation=scorer.participation(unit_rows),
         values=scorer.values(counts),
         join_reasons=scorer.join_reasons(counts),
+        indicators=indicators,
+        where_to_act=scorer.where_to_act(overall, indicators, unit_breakdown),
     )
 
 

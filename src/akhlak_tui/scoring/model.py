@@ -143,6 +143,63 @@ class JoinReasons(Model):
     reasons: list[OptionVotes] = Field(default_factory=list)
 
 
+class IndicatorScore(Model):
+    """One behaviour indicator (a statement of a value, or of engagement) in one group."""
+
+    item: str
+    value: str = Field(description="The value (dimension) the statement belongs to, or 'engagement'.")
+    name: str = Field(description="The indicator's short name (the official behaviour for the built-in questionnaire).")
+    statement: str
+    reverse: bool
+    status: Literal["shown", "suppressed", "no_data"] = Field(description="suppressed: fewer than min_group_size answered it.")
+    score: float | None
+    exact: float | None
+    respondents: int | None = Field(description="Respondents with a scored answer; null when suppressed.")
+    codes: list[int] = Field(description="The scale points, in order, as coded (before reversing).")
+    distribution: list[float] | None = Field(description="Share (%) of the scored answers at each point of `codes`; null when suppressed.")
+    not_applicable: float = Field(description="Share (%) of the group's respondents who said 'not applicable'.")
+    missing: float = Field(description="Share (%) of the group's respondents who left it unanswered.")
+
+
+class IndicatorGroup(Model):
+    key: str | None = Field(description="Unit code; null for everyone.")
+    label: str
+    status: Literal["shown", "suppressed", "empty"]
+    suppression: Literal["small", "complementary"] | None = None
+    indicators: list[IndicatorScore] = Field(default_factory=list)
+
+
+class Indicators(Model):
+    """Every statement for everyone and per unit, under the same suppression as the scores."""
+
+    overall: IndicatorGroup
+    units: list[IndicatorGroup]
+
+
+class IndicatorRef(Model):
+    item: str
+    name: str
+    value: str
+    value_label: str
+    score: float
+
+
+class UnitAction(Model):
+    """A unit's weakest value and that value's indicators, lowest first."""
+
+    code: str
+    name: str
+    value: str
+    value_label: str
+    value_score: float
+    indicators: list[IndicatorRef]
+
+
+class WhereToAct(Model):
+    lowest: list[IndicatorRef] = Field(description="The lowest indicators of the values, organisation-wide (three).")
+    units: list[UnitAction]
+
+
 class SurveyInfo(Model):
     id: str
     name: str
@@ -170,6 +227,8 @@ class ScoreReport(Model):
     participation: Participation
     values: ValuesResult | None = None
     join_reasons: JoinReasons | None = None
+    indicators: Indicators | None = None
+    where_to_act: WhereToAct | None = None
 
     def breakdown(self, field: str) -> Breakdown | None:
         return next((b for b in self.breakdowns if b.field == field), None)
