@@ -95,6 +95,15 @@ def value_at(report: dict, key: str) -> Any:
         if parts[1] == "lowest":
             return wa["lowest"][int(parts[2])][parts[3]]
         return next(u for u in wa["units"] if u["code"] == parts[1])[parts[2]]
+    if head == "gaps":  # gaps.<value>.<field>, organisation-wide
+        return next(g for g in report["values"]["gaps"] if g["value"] == parts[1])[parts[2]]
+    if head == "culture":  # culture.<unit>.<field> or culture.<unit>.gap.<value>
+        unit = next(u for u in report["culture_units"] if u["code"] == parts[1])
+        if unit["status"] != "shown":
+            return unit["status"]
+        if parts[2] == "gap":
+            return next(g for g in unit["gaps"] if g["value"] == parts[3])["gap"]
+        return unit[parts[2]]
     if head == "join":
         return next(o for o in report["join_reasons"]["reasons"] if o["code"] == parts[1])[parts[2]]
     raise KeyError(key)

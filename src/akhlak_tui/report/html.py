@@ -63,5 +63,8 @@ def _behaviour(report: ScoreReport, lang: str) -> dict:
         for i in report.indicators.overall.indicators:
             if i.distribution is not None:
                 bars[i.item] = svg.distribution_bar(i.distribution, i.reverse, f"{word('distribution', lang)}: {i.name}")
+    if report.values is not None and report.values.gaps:
+        rows = [(g.label, g.gap) for g in report.values.gaps]
+        bars["_gap"] = svg.gap_bars(rows, lambda v: number(v, lang), word("gap_title", lang))
     names = {d.id: d.label for d in report.overall.dimensions} | {"engagement": word("engagement", lang)}
     return {"lowest": lowest, "units": dict(units), "bars": bars, "value_names": names}

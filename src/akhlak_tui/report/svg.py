@@ -166,3 +166,24 @@ def distribution_bar(shares: Sequence[float], reverse: bool, title: str) -> Mark
         body.append(f'<rect x="{x:.1f}" y="0" width="{width * share / 100:.1f}" height="12" fill="{colour}"/>')
         x += width * share / 100
     return _svg(width, 12, body, title)
+
+
+def gap_bars(rows: Sequence[tuple[str, float | None]], fmt: Fmt, title: str, limit: float = 20.0) -> Markup:
+    """Diverging bars around zero: green to the right (wanted more than seen), red to the left."""
+    left, half, row = 190, 200, 24
+    scale = max([abs(v) for _, v in rows if v is not None] + [limit])
+    centre = left + half
+    body = [f'<line x1="{centre}" y1="0" x2="{centre}" y2="{row * len(rows) + 4}" stroke="#888"/>']
+    for i, (label, value) in enumerate(rows):
+        y = 4 + i * row
+        body.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{escape(_short(label, 28))}</text>')
+        if value is None:
+            continue
+        length = half * abs(value) / scale
+        x = centre if value >= 0 else centre - length
+        colour = "#2e7d32" if value >= 0 else LIMITING
+        body.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{length:.1f}" height="16" fill="{colour}"/>')
+        tx = centre + length + 4 if value >= 0 else centre - length - 4
+        anchor = "start" if value >= 0 else "end"
+        body.append(f'<text x="{tx:.1f}" y="{y + 14}" text-anchor="{anchor}">{escape(("+" if value > 0 else "") + fmt(value))}</text>')
+    return _svg(left + 2 * half + 60, max(row * len(rows) + 8, 30), body, title)

@@ -12,7 +12,7 @@ from akhlak_tui.questionnaire.model import MultiItem, Questionnaire, SingleItem,
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.response import utc_now
 from akhlak_tui.scoring import model as m
-from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, count_all, make_plan, unpack
+from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, Votes, count_all, make_plan, unpack
 from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
     band_for,
@@ -196,11 +196,7 @@ class Scorer:
             return m.ValuesResult(status="suppressed", top_n=spec.top_n)
         personal, current, desired = (self._question(getattr(spec, k), counts, spec.top_n) for k in ("personal", "current", "desired"))
         result = m.ValuesResult(status="shown", top_n=spec.top_n, personal=personal, current=current, desired=desired)
-        if current is not None and current.votes:
-            item = self.q.item_by_id[current.item]
-            limiting = sum(counts.votes.options[current.item][o.code] for o in item.options if "limiting" in o.tags)  # type: ignore[attr-defined]
-            result.entropy = round_half_up(Fraction(100 * limiting, current.votes))
-            result.positive_energy = round_half_up(100 - Fraction(repr(result.entropy)))
+        result.entropy, result.positive_energy = self._entropy(current, counts.votes)
         top = {k: {o.code for o in v.top} for k, v in (("p", personal), ("c", current), ("d", desired)) if v is not None}
         if "p" in top and "c" in top:
             result.alignment_personal_current = len(top["p"] & top["c"])
@@ -213,7 +209,72 @@ class Scorer:
                     item = self.q.item_by_id[question.item]
                     per_question[key] = sum(counts.votes.options[question.item][o.code] for o in item.options if dim.id in o.tags)  # type: ignore[attr-defined]
             result.votes_by_value.append(m.ValueVotes(value=dim.id, label=tr(dim.label, self.lang), **{k: per_question.get(k) for k in ("personal", "current", "desired")}))
+        result.gaps = self._gaps(counts.votes)
         return result
+
+    def _entropy(self, current: m.QuestionVotes | None, votes: Votes) -> tuple[float | None, float | None]:
+        """Cultural entropy (share of "organisation now" votes for limiting options) and positive energy."""
+        if current is None or not current.votes:
+            return None, None
+        item = self.q.item_by_id[current.item]
+        limiting = sum(votes.options[current.item][o.code] for o in item.options if "limiting" in o.tags)  # type: ignore[attr-defined]
+        entropy = round_half_up(Fraction(100 * limiting, current.votes))
+        return entropy, round_half_up(100 - Fraction(repr(entropy)))
+
+    def _gaps(self, votes: Votes) -> list[m.ValueGap]:
+        """Per value: its share of all votes cast in "organisation now" and in "organisation wanted",
+        and the gap wanted - now in points (positive: people want more of it than they see)."""
+        spec = self.q.scoring.values
+        current = self.q.item_by_id.get(spec.current or "") if spec else None
+        desired = self.q.item_by_id.get(spec.desired or "") if spec else None
+        if not isinstance(current, MultiItem) or not isinstance(desired, MultiItem):
+            return []
+        gaps = []
+        for dim in self.q.dimensions:
+            shares = []
+            for item in (current, desired):
+                cast = votes.options.get(item.id, Counter())
+                shares.append(percent(sum(cast[o.code] for o in item.options if dim.id in o.tags), sum(cast.values())))
+            now, wanted = shares
+            gap = None if now is None or wanted is None else wanted - now
+            gaps.append(
+                m.ValueGap(
+                    value=dim.id,
+                    label=tr(dim.label, self.lang),
+                    current=None if now is None else round_half_up(now),
+                    desired=None if wanted is None else round_half_up(wanted),
+                    gap=None if gap is None else round_half_up(gap) if gap >= 0 else -round_half_up(-gap),
+                )
+            )
+        return gaps
+
+    def culture_units(self, counts: Counts, units: m.Breakdown | None) -> list[m.UnitCulture]:
+        """Entropy, top values of now and wanted, and the gap per value, of each unit; a unit hidden in
+        the scores, or with fewer than min_group_size answering "organisation now", shows none."""
+        spec = self.q.scoring.values
+        if spec is None or units is None:
+            return []
+        out = []
+        for g in units.groups:
+            if g.key is None:
+                continue
+            votes = counts.votes.by_unit.get(g.key, Votes())
+            answered = votes.answered.get(spec.current or "", 0)
+            if g.status != "shown" or answered < self.min_size:
+                reason = g.suppression if g.status == "suppressed" else ("small" if g.status == "shown" else None)
+                status = "empty" if g.status == "empty" else "suppressed"
+                out.append(m.UnitCulture(code=g.key, name=g.label, status=status, suppression=reason))
+                continue
+            current = self._question(spec.current, Counts((0, []), {}, votes), spec.top_n)
+            desired = self._question(spec.desired, Counts((0, []), {}, votes), spec.top_n)
+            entropy, positive = self._entropy(current, votes)
+            out.append(
+                m.UnitCulture(
+                    code=g.key, name=g.label, status="shown", respondents=answered, entropy=entropy, positive_energy=positive,
+                    top_current=current.top if current else [], top_desired=desired.top if desired else [], gaps=self._gaps(votes),
+                )  # fmt: skip
+            )
+        return out
 
     def join_reasons(self, counts: Counts) -> m.JoinReasons | None:
         item = self.q.item_by_id.get(self.q.scoring.join_reason_item or "")
@@ -315,6 +376,7 @@ def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, 
         join_reasons=scorer.join_reasons(counts),
         indicators=indicators,
         where_to_act=scorer.where_to_act(overall, indicators, unit_breakdown),
+        culture_units=scorer.culture_units(counts, unit_breakdown) if counts.overall[0] >= q.scoring.min_group_size else [],
     )
 
 
@@ -326,6 +388,7 @@ def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None
     unit_id = unit_field(q)
     keys = list(dict.fromkeys(([unit_id] if unit_id else []) + fields))
     plan = make_plan(q, keys)
+    plan.unit = unit_id
     counts = count_all(mdb.db.conn, mdb.path, q, plan)
     survey = m.SurveyInfo(id=row["id"], name=row["name"], questionnaire=q.id, questionnaire_version=q.version, questionnaire_hash=q.content_hash)
     return score_counts(q, mdb.units, survey, plan, counts, fields, lang)

@@ -122,6 +122,31 @@ class ValueVotes(Model):
     desired: int | None
 
 
+class ValueGap(Model):
+    """One value in the culture people see and the culture they want."""
+
+    value: str
+    label: str
+    current: float | None = Field(description="The value's options' share (%) of all votes cast in 'organisation now'.")
+    desired: float | None = Field(description="The same in 'organisation wanted'.")
+    gap: float | None = Field(description="desired - current, percentage points (rounded half away from zero); positive: wanted more than seen.")
+
+
+class UnitCulture(Model):
+    """Culture measures of one unit, hidden like its scores."""
+
+    code: str
+    name: str
+    status: Literal["shown", "suppressed", "empty"]
+    suppression: Literal["small", "complementary"] | None = None
+    respondents: int | None = Field(default=None, description="Respondents who answered 'organisation now'.")
+    entropy: float | None = None
+    positive_energy: float | None = None
+    top_current: list[OptionVotes] = Field(default_factory=list)
+    top_desired: list[OptionVotes] = Field(default_factory=list)
+    gaps: list[ValueGap] = Field(default_factory=list)
+
+
 class ValuesResult(Model):
     status: Literal["shown", "suppressed"]
     top_n: int
@@ -133,6 +158,7 @@ class ValuesResult(Model):
     alignment_personal_current: int | None = Field(default=None, description="Options in both top lists.")
     alignment_current_desired: int | None = None
     votes_by_value: list[ValueVotes] = Field(default_factory=list)
+    gaps: list[ValueGap] = Field(default_factory=list, description="Organisation-wide: which values people want more of than they see.")
 
 
 class JoinReasons(Model):
@@ -229,6 +255,7 @@ class ScoreReport(Model):
     join_reasons: JoinReasons | None = None
     indicators: Indicators | None = None
     where_to_act: WhereToAct | None = None
+    culture_units: list[UnitCulture] = Field(default_factory=list, description="Entropy, top values and gaps per unit.")
 
     def breakdown(self, field: str) -> Breakdown | None:
         return next((b for b in self.breakdowns if b.field == field), None)
