@@ -104,15 +104,26 @@ def value_at(report: dict, key: str) -> Any:
         if parts[2] == "gap":
             return next(g for g in unit["gaps"] if g["value"] == parts[3])["gap"]
         return unit[parts[2]]
+    if head == "comparison":  # comparison.index.<field>, comparison.<value|item|unit>.<code>.<field>
+        c = report["comparison"]
+        if parts[1] == "index":
+            return c["index"][parts[2]]
+        rows = {"value": c["values"], "item": c["items"], "unit": c["units"]}[parts[1]]
+        return next(r for r in rows if r["code"] == parts[2])[parts[3]]
     if head == "join":
         return next(o for o in report["join_reasons"]["reasons"] if o["code"] == parts[1])[parts[2]]
     raise KeyError(key)
 
 
-def shown_value(value: Any, lang: str) -> str:
-    """How the html report writes a JSON value: numbers the local way, codes and flags as they are."""
+def shown_value(value: Any, lang: str, key: str = "") -> str:
+    """How the html report writes a JSON value: numbers the local way (changes with their sign),
+    codes and flags as they are."""
     from akhlak_tui.report.i18n import number
 
     if isinstance(value, (bool, str)):
         return str(value)
+    if key.endswith(".change"):
+        from akhlak_tui.report.waves import signed
+
+        return signed(value, lang)
     return number(value, lang, 1 if isinstance(value, float) else 0)

@@ -51,7 +51,7 @@ def test_rendered_numbers_match_the_json_report(survey_db, tmp_path, lang):
     assert {"overall.index", "overall.category", "respondents", "values.entropy"} <= keys
     assert sum(k.startswith("breakdown.unit.") for k in keys) >= 4 and sum(k.startswith("participation.") for k in keys) >= 8
     for key, shown in pairs:
-        assert shown == shown_value(value_at(data, key), lang), key
+        assert shown == shown_value(value_at(data, key), lang, key), key
     assert dom.count("<svg") >= 6 and dom.count("<polygon") >= 5
 
 

@@ -107,7 +107,7 @@ def test_every_number_on_the_html_page_is_the_json_number(survey_db):
     pairs = re.findall(r'data-key="([^"]+)">([^<]*)<', page)
     assert len(pairs) > 100
     for key, shown in pairs:
-        assert shown == shown_value(value_at(data, key), "id"), key
+        assert shown == shown_value(value_at(data, key), "id", key), key
 
 
 def test_xlsx_has_one_sheet_per_table(survey_db, tmp_path):

@@ -62,9 +62,14 @@ def open_merged(path: Path):
     is_flag=True,
     help="csv: semicolons and decimal commas, as Excel set to Indonesian opens them (default: plain CSV).",
 )
+@click.option("--compare", "compare_db", metavar="PREVIOUS_DB", type=click.Path(dir_okay=False), help="Compare with the merged database of an earlier wave.")
+@click.option("--baseline", metavar="FILE", type=click.Path(dir_okay=False), help="Compare with published figures (a small TOML file, docs/scoring.md).")
 @click.option("--json-schema", is_flag=True, help="Print the JSON Schema of --format json and exit.")
 @pass_cli
-def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, excel_id: bool, json_schema: bool) -> None:
+def report(
+    obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, excel_id: bool,
+    compare_db: str | None, baseline: str | None, json_schema: bool,
+) -> None:  # fmt: skip
     """Score the merged responses and report them: the BerAKHLAK index and category, the seven
     values, engagement, values selection, participation and breakdowns (docs/scoring.md).
 
@@ -77,6 +82,8 @@ def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: st
       akhlak report --format xlsx -o hasil.xlsx --lang en
       akhlak report --by gender --format json
       akhlak report --format csv --excel-id -o skor.csv   for Excel in Indonesian
+      akhlak report --compare survei-2025.db --format html -o laporan.html
+      akhlak report --baseline hasil-2023.toml
     """
     from akhlak_tui.report import formats
 
@@ -89,17 +96,47 @@ def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: st
         raise UserError("--excel-id is for --format csv only")
     from akhlak_tui.scoring import ScoringError, score_merged
 
+    if compare_db and baseline:
+        raise UserError("give --compare or --baseline, not both")
     path = merged_db_path(obj, db)
     with open_merged(path) as mdb:
         try:
             result = score_merged(mdb, lang=lang, by=[by] if by else None)
         except ScoringError as exc:
             raise UserError(f"--by: {exc}") from None
+        questionnaire = mdb.questionnaire
+    if compare_db or baseline:
+        result.comparison = _comparison(result, questionnaire, compare_db, baseline, lang)
     target = Path(output) if output else None
     try:
         _write(result, fmt, target, lang, by, excel_id)
     except OSError as exc:
         raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
+
+
+def _comparison(result, questionnaire, compare_db: str | None, baseline: str | None, lang: str):
+    """The earlier wave beside this one, from a merged database or a file of published figures."""
+    from akhlak_tui.scoring import ScoringError, score_merged
+    from akhlak_tui.scoring.compute import unit_field
+    from akhlak_tui.scoring.waves import BaselineError, compare, figures_from_report, load_baseline
+
+    if baseline:
+        try:
+            before = load_baseline(Path(baseline), {d.id for d in questionnaire.dimensions})
+        except BaselineError as exc:
+            raise UserError(str(exc)) from None
+        return compare(result, questionnaire, before, lang)
+    previous = Path(compare_db)  # type: ignore[arg-type]
+    if not previous.is_file():
+        raise UserError(f"{previous}: no merged database here (--compare needs the merged database of an earlier wave)")
+    with open_merged(previous) as earlier:
+        try:
+            unit = unit_field(earlier.questionnaire)
+            before_report = score_merged(earlier, lang=lang, by=[unit] if unit else None)
+        except ScoringError as exc:
+            raise UserError(f"{previous}: {exc}") from None
+        before = figures_from_report(before_report, earlier.questionnaire, before_report.survey.name)
+    return compare(result, questionnaire, before, lang)
 
 
 def _write(result, fmt: str, target: Path | None, lang: str, by: str | None, excel_id: bool = False) -> None:

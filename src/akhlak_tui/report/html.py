@@ -10,6 +10,7 @@ from akhlak_tui.report import svg
 from akhlak_tui.report.behaviour import where_to_act_sentences
 from akhlak_tui.report.i18n import number, word
 from akhlak_tui.report.tables import missing_values_note
+from akhlak_tui.report.waves import headline_change, previous_label, refusal_text, signed
 from akhlak_tui.scoring.model import ScoreReport
 
 TEMPLATE = "report.html.j2"
@@ -19,6 +20,7 @@ def _environment(lang: str) -> Environment:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = lambda value, places=1: number(value, lang, places)
     env.filters["int"] = lambda value: number(value, lang, 0)
+    env.filters["signed"] = lambda value: signed(value, lang)
     env.globals["w"] = lambda key, **kw: word(key, lang).format(**kw) if kw else word(key, lang)
     return env
 
@@ -66,5 +68,11 @@ def _behaviour(report: ScoreReport, lang: str) -> dict:
     if report.values is not None and report.values.gaps:
         rows = [(g.label, g.gap) for g in report.values.gaps]
         bars["_gap"] = svg.gap_bars(rows, lambda v: number(v, lang), word("gap_title", lang))
+    c = report.comparison
+    if c is not None and any(v.change is not None for v in c.values):
+        bars["_change"] = svg.gap_bars([(v.label, v.change) for v in c.values], lambda v: number(v, lang), word("change_per_value", lang), limit=10.0)
     names = {d.id: d.label for d in report.overall.dimensions} | {"engagement": word("engagement", lang)}
-    return {"lowest": lowest, "units": dict(units), "bars": bars, "value_names": names}
+    return {
+        "lowest": lowest, "units": dict(units), "bars": bars, "value_names": names,
+        "since": headline_change(report, lang), "previous_label": previous_label(c, lang) if c else "", "refused": refusal_text(c, lang) if c else "",
+    }  # fmt: skip

@@ -210,5 +210,12 @@ def behaviour_tables(report: ScoreReport, lang: str) -> list[Table]:
     """The behaviour indicators and where to act (report/behaviour.py, which builds on this module)."""
     from akhlak_tui.report.behaviour import indicators_table, where_to_act_table
     from akhlak_tui.report.culture import culture_units_table, gap_table
+    from akhlak_tui.report.waves import comparison_table
 
-    return [*indicators_table(report, lang), *where_to_act_table(report, lang), *gap_table(report, lang), *culture_units_table(report, lang)]
+    return [
+        *comparison_table(report, lang),
+        *indicators_table(report, lang),
+        *where_to_act_table(report, lang),
+        *gap_table(report, lang),
+        *culture_units_table(report, lang),
+    ]

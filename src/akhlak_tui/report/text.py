@@ -166,6 +166,10 @@ def _headline(report: ScoreReport, lang: str) -> list:
         headline.append(f"{o.category} {o.category_label}", style=BAND_STYLES.get(o.category or "", "bold"))
     else:
         headline.append(word("no_index", lang), style="bold")
+    if report.comparison is not None and report.comparison.index.change is not None:
+        from akhlak_tui.report.waves import headline_change
+
+        headline.append(f"  {headline_change(report, lang)}", style="bold")
     headline.append(f"   ({word('respondents', lang)}: {number(report.respondents, lang)})")
     parts: list = [headline]
     why = missing_values_note(o.dimensions, k, lang)
@@ -216,7 +220,32 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
         if v.entropy is not None:
             parts.append(Text(f"{word('entropy', lang)}: {number(v.entropy, lang)}   {word('positive_energy', lang)}: {number(v.positive_energy, lang)}"))
     parts += _where_to_act(report, lang)
+    parts += _comparison(report, lang)
     return Group(*parts)
+
+
+def _comparison(report: ScoreReport, lang: str) -> list:
+    """The earlier wave: index and values with the change, units that are new or gone (report/waves.py)."""
+    from akhlak_tui.report.waves import previous_label, refusal_text, signed
+
+    c = report.comparison
+    if c is None:
+        return []
+    out = RichTable(**_title(f"{word('comparison', lang)} {previous_label(c, lang)}"))
+    out.add_column("", no_wrap=True, width=30)
+    for head in ("<" if c.previous.year is None else str(c.previous.year), word("now", lang), "+/-"):
+        out.add_column(head, justify="right", no_wrap=True, min_width=8)
+    out.add_column("", no_wrap=True, max_width=26)
+    notes = {"new": word("unit_new", lang), "gone": word("unit_gone", lang), "no_figure": word("unit_no_figure", lang), "both": ""}
+    rows = [(word("index", lang), c.index.previous, c.index.current, c.index.change, "")]
+    rows += [(v.label, v.previous, v.current, v.change, "") for v in c.values]
+    rows += [(i.label, i.previous, i.current, i.change, "") for i in c.items]
+    rows += [(u.name, u.previous, None if u.hidden else u.current, u.change, word("suppressed", lang) if u.hidden else notes[u.status]) for u in c.units]
+    names = distinct_labels([r[0] for r in rows], 29)
+    for (_, before, now, change, note), name in zip(rows, names):
+        out.add_row(name, number(before, lang), number(now, lang), signed(change, lang), note)
+    extra = [Text(t, style="dim") for t in ([refusal_text(c, lang)] if c.items_refused else []) + c.notes]
+    return [out, *extra]
 
 
 def _where_to_act(report: ScoreReport, lang: str) -> list:

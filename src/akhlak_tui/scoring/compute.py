@@ -390,5 +390,9 @@ def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None
     plan = make_plan(q, keys)
     plan.unit = unit_id
     counts = count_all(mdb.db.conn, mdb.path, q, plan)
-    survey = m.SurveyInfo(id=row["id"], name=row["name"], questionnaire=q.id, questionnaire_version=q.version, questionnaire_hash=q.content_hash)
+    first, last = mdb.db.conn.execute("SELECT min(submitted_at), max(submitted_at) FROM responses WHERE status = 'submitted'").fetchone()
+    survey = m.SurveyInfo(
+        id=row["id"], name=row["name"], questionnaire=q.id, questionnaire_version=q.version, questionnaire_hash=q.content_hash,
+        first_submitted=first[:10] if first else None, last_submitted=last[:10] if last else None,
+    )  # fmt: skip
     return score_counts(q, mdb.units, survey, plan, counts, fields, lang)

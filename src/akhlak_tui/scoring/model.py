@@ -226,12 +226,55 @@ class WhereToAct(Model):
     units: list[UnitAction]
 
 
+class FigureChange(Model):
+    """A figure now, in the earlier wave, and the change (of the shown figures: 78.0 - 62.3 = 15.7)."""
+
+    code: str
+    label: str
+    previous: float | None
+    current: float | None
+    change: float | None = None
+
+
+class UnitChange(Model):
+    code: str
+    name: str
+    status: Literal["both", "new", "gone", "no_figure"] = Field(
+        description="new: no respondents in the earlier wave; gone: none now; no_figure: not in the published figures."
+    )
+    hidden: bool = Field(description="Suppressed now (too few respondents): no current figure.")
+    previous: float | None
+    current: float | None
+    change: float | None = None
+
+
+class PreviousWave(Model):
+    kind: Literal["database", "baseline"]
+    label: str
+    year: int | None = None
+    source: str | None = None
+
+
+class Comparison(Model):
+    """The earlier wave beside this one."""
+
+    previous: PreviousWave
+    index: FigureChange
+    values: list[FigureChange]
+    items: list[FigureChange] = Field(description="Statement by statement; empty when items_refused says why.")
+    items_refused: str | None = Field(description="Why the statements are not compared one by one (values still are).")
+    units: list[UnitChange]
+    notes: list[str] = Field(default_factory=list)
+
+
 class SurveyInfo(Model):
     id: str
     name: str
     questionnaire: str
     questionnaire_version: str
     questionnaire_hash: str
+    first_submitted: str | None = Field(default=None, description="Fieldwork: the day (YYYY-MM-DD, UTC) of the first submitted response.")
+    last_submitted: str | None = Field(default=None, description="The day of the last submitted response.")
 
 
 class ScoreReport(Model):
@@ -256,6 +299,7 @@ class ScoreReport(Model):
     indicators: Indicators | None = None
     where_to_act: WhereToAct | None = None
     culture_units: list[UnitCulture] = Field(default_factory=list, description="Entropy, top values and gaps per unit.")
+    comparison: Comparison | None = Field(default=None, description="The earlier wave (akhlak report --compare / --baseline).")
 
     def breakdown(self, field: str) -> Breakdown | None:
         return next((b for b in self.breakdowns if b.field == field), None)
