@@ -9,6 +9,7 @@ from jinja2 import Environment, select_autoescape
 from akhlak_tui.report import svg
 from akhlak_tui.report.behaviour import where_to_act_sentences
 from akhlak_tui.report.i18n import number, word
+from akhlak_tui.report.summary import long_date, summary_sentences
 from akhlak_tui.report.tables import missing_values_note
 from akhlak_tui.report.waves import headline_change, previous_label, refusal_text, signed
 from akhlak_tui.scoring.model import ScoreReport
@@ -54,7 +55,11 @@ def render_html(report: ScoreReport, lang: str) -> str:
             if question is not None:
                 charts[f"votes_{key}"] = svg.vote_bars(question.top, fmt, question.label)
     missing_note = missing_values_note(o.dimensions, report.min_group_size, lang)
-    return env.from_string(source).render(report=report, lang=lang, charts=charts, missing_note=missing_note, behaviour=_behaviour(report, lang))
+    summary = {"sentences": summary_sentences(report, lang), "generated": long_date(report.generated_at, lang)}
+    summary["fieldwork"] = (long_date(report.survey.first_submitted, lang), long_date(report.survey.last_submitted, lang))
+    return env.from_string(source).render(
+        report=report, lang=lang, charts=charts, missing_note=missing_note, behaviour=_behaviour(report, lang), summary=summary
+    )
 
 
 def _behaviour(report: ScoreReport, lang: str) -> dict:

@@ -107,6 +107,8 @@ WORDS: dict[str, dict[str, str]] = {
     "no_values_question": {"id": "Kuesioner ini tidak memiliki pertanyaan pemilihan nilai.", "en": "This questionnaire has no values-selection questions."},
     "no_units": {"id": "Tidak ada daftar unit kerja.", "en": "There is no list of work units."},
     "indicators": {"id": "Indikator perilaku", "en": "Behaviour indicators"},
+    "executive_summary": {"id": "Ringkasan eksekutif", "en": "Executive summary"},
+    "fieldwork": {"id": "Pengisian", "en": "Fieldwork"},
     "comparison": {"id": "Perbandingan dengan", "en": "Compared with"},
     "level": {"id": "Tingkat", "en": "Level"},
     "name": {"id": "Nama", "en": "Name"},
