@@ -84,3 +84,12 @@ def test_bad_baseline_files_are_one_line_errors(tmp_path):
         assert "Traceback" not in result.output
     both = CliRunner().invoke(cli, ["report", "--db", str(now), "--baseline", "x", "--compare", "y"])
     assert both.exit_code == 1 and "not both" in both.output
+
+
+def test_compare_with_a_missing_or_foreign_file_is_a_one_line_error(tmp_path):
+    now, _ = waves(tmp_path)
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database\n" * 100)
+    for path, message in ((tmp_path / "nowhere.db", "no merged database here"), (notes, "not a merged database")):
+        result = CliRunner().invoke(cli, ["report", "--db", str(now), "--compare", str(path)])
+        assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output, result.output

@@ -99,14 +99,21 @@ def report(
     if compare_db and baseline:
         raise UserError("give --compare or --baseline, not both")
     path = merged_db_path(obj, db)
-    with open_merged(path) as mdb:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with open_merged(path) as mdb, ThreadPoolExecutor(max_workers=1, thread_name_prefix="earlier") as pool:
+        # The earlier wave is scored in its own thread meanwhile: SQLite counts without the GIL.
+        published = _baseline(Path(baseline), mdb.questionnaire) if baseline else None
+        earlier = pool.submit(_previous, Path(compare_db), lang) if compare_db else None
         try:
             result = score_merged(mdb, lang=lang, by=[by] if by else None)
         except ScoringError as exc:
             raise UserError(f"--by: {exc}") from None
-        questionnaire = mdb.questionnaire
-    if compare_db or baseline:
-        result.comparison = _comparison(result, questionnaire, compare_db, baseline, lang)
+        before = earlier.result() if earlier else published
+        if before is not None:
+            from akhlak_tui.scoring.waves import compare
+
+            result.comparison = compare(result, mdb.questionnaire, before, lang)
     target = Path(output) if output else None
     try:
         _write(result, fmt, target, lang, by, excel_id)
@@ -114,29 +121,28 @@ def report(
         raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
-def _comparison(result, questionnaire, compare_db: str | None, baseline: str | None, lang: str):
-    """The earlier wave beside this one, from a merged database or a file of published figures."""
-    from akhlak_tui.scoring import ScoringError, score_merged
-    from akhlak_tui.scoring.compute import unit_field
-    from akhlak_tui.scoring.waves import BaselineError, compare, figures_from_report, load_baseline
+def _previous(previous: Path, lang: str):
+    """The figures of the earlier wave's merged database (--compare); one-line errors."""
+    from akhlak_tui.scoring import ScoringError
+    from akhlak_tui.scoring.waves import previous_figures
 
-    if baseline:
-        try:
-            before = load_baseline(Path(baseline), {d.id for d in questionnaire.dimensions})
-        except BaselineError as exc:
-            raise UserError(str(exc)) from None
-        return compare(result, questionnaire, before, lang)
-    previous = Path(compare_db)  # type: ignore[arg-type]
     if not previous.is_file():
         raise UserError(f"{previous}: no merged database here (--compare needs the merged database of an earlier wave)")
-    with open_merged(previous) as earlier:
-        try:
-            unit = unit_field(earlier.questionnaire)
-            before_report = score_merged(earlier, lang=lang, by=[unit] if unit else None)
-        except ScoringError as exc:
-            raise UserError(f"{previous}: {exc}") from None
-        before = figures_from_report(before_report, earlier.questionnaire, before_report.survey.name)
-    return compare(result, questionnaire, before, lang)
+    open_merged(previous).close()
+    try:
+        return previous_figures(previous, lang)
+    except ScoringError as exc:
+        raise UserError(f"{previous}: {exc}") from None
+
+
+def _baseline(path: Path, questionnaire):
+    """Published figures of an earlier wave (--baseline); one-line errors naming the place."""
+    from akhlak_tui.scoring.waves import BaselineError, load_baseline
+
+    try:
+        return load_baseline(path, {d.id for d in questionnaire.dimensions})
+    except BaselineError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _write(result, fmt: str, target: Path | None, lang: str, by: str | None, excel_id: bool = False) -> None:

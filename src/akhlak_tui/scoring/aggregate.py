@@ -60,6 +60,8 @@ class Plan:
     """Per behaviour indicator (statement), where its counts per code are (scoring/indicators.py)."""
     unit: str | None = None
     """The unit item: votes are also counted per unit (culture measures per unit)."""
+    votes: bool = True
+    """Count the votes of the multiple-choice questions (not needed for an earlier wave's figures)."""
 
     def add(self, expression: str) -> int:
         self.tallies.append(expression)
@@ -295,8 +297,8 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
     GIL); if a merge wrote to the file meanwhile, the counting starts again so all numbers agree."""
     if path is None:
         overall, groups = count_cells(conn, plan)
-        return Counts(overall, groups, count_votes(conn, q, plan.unit))
-    items = _vote_items(q)
+        return Counts(overall, groups, count_votes(conn, q, plan.unit) if plan.votes else Votes())
+    items = _vote_items(q) if plan.votes else []
     for attempt in range(attempts):
         connections = _Connections(path)
         try:

@@ -372,23 +372,24 @@ def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, 
         breakdowns=breakdowns,
         ranking=scorer.ranking(unit_breakdown),
         participation=scorer.participation(unit_rows),
-        values=scorer.values(counts),
-        join_reasons=scorer.join_reasons(counts),
+        values=scorer.values(counts) if plan.votes else None,
+        join_reasons=scorer.join_reasons(counts) if plan.votes else None,
         indicators=indicators,
         where_to_act=scorer.where_to_act(overall, indicators, unit_breakdown),
-        culture_units=scorer.culture_units(counts, unit_breakdown) if counts.overall[0] >= q.scoring.min_group_size else [],
+        culture_units=scorer.culture_units(counts, unit_breakdown) if plan.votes and counts.overall[0] >= q.scoring.min_group_size else [],
     )
 
 
-def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None) -> m.ScoreReport:
-    """Score the submitted responses of a merged database."""
+def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None, votes: bool = True) -> m.ScoreReport:
+    """Score the submitted responses of a merged database (without the values questions' votes
+    when `votes` is False: enough for an earlier wave's figures, and quicker)."""
     q = mdb.questionnaire
     row = mdb.require_survey()
     fields = breakdown_fields(q, by)
     unit_id = unit_field(q)
     keys = list(dict.fromkeys(([unit_id] if unit_id else []) + fields))
     plan = make_plan(q, keys)
-    plan.unit = unit_id
+    plan.unit, plan.votes = unit_id, votes
     counts = count_all(mdb.db.conn, mdb.path, q, plan)
     first, last = mdb.db.conn.execute("SELECT min(submitted_at), max(submitted_at) FROM responses WHERE status = 'submitted'").fetchone()
     survey = m.SurveyInfo(

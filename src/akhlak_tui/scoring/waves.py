@@ -64,6 +64,18 @@ def figures_from_report(report: m.ScoreReport, questionnaire: Questionnaire, lab
     )  # fmt: skip
 
 
+def previous_figures(path: Path, lang: str) -> Figures:
+    """The figures of an earlier wave's merged database: overall, per value, statement and unit
+    (no votes are counted). Opens its own connection, so it may run in its own thread."""
+    from akhlak_tui.merge.database import MergedDatabase
+    from akhlak_tui.scoring.compute import score_merged, unit_field
+
+    with MergedDatabase(path) as earlier:
+        unit = unit_field(earlier.questionnaire)
+        report = score_merged(earlier, lang=lang, by=[unit] if unit else None, votes=False)
+        return figures_from_report(report, earlier.questionnaire, report.survey.name)
+
+
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
         raise BaselineError(f"{where}: expected a score from 0 to 100, got {value!r}")
