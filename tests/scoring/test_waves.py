@@ -93,3 +93,25 @@ def test_compare_with_a_missing_or_foreign_file_is_a_one_line_error(tmp_path):
     for path, message in ((tmp_path / "nowhere.db", "no merged database here"), (notes, "not a merged database")):
         result = CliRunner().invoke(cli, ["report", "--db", str(now), "--compare", str(path)])
         assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output, result.output
+
+
+def test_compared_report_is_valid_json_and_html_numbers_are_its_numbers(tmp_path):
+    import re
+
+    import pytest
+
+    from merged_fixtures import shown_value
+
+    jsonschema = pytest.importorskip("jsonschema")
+    now, before = waves(tmp_path)
+    data = report("--db", str(now), "--compare", str(before))
+    schema = json.loads((Path(__file__).parents[2] / "docs" / "report-json-schema.json").read_text("utf-8"))
+    jsonschema.validate(data, schema)
+    page = CliRunner().invoke(cli, ["report", "--db", str(now), "--compare", str(before), "--format", "html"]).output
+    pairs = re.findall(r'data-key="([^"]+)">([^<]*)<', page)
+    assert sum(k.startswith("comparison.") for k, _ in pairs) >= 5
+    for key, shown in pairs:
+        if key.endswith(".suppressed"):  # a label saying why, checked in tests/report
+            assert value_at(data, key) == "suppressed" and shown.startswith("disembunyikan"), key
+            continue
+        assert shown == shown_value(value_at(data, key), "id", key), key

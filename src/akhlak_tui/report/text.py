@@ -192,6 +192,8 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
     breakdown = report.breakdown(by) if by else (report.breakdowns[0] if report.breakdowns else None)
     if breakdown is not None:
         parts.append(breakdown_grid(report, breakdown, lang))
+        dims = report.overall.dimensions or next((g.dimensions for g in breakdown.groups if g.dimensions), [])
+        parts.append(Text(", ".join(f"{d.id} = {d.label}" for d in dims), style="dim"))
         parts.append(Text(f"{HIDDEN} " + word("suppression_note", lang).format(k=report.min_group_size) + f" {NO_DATA} {word('no_data', lang)}.", style="dim"))
     else:
         parts.append(Text(word("empty_breakdown", lang), style="dim"))
@@ -219,6 +221,10 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
             parts.append(grid)
         if v.entropy is not None:
             parts.append(Text(f"{word('entropy', lang)}: {number(v.entropy, lang)}   {word('positive_energy', lang)}: {number(v.positive_energy, lang)}"))
+        wanted = sorted((g for g in v.gaps if g.gap is not None), key=lambda g: -g.gap)  # type: ignore[operator]
+        if wanted:
+            gaps = ", ".join(f"{g.label} {'+' if g.gap > 0 else ''}{number(g.gap, lang)}" for g in wanted[:3])  # type: ignore[operator]
+            parts.append(Text(f"{word('gap_title', lang)} ({word('gap', lang)}): {gaps}"))
     parts += _where_to_act(report, lang)
     parts += _comparison(report, lang)
     return Group(*parts)
