@@ -205,3 +205,26 @@ def test_indicators_follow_the_suppression_of_their_unit_and_count_non_answers()
     u1 = {i.item: i for i in units["U1"].indicators}
     assert (u1["bp1"].score, u1["bp1"].distribution) == (0.0, [0.0, 100.0, 0.0, 0.0, 0.0])
     assert u1["ak1"].status == "no_data" and u1["ak1"].not_applicable == 33.3
+
+
+def test_a_value_hidden_in_one_unit_is_hidden_in_the_next_smallest_too():
+    # U1: 6 respondents, only 2 answered AK; U2: 5 all answered AK; U3: 7 all answered AK.
+    people = [person(unit="U1", ak1=9)] * 4 + [person(unit="U1", ak1=5)] * 2 + [person(unit="U2", ak1=1)] * 5 + [person(unit="U3")] * 7
+    report = score(people)
+    units = {g.key: g for g in report.breakdown("unit").groups}
+    assert units["U1"].dimensions[1].status == "suppressed"
+    # Without hiding U2's AK, everyone's AK and U3's would give U1's two answers away.
+    assert units["U2"].dimensions[1].status == "suppressed" and units["U2"].index is None
+    assert units["U3"].dimensions[1].score == 100.0 and units["U3"].index is not None
+    assert [r.code for r in report.ranking] == ["U3"]
+    ak1 = {g.key: {i.item: i for i in g.indicators}["ak1"] for g in report.indicators.units}
+    assert ak1["U1"].status == ak1["U2"].status == "suppressed" and ak1["U3"].status == "shown"
+
+
+def test_culture_of_a_unit_hidden_alone_hides_the_next_smallest():
+    people = [person(unit="U1", now=())] * 4 + [person(unit="U1", now=("silo",))] * 2 + [person(unit="U2")] * 5 + [person(unit="U3", now=("ramah",))] * 7
+    report = score(people)
+    culture = {u.code: u for u in report.culture_units}
+    assert culture["U1"].status == "suppressed" and culture["U1"].suppression == "small"
+    assert culture["U2"].status == "suppressed" and culture["U2"].suppression == "complementary" and culture["U2"].entropy is None
+    assert culture["U3"].status == "shown" and culture["U3"].entropy == 0.0

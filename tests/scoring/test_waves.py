@@ -60,7 +60,8 @@ def test_baseline_file_of_published_figures(tmp_path):
     assert c["index"] == {"code": "index", "label": "index", "previous": 62.3, "current": 61.8, "change": -0.5}
     assert {v["code"]: v["change"] for v in c["values"]} == {"BP": 3.6, "AK": None}
     units = {u["code"]: u for u in c["units"]}
-    assert units["U2"]["change"] == -6.7 and units["U1"]["status"] == "no_figure" and "U3" not in units
+    # U2 has no index now (its AK is hidden so that U1's cannot be worked out): no change.
+    assert (units["U2"]["previous"], units["U2"]["change"]) == (70.0, None) and units["U1"]["status"] == "no_figure" and "U3" not in units
     page = CliRunner().invoke(cli, ["report", "--db", str(now), "--baseline", str(base), "--format", "html"]).output
     assert 'data-key="comparison.index.change">-0,5<' in page and "<title>Perubahan per nilai</title>" in page
 

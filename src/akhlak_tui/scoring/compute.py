@@ -16,6 +16,7 @@ from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies
 from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
     band_for,
+    complementary_cell,
     overall_index,
     percent,
     round_half_up,
@@ -114,7 +115,29 @@ class Scorer:
             self.group(k, labels.get(k, k) if k is not None else self.word("not_answered"), counted.get(k, empty), hidden.get(k))
             for k in keys
         ]
+        self._hide_complementary_values(groups, [counted.get(k, empty) for k in keys])
         return m.Breakdown(field=field, label=tr(self.q.item_by_id[field].label, self.lang), groups=groups)
+
+    def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> None:
+        """A value hidden in only one group (too few answered it) is hidden in the next smallest too,
+        with that group's index, so it cannot be worked out from everyone's score and the others'."""
+        measures = [d.id for d in self.q.dimensions] + ([ENGAGEMENT] if ENGAGEMENT in self.plan.measures else [])
+        for j, measure in enumerate(measures):
+            cells = []
+            for i, (g, (_, tallies)) in enumerate(zip(groups, counts)):
+                answered = unpack(tallies[self.plan.respondents[measure]])[1] if tallies else 0
+                dim = (g.dimensions[j] if j < len(g.dimensions) else g.engagement) if g.status == "shown" else None
+                cells.append((i, answered, g.status == "suppressed" or (dim is not None and dim.status == "suppressed")))
+            victim = complementary_cell(cells)
+            if victim is None:
+                continue
+            g = groups[victim]
+            hidden = m.DimensionScore(id="engagement" if measure == ENGAGEMENT else measure, label=(g.engagement.label if measure == ENGAGEMENT else g.dimensions[j].label), status="suppressed", score=None, exact=None, answers=None)  # type: ignore[union-attr]
+            if measure == ENGAGEMENT:
+                g.engagement = hidden
+            else:
+                g.dimensions[j] = hidden
+                g.index = g.index_exact = g.category = g.category_label = None
 
     def ranking(self, units: m.Breakdown | None) -> list[m.RankedUnit]:
         shown = [g for g in (units.groups if units else []) if g.index is not None and g.key is not None]
@@ -274,6 +297,11 @@ class Scorer:
                     top_current=current.top if current else [], top_desired=desired.top if desired else [], gaps=self._gaps(votes),
                 )  # fmt: skip
             )
+        # A unit hidden here only (too few answered "organisation now"): hide the next smallest too.
+        answered_by = {u.code: counts.votes.by_unit.get(u.code, Votes()).answered.get(spec.current or "", 0) for u in out}
+        victim = complementary_cell([(i, answered_by[u.code], u.status == "suppressed") for i, u in enumerate(out)])
+        if victim is not None:
+            out[victim] = m.UnitCulture(code=out[victim].code, name=out[victim].name, status="suppressed", suppression="complementary")
         return out
 
     def join_reasons(self, counts: Counts) -> m.JoinReasons | None:
@@ -305,10 +333,18 @@ class Scorer:
             raise ScoringError(f"{counts.overall[0]} responses: behaviour indicators count at most {MAX_COUNT:,}")
         rows = dict(counts.groups.get(units.field, [])) if units else {}
         empty: Tallies = (0, [0] * len(self.plan.tallies))
-        return m.Indicators(
-            overall=self.indicator_group(None, overall.label, overall, counts.overall),
-            units=[self.indicator_group(g.key, g.label, g, rows.get(g.key, empty)) for g in (units.groups if units else [])],
-        )
+        groups = [self.indicator_group(g.key, g.label, g, rows.get(g.key, empty)) for g in (units.groups if units else [])]
+        for j, spec in enumerate(self.plan.items):  # a statement hidden in one unit only: hide the next smallest too
+            cells = []
+            for i, g in enumerate(groups):
+                n, tallies = rows.get(g.key, empty)
+                answered = counted(spec, tallies, n).scored
+                cells.append((i, answered, g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")))
+            victim = complementary_cell(cells)
+            if victim is not None:
+                shown = groups[victim].indicators[j]
+                groups[victim].indicators[j] = shown.model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
+        return m.Indicators(overall=self.indicator_group(None, overall.label, overall, counts.overall), units=groups)
 
     def where_to_act(self, overall: m.GroupScore, indicators: m.Indicators | None, units: m.Breakdown | None) -> m.WhereToAct | None:
         """The three lowest indicators of the values, and each shown unit's weakest value with its indicators."""
