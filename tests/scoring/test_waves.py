@@ -116,3 +116,9 @@ def test_compared_report_is_valid_json_and_html_numbers_are_its_numbers(tmp_path
             assert value_at(data, key) == "suppressed" and shown.startswith("disembunyikan"), key
             continue
         assert shown == shown_value(value_at(data, key), "id", key), key
+
+
+def test_units_are_compared_when_the_report_is_broken_down_by_something_else(tmp_path):
+    now, before = waves(tmp_path)
+    units = {u["code"]: u for u in report("--db", str(now), "--compare", str(before), "--by", "gender")["comparison"]["units"]}
+    assert units["U2"]["status"] == "new" and units["U3"]["status"] == "gone" and units["U1"]["previous"] == 50.0

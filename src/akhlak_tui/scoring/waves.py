@@ -193,6 +193,12 @@ def compare(report: m.ScoreReport, questionnaire: Questionnaire, before: Figures
     units = []
     unit_breakdown = report.breakdown(report.unit_field) if report.unit_field else None
     now_units = {g.key: g for g in (unit_breakdown.groups if unit_breakdown else []) if g.key is not None}
+    if unit_breakdown is None:  # broken down by something else (--by): units from the ranking and participation
+        ranked = {r.code: r for r in report.ranking}
+        for u in report.participation.units:
+            r = ranked.get(u.code)
+            status = "shown" if r else ("empty" if u.respondents == 0 else "suppressed")
+            now_units[u.code] = m.GroupScore(key=u.code, label=u.name, status=status, respondents=None, index=r.index if r else None)
     for code, g in now_units.items():
         answered_now, answered_before = g.status != "empty", code in before.units
         if not answered_now and not answered_before:
