@@ -27,7 +27,8 @@ def _cell(value: Cell, lang: str) -> Text:
     return Text("" if value is None else str(value))
 
 
-def _dim_cell(d: DimensionScore, lang: str) -> Text:
+def dim_cell(d: DimensionScore, lang: str) -> Text:
+    """A value's score, or `*` when hidden and `-` without data (never blank)."""
     if d.status == "suppressed":
         return Text(HIDDEN, style="italic dim", justify="right")
     if d.status == "no_data":
@@ -46,7 +47,7 @@ def _group_cells(g: GroupScore, lang: str, width: int) -> list[Text]:
     else:
         index = _cell(g.index, lang)
         index.append(f" {g.category or ''}", style=BAND_STYLES.get(g.category or "", ""))
-    return [_cell(g.respondents, lang), index, *(_dim_cell(d, lang) for d in g.dimensions)]
+    return [_cell(g.respondents, lang), index, *(dim_cell(d, lang) for d in g.dimensions)]
 
 
 def distinct_labels(labels: Sequence[str], width: int) -> list[str]:
