@@ -47,6 +47,7 @@ def test_wheel_contains_the_builtin_questionnaire_and_units(wheel: Path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "akhlak_tui/builtin/berakhlak.toml" in names
     assert "akhlak_tui/builtin/sample-units.csv" in names
+    assert "akhlak_tui/builtin/evaluasi.toml" in names
     packaged = zipfile.ZipFile(wheel).read("akhlak_tui/builtin/berakhlak.toml")
     assert packaged == (ROOT / "questionnaires" / "berakhlak.toml").read_bytes()
 
@@ -70,6 +71,10 @@ def test_installed_wheel_validates_and_shows_the_builtin_questionnaire(wheel: Pa
     show = subprocess.run([str(akhlak), "questionnaire", "show"], capture_output=True, text=True, cwd=elsewhere, env=env)
     assert show.returncode == 0, show.stderr
     assert "7 dimensions; 3 values questions" in show.stdout
+    (elsewhere / "units.csv").write_text("code,name\nA1,Unit A\n")
+    form = subprocess.run([str(akhlak), "evaluation", "template", "--units", "units.csv", "-o", "e.xlsx"], capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert form.returncode == 0, form.stderr
+    assert "1 units, 12 criteria" in form.stdout  # the built-in evaluation, from the wheel
     status = subprocess.run([str(akhlak), "status"], capture_output=True, text=True, cwd=elsewhere, env=env)
     assert status.returncode == 0, status.stderr
     assert "Responses:     0" in status.stdout

@@ -23,6 +23,14 @@ async def ready(pilot: Pilot) -> None:
     raise AssertionError("the app did not load its survey")
 
 
+async def open_item(pilot: Pilot, item_id: str) -> None:
+    """From the home screen: start a response and show the item `item_id` at once."""
+    await ready(pilot)
+    await pilot.press("n", "enter")
+    pilot.app.interview.jump(item_id)  # type: ignore[attr-defined]
+    pilot.app.screen.show_item()  # type: ignore[attr-defined]
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*["space" if ch == " " else ch for ch in text])
 
@@ -105,3 +113,21 @@ async def settled(pilot: Pilot, timeout: float = 20.0) -> None:
 def chars(text: str) -> list[str]:
     """The keys that type `text`."""
     return ["space" if ch == " " else ch for ch in text]
+
+
+def terminal_text(app, under: bool = True) -> str:
+    """The screen as the terminal shows it, as plain text; `under` False: a dialog alone, without
+    what shows around it of the screens under it."""
+    import io
+
+    from rich.console import Console
+    from textual.screen import ModalScreen
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    lines = console.export_text().replace("\u00a0", " ").splitlines()
+    if not under and isinstance(app.screen, ModalScreen):  # the dialog, and notices over it
+        regions = [widget.region for widget in app.screen.query(".dialog, Toast")]
+        lines = [line[r.x : r.right] for r in regions for line in lines[r.y : r.bottom]]
+    return "\n".join(lines)

@@ -129,7 +129,9 @@ def crash_and_resume(tmp_path: Path, seed: int) -> None:
         child.send("\r")
         wait_for(lambda: last_shown_after_resume(db) is not None, child, "the resumed item")
         assert last_shown_after_resume(db) == expected_position
-        child.send("\x11")  # ctrl+q: quit normally
+        child.send("\x11")  # ctrl+q: quit normally, once confirmed
+        child.expect("aplikasi")  # "Keluar dari aplikasi?"
+        child.send("\r")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)

@@ -202,20 +202,22 @@ async def test_review_marks_missing_and_jumps(app_factory, rules_survey):
         await pilot.press("s")  # refused: highlights the first problem
         assert screen_name(pilot) == "ReviewScreen"
         assert app.interview.store.status(app.interview.response_id) == "draft"
-        await pilot.press("home", "down", "enter")  # jump to item 2 (role)
+        await pilot.press("home", "down", "enter")  # open item 2 (role)
         assert screen_name(pilot) == "QuestionScreen"
         assert app.interview.item.id == "role"
-        await pilot.press("enter", "5", "enter")  # bp1
-        await pilot.press("ctrl+r")
-        await pilot.press("down")
-        await pilot.press("escape")
-        assert app.interview.item.id == "bp2"  # escape returns to where the respondent was
-        await pilot.press("ctrl+r")
+        await pilot.press("enter")  # its answer stands: back to the review
+        assert screen_name(pilot) == "ReviewScreen"
+        await pilot.press("down", "enter", "5", "enter")  # open bp1 and answer it: back to the review
+        assert screen_name(pilot) == "ReviewScreen"
         assert "1 pertanyaan perlu diperbaiki" in screen_text(pilot)  # picks still missing
+        await pilot.press("escape")
+        assert app.interview.item.id == "bp1"  # escape returns to the question last shown
+        await pilot.press("ctrl+r")
         option_list = app.screen.query_one("#review-list")
         option_list.highlighted = [o.id for o in option_list.options].index("picks")
         await pilot.press("enter", "space", "enter")
-        await pilot.press("ctrl+r", "s")
+        assert screen_name(pilot) == "ReviewScreen"
+        await pilot.press("s")
         assert screen_name(pilot) == "ThanksScreen"
         assert app.interview is None
     response = load(app.data_dir, response_id)

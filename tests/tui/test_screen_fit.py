@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.widgets import OptionList, TextArea
 
 from akhlak_tui.tui.widgets.key_bar import KeyBar
-from .support import clear_filter, ready, screen_name, screen_text, type_text
+from .support import clear_filter, open_item, ready, screen_name, screen_text, type_text
 from .test_kiosk import enter_kiosk
 
 
 def bar_fits(pilot) -> bool:
-    """The key bar of the screen on top takes one line and shows every key."""
+    """The key bar of the screen on top takes one line, two spaces between keys."""
     bar = pilot.app.screen.query_one(KeyBar)
-    return bar.size.height == 1 and len(bar.plain(" ")) <= bar.size.width
+    return bar.size.height == 1 and len(bar.plain()) <= bar.size.width
 
 
 def option_lines(pilot, selector: str) -> list[str]:
@@ -22,11 +22,8 @@ def option_lines(pilot, selector: str) -> list[str]:
 
 
 async def open_values_question(app, pilot) -> None:
-    """Start a response and show the values question (after a note, which the progress counts)."""
-    await ready(pilot)
-    await pilot.press("n", "enter")
-    app.interview.jump("values_self")
-    app.screen.show_item()
+    """Start a response and show the values question (after a note)."""
+    await open_item(pilot, "values_self")
 
 
 async def walk_checking_bars(pilot) -> list[str]:
@@ -108,10 +105,7 @@ async def test_values_filter_without_a_match_says_so(app_factory):
 async def test_typed_brackets_show_as_typed_in_the_review(app_factory):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await pilot.press("n", "enter")
-        app.interview.jump("comment")
-        app.screen.show_item()
+        await open_item(pilot, "comment")
         assert app.screen.query_one("#longtext", TextArea).placeholder == "ketik jawaban Anda"
         await type_text(pilot, "[/] lebih [b]jelas")
         await pilot.press("enter")

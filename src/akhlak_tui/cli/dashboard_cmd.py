@@ -14,7 +14,8 @@ from akhlak_tui.cli.report_cmd import check_is_merged, merged_db_path
 @pass_cli
 def dashboard(obj: CliContext, db: str | None, lang: str) -> None:
     """Open the coordinator's dashboard in the terminal: the index and category, the seven values
-    as bars and the unit table, refreshed by itself after each merge (and on `r`).
+    as bars and the unit table, refreshed by itself after each merge (and on `r`). `e` opens the
+    evaluation review: set each unit's verified levels with a note (docs/evaluation-format.md).
 
     \b
     Example:

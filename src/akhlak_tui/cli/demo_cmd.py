@@ -82,4 +82,7 @@ def demo(
         raise UserError(f"{out}: cannot write bundles: {exc.strerror or exc}") from None
     total = sum(b.manifest.counts.records for b in written)
     click.echo(f"Wrote {len(written)} bundles ({total:,} responses from {devices} laptops) to {out}")
+    from akhlak_tui.demo.evaluation import fill_demo_evaluation
+
+    click.echo(fill_demo_evaluation(data_dir, package, seed))
     click.echo(f"Next: akhlak merge {out}")

@@ -30,18 +30,29 @@ def validate(files: tuple[str, ...]) -> None:
     Example:
       akhlak questionnaire validate questionnaires/berakhlak.toml
     """
-    from akhlak_tui.questionnaire import QuestionnaireError, load_questionnaire
+    from akhlak_tui.questionnaire import load_questionnaire
+
+    validate_files(
+        files,
+        load_questionnaire,
+        lambda q: f"{q.id} {q.version}, {len(q.answerable_items)} questions, hash {q.content_hash[:12]}",
+    )
+
+
+def validate_files(files: tuple[str, ...], load, describe) -> None:
+    """Load each file with `load` (raising QuestionnaireError): print every problem, or `describe(loaded)`; exit 2 on any problem."""
+    from akhlak_tui.questionnaire import QuestionnaireError
 
     failed = False
     for name in files:
         try:
-            q = load_questionnaire(name)
+            loaded = load(name)
         except QuestionnaireError as exc:
             failed = True
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
             continue
-        click.echo(f"{name}: ok ({q.id} {q.version}, {len(q.answerable_items)} questions, hash {q.content_hash[:12]})")
+        click.echo(f"{name}: ok ({describe(loaded)})")
     if failed:
         raise SystemExit(2)
 

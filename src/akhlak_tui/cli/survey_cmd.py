@@ -29,10 +29,11 @@ def survey() -> None:
 @click.option("--units", "units_file", required=True, type=click.Path(dir_okay=False), help="CSV with code,name and optionally headcount.")
 @click.option("--name", required=True, help="The survey's name, shown on laptops.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The package file to write.")
+@click.option("--evaluation", "evaluation_file", type=click.Path(dir_okay=False), help="Evaluation instrument TOML carried with the survey (default: the built-in one).")
 @passphrase_file_option
 @pass_cli
 def create(
-    obj: CliContext, questionnaire_file: str, units_file: str, name: str, output: str, passphrase_file: str | None
+    obj: CliContext, questionnaire_file: str, units_file: str, name: str, output: str, evaluation_file: str | None, passphrase_file: str | None
 ) -> None:
     """Make a survey package signed by the coordinator: questionnaire, units and public keys in one file.
 
@@ -58,6 +59,12 @@ def create(
         units = load_units_csv(units_file)
     except UnitsError as exc:
         raise UserError(str(exc), exit_code=2) from None
+    from akhlak_tui.evaluation.loading import EvaluationError, builtin_instrument_text, read_instrument_text
+
+    try:
+        evaluation_toml = read_instrument_text(evaluation_file) if evaluation_file else builtin_instrument_text()
+    except EvaluationError as exc:
+        raise UserError(str(exc.problems[0]), exit_code=2) from None
     data_dir = obj.data_dir
     try:
         load_coordinator_public(data_dir)
@@ -68,9 +75,13 @@ def create(
             questionnaire_toml=Path(questionnaire_file).read_text(encoding="utf-8"),
             units=units,
             questionnaire_file=questionnaire_file,
+            evaluation_toml=evaluation_toml,
+            evaluation_file=evaluation_file or "evaluasi.toml",
         )
     except (CoordinatorKeyError, SurveyPackageError) as exc:
         raise UserError(str(exc)) from None
+    except EvaluationError as exc:
+        raise UserError(str(exc.problems[0]), exit_code=2) from None
     target = Path(output)
     try:
         write_file_atomically(target, data)
@@ -80,6 +91,7 @@ def create(
     click.echo(f"Survey package: {target}")
     click.echo(f"  survey {package.survey_id}: {package.name}")
     click.echo(f"  questionnaire {package.questionnaire_id} {package.questionnaire_version} (hash {package.questionnaire_hash[:12]}), {len(units)} units")
+    click.echo(f"  evaluation hash {package.evaluation_hash[:12]}")  # type: ignore[index]
     click.echo(f"  coordinator fingerprint {keys.public.fingerprint}")
     click.echo(f"  copy kept in {kept}")
     click.echo("Keep a copy of the package file with the recovery file: on a new computer, `akhlak survey import FILE` restores the survey.")

@@ -141,6 +141,33 @@ def _pydantic_message(error: dict[str, Any]) -> str:
 
 
 # -- cross-checks a single field cannot see ----------------------------------------------------
+def text_problems(data: Any, langs: list[str], path: str = "") -> list[tuple[str, str]]:
+    """(path, message) for every text in the dumped `data` that lacks one of `langs`."""
+    if isinstance(data, dict) and data and all(isinstance(v, str) for v in data.values()):
+        missing = [lang for lang in langs if not data.get(lang, "").strip()]
+        return [(path, f"text is missing the language(s): {', '.join(missing)}")] if missing else []
+    problems: list[tuple[str, str]] = []
+    if isinstance(data, dict):
+        for key, sub in data.items():
+            problems += text_problems(sub, langs, f"{path}.{key}" if path else key)
+    elif isinstance(data, list):
+        for i, sub in enumerate(data):
+            problems += text_problems(sub, langs, f"{path}[{i}]")
+    return problems
+
+
+def duplicate_problems(kind: str, entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(path, message) for every id of `entries` (path, id) seen before."""
+    problems: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for path, ident in entries:
+        if ident in seen:
+            problems.append((path, f"duplicate {kind} id {ident!r} (first at {seen[ident]})"))
+        else:
+            seen[ident] = path
+    return problems
+
+
 def _cross_check(q: Questionnaire) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     langs = q.languages
@@ -148,28 +175,10 @@ def _cross_check(q: Questionnaire) -> list[tuple[str, str]]:
     if len(set(langs)) != len(langs):
         problems.append(("questionnaire.languages", "a language is listed twice"))
 
-    def texts(path: str, value: Any) -> None:
-        if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
-            missing = [lang for lang in langs if not value.get(lang, "").strip()]
-            if missing:
-                problems.append((path, f"text is missing the language(s): {', '.join(missing)}"))
-            return
-        if isinstance(value, dict):
-            for key, sub in value.items():
-                texts(f"{path}.{key}" if path else key, sub)
-        elif isinstance(value, list):
-            for i, sub in enumerate(value):
-                texts(f"{path}[{i}]", sub)
-
-    texts("", q.model_dump(exclude_defaults=False))
+    problems += text_problems(q.model_dump(exclude_defaults=False), langs)
 
     def unique(kind: str, entries: list[tuple[str, str]]) -> None:
-        seen: dict[str, str] = {}
-        for path, ident in entries:
-            if ident in seen:
-                problems.append((path, f"duplicate {kind} id {ident!r} (first at {seen[ident]})"))
-            else:
-                seen[ident] = path
+        problems.extend(duplicate_problems(kind, entries))
 
     unique("dimension", [(f"dimensions[{i}].id", d.id) for i, d in enumerate(q.dimensions)])
     unique("scale", [(f"scales[{i}].id", s.id) for i, s in enumerate(q.scales)])
@@ -266,10 +275,10 @@ def _cross_check(q: Questionnaire) -> list[tuple[str, str]]:
 
 
 # -- public entry points -----------------------------------------------------------------------
-def parse_questionnaire(text: str, file_name: str = "<questionnaire>") -> Questionnaire:
-    """Parse and cross-check questionnaire TOML text; raises QuestionnaireError listing every problem."""
+def parse_toml(text: str, file_name: str) -> dict[str, Any]:
+    """TOML text as a dict; raises QuestionnaireError with the line and column of a syntax error."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -281,14 +290,23 @@ def parse_questionnaire(text: str, file_name: str = "<questionnaire>") -> Questi
     except RecursionError:
         raise QuestionnaireError([Problem(file_name, None, "", "not valid TOML: nested too deeply")]) from None
 
+
+def validation_problems(exc: ValidationError, text: str, file_name: str) -> list[Problem]:
+    """A pydantic ValidationError as one Problem per error, each with its line in `text`."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        path = _format_loc(error["loc"])
+        problems.append(Problem(file_name, locate(text, path), path, _pydantic_message(error)))
+    return problems
+
+
+def parse_questionnaire(text: str, file_name: str = "<questionnaire>") -> Questionnaire:
+    """Parse and cross-check questionnaire TOML text; raises QuestionnaireError listing every problem."""
+    data = parse_toml(text, file_name)
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_url=False):
-            path = _format_loc(error["loc"])
-            problems.append(Problem(file_name, locate(text, path), path, _pydantic_message(error)))
-        raise QuestionnaireError(problems) from None
+        raise QuestionnaireError(validation_problems(exc, text, file_name)) from None
 
     cross = _cross_check(questionnaire)
     if cross:
@@ -296,8 +314,8 @@ def parse_questionnaire(text: str, file_name: str = "<questionnaire>") -> Questi
     return questionnaire
 
 
-def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Read a questionnaire file; raises QuestionnaireError (one line per problem) on any failure."""
+def read_toml_text(path: str | Path, what: str = "a questionnaire") -> str:
+    """The UTF-8 text of a TOML file of at most MAX_FILE_BYTES; raises QuestionnaireError (one line) on any failure."""
     path = Path(path)
     name = str(path)
     try:
@@ -310,14 +328,18 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     except FileNotFoundError:
         raise QuestionnaireError([Problem(name, None, "", "no such file")]) from None
     except IsADirectoryError:
-        raise QuestionnaireError([Problem(name, None, "", "is a directory, not a questionnaire file")]) from None
+        raise QuestionnaireError([Problem(name, None, "", f"is a directory, not {what} file")]) from None
     except PermissionError:
         raise QuestionnaireError([Problem(name, None, "", "permission denied")]) from None
     except OSError as exc:
         raise QuestionnaireError([Problem(name, None, "", f"cannot read: {exc.strerror or exc}")]) from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise QuestionnaireError([Problem(name, line, "", "file is not UTF-8 text")]) from None
-    return parse_questionnaire(text, name)
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Read a questionnaire file; raises QuestionnaireError (one line per problem) on any failure."""
+    return parse_questionnaire(read_toml_text(path), str(Path(path)))

@@ -194,6 +194,8 @@ def join_table(report: ScoreReport, lang: str) -> list[Table]:
 
 def all_tables(report: ScoreReport, lang: str) -> list[Table]:
     """Every table of the report, the scores first."""
+    from akhlak_tui.report.evaluation import evaluation_tables
+
     return [
         scores_table(report, lang),
         summary_table(report, lang),
@@ -202,6 +204,7 @@ def all_tables(report: ScoreReport, lang: str) -> list[Table]:
         participation_table(report, lang),
         *values_tables(report, lang),
         *join_table(report, lang),
+        *evaluation_tables(report, lang),
         *behaviour_tables(report, lang),
     ]
 

@@ -190,6 +190,10 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
     """What `akhlak report` prints: the headline, the values with bars, one breakdown, the ranking,
     participation and top values; an empty section says why it is empty."""
     parts: list = [Text(f"{word('report_title', lang)}: {report.survey.name}", style="bold"), *_headline(report, lang)]
+    if report.evaluation is not None:
+        from akhlak_tui.report.evaluation import evaluation_renderables
+
+        parts += evaluation_renderables(report, lang)
     breakdown = report.breakdown(by) if by else (report.breakdowns[0] if report.breakdowns else None)
     if breakdown is not None:
         parts.append(breakdown_grid(report, breakdown, lang))

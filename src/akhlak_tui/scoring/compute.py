@@ -7,12 +7,14 @@ from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
 
+from akhlak_tui.evaluation.store import EvaluationState, EvaluationStore
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import MultiItem, Questionnaire, SingleItem, UnitItem, tr
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.response import utc_now
 from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, Votes, count_all, make_plan, unpack
+from akhlak_tui.scoring.composite import evaluation_report
 from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
     band_for,
@@ -385,8 +387,10 @@ def breakdown_fields(q: Questionnaire, by: Sequence[str] | None) -> list[str]:
     return list(by)
 
 
-def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, plan: Plan, counts: Counts, fields: Sequence[str], lang: str) -> m.ScoreReport:
-    """The whole report from counts (pure: no database)."""
+def score_counts(
+    q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, plan: Plan, counts: Counts, fields: Sequence[str], lang: str, evaluation: EvaluationState | None = None
+) -> m.ScoreReport:
+    """The whole report from counts (pure: no database); with the evaluation and composite index when given."""
     scorer = Scorer(q, units, plan, lang)
     unit_id = unit_field(q)
     unit_rows = counts.groups.get(unit_id, []) if unit_id else []
@@ -394,6 +398,10 @@ def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, 
     unit_breakdown = next((b for b in breakdowns if b.field == unit_id), None) or (scorer.breakdown(unit_id, unit_rows) if unit_id else None)
     overall = scorer.group(None, scorer.word("everyone"), counts.overall)
     indicators = scorer.indicators(overall, counts, unit_breakdown)
+    composite = None
+    if evaluation is not None:
+        groups = {g.key: g for g in unit_breakdown.groups if g.key is not None} if unit_breakdown else {}
+        composite = evaluation_report(evaluation, units, groups, overall, q.scoring.bands, lang)
     return m.ScoreReport(
         generated_at=utc_now(),
         language=lang,
@@ -413,6 +421,7 @@ def score_counts(q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, 
         indicators=indicators,
         where_to_act=scorer.where_to_act(overall, indicators, unit_breakdown),
         culture_units=scorer.culture_units(counts, unit_breakdown) if plan.votes and counts.overall[0] >= q.scoring.min_group_size else [],
+        evaluation=composite,
     )
 
 
@@ -432,4 +441,5 @@ def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None
         id=row["id"], name=row["name"], questionnaire=q.id, questionnaire_version=q.version, questionnaire_hash=q.content_hash,
         first_submitted=first[:10] if first else None, last_submitted=last[:10] if last else None,
     )  # fmt: skip
-    return score_counts(q, mdb.units, survey, plan, counts, fields, lang)
+    state = EvaluationStore(mdb.db).state() if EvaluationStore.has_evaluation(mdb.db) else None
+    return score_counts(q, mdb.units, survey, plan, counts, fields, lang, state)

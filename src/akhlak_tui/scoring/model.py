@@ -277,6 +277,88 @@ class SurveyInfo(Model):
     last_submitted: str | None = Field(default=None, description="The day of the last submitted response.")
 
 
+class StageScore(Model):
+    """Where a unit (or the organisation) stands on one stage of the evaluation."""
+
+    id: str
+    label: str
+    weight: int
+    score: float | None = Field(description="0-100, one decimal; null until every criterion of the stage is verified.")
+    exact: float | None = None
+
+
+class CriterionResult(Model):
+    id: str
+    stage: str
+    weight: int
+    claimed: int | None = Field(description="The level the unit claimed in its returned form.")
+    verified: int | None = Field(description="The level the evaluator set after checking the evidence.")
+    note: str | None = None
+
+
+class EvidenceItem(Model):
+    criterion: str
+    name: str
+    sha256: str = Field(description="SHA-256 of the file copied into the coordinator's data dir.")
+    size: int
+
+
+class UnitComposite(Model):
+    """One unit: survey index, evaluation index and the composite Indeks BerAKHLAK side by side."""
+
+    code: str
+    name: str
+    evaluation_status: Literal["verified", "in_review", "returned", "missing"] = Field(
+        description="missing: no form returned; returned: not yet checked; in_review: some criteria verified; verified: all."
+    )
+    survey_status: Literal["shown", "suppressed", "empty", "no_data"]
+    survey_index: float | None
+    survey_index_exact: float | None = None
+    evaluation_index: float | None
+    evaluation_index_exact: float | None = None
+    stages: list[StageScore]
+    basis: Literal["composite", "survey_only", "evaluation_only", "suppressed", "none"] = Field(
+        description="What `index` is: the composite, the survey index alone (no verified evaluation), ..."
+    )
+    index: float | None = Field(description="The composite when basis is composite; the survey index when survey_only; else null.")
+    index_exact: float | None = None
+    category: str | None = None
+    category_label: str | None = None
+    criteria: list[CriterionResult] = Field(default_factory=list)
+    evidence: list[EvidenceItem] = Field(default_factory=list)
+
+
+class OrganisationComposite(Model):
+    """The whole organisation, saying where each number came from."""
+
+    survey_index: float | None
+    survey_source: str = Field(description="'computed' (from the merged responses) or what the user entered as the source.")
+    evaluation_index: float | None
+    evaluation_source: str = Field(description="'computed' (mean of the units' verified evaluations) or the entered source.")
+    stages: list[StageScore]
+    basis: Literal["composite", "survey_only", "evaluation_only", "suppressed", "none"]
+    index: float | None
+    index_exact: float | None = None
+    category: str | None = None
+    category_label: str | None = None
+    units_verified: int
+    units_total: int
+
+
+class EvaluationReport(Model):
+    """The evidence-based evaluation and the composite index (docs/scoring.md)."""
+
+    instrument: str
+    instrument_version: str
+    instrument_hash: str
+    title: str
+    weight_survey: int = Field(description="Percent of the composite taken from the survey index.")
+    weight_evaluation: int = Field(description="Percent of the composite taken from the evaluation index.")
+    aggregation: Literal["stages", "criteria"]
+    units: list[UnitComposite]
+    organisation: OrganisationComposite
+
+
 class ScoreReport(Model):
     """Everything a report shows, in one language."""
 
@@ -296,6 +378,9 @@ class ScoreReport(Model):
     participation: Participation
     values: ValuesResult | None = None
     join_reasons: JoinReasons | None = None
+    evaluation: EvaluationReport | None = Field(
+        default=None, description="The evaluation and the composite index; null when no evaluation is stored."
+    )
     indicators: Indicators | None = None
     where_to_act: WhereToAct | None = None
     culture_units: list[UnitCulture] = Field(default_factory=list, description="Entropy, top values and gaps per unit.")

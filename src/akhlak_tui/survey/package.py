@@ -67,6 +67,9 @@ class SurveyPackage(BaseModel):
     questionnaire_toml: str
     units: list[Unit] = Field(min_length=1, max_length=MAX_UNITS)
     coordinator: PackageCoordinator
+    # The evidence-based evaluation's instrument (docs/evaluation-format.md), for the coordinator.
+    evaluation_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    evaluation_toml: str | None = None
 
     @cached_property
     def questionnaire(self) -> Questionnaire:
@@ -103,12 +106,18 @@ def create_survey_package(
     units: list[Unit],
     survey_id: str | None = None,
     questionnaire_file: str = "<questionnaire>",
+    evaluation_toml: str | None = None,
+    evaluation_file: str = "<evaluation>",
 ) -> tuple[SurveyPackage, bytes]:
     """Build and sign a package; returns the body and the file's bytes.
 
-    The questionnaire text must parse (QuestionnaireError otherwise); its hash is computed here.
+    The questionnaire text must parse (QuestionnaireError otherwise); its hash is computed here,
+    and so is the evaluation instrument's, when one is given (EvaluationError if it does not parse).
     """
+    from akhlak_tui.evaluation.loading import parse_instrument
+
     questionnaire = parse_questionnaire(questionnaire_toml, questionnaire_file)
+    evaluation_hash = parse_instrument(evaluation_toml, evaluation_file).content_hash if evaluation_toml is not None else None
     name = name.strip()
     if not 1 <= len(name) <= 200:
         raise SurveyPackageError("--name: the survey name must be 1-200 characters")
@@ -122,6 +131,8 @@ def create_survey_package(
         questionnaire_toml=questionnaire_toml,
         units=list(units),
         coordinator=PackageCoordinator(**coordinator.public.to_json()),
+        evaluation_hash=evaluation_hash,
+        evaluation_toml=evaluation_toml,
     )
     body = package.model_dump_json()
     signature = coordinator.signing_key.sign(SIGNATURE_CONTEXT + body.encode("utf-8")).signature
@@ -205,4 +216,15 @@ def read_survey_package(
         raise SurveyPackageError(f"{label}: the questionnaire does not match its stated hash")
     if (questionnaire.id, questionnaire.version) != (package.questionnaire_id, package.questionnaire_version):
         raise SurveyPackageError(f"{label}: the questionnaire id/version does not match the package")
+    if (package.evaluation_toml is None) != (package.evaluation_hash is None):
+        raise SurveyPackageError(f"{label}: the evaluation and its hash must come together")
+    if package.evaluation_toml is not None:
+        from akhlak_tui.evaluation.loading import EvaluationError, parse_instrument
+
+        try:
+            instrument = parse_instrument(package.evaluation_toml, f"survey {package.survey_id} evaluation")
+        except EvaluationError as exc:
+            raise SurveyPackageError(f"{label}: evaluation: {exc.problems[0]}") from None
+        if instrument.content_hash != package.evaluation_hash:
+            raise SurveyPackageError(f"{label}: the evaluation does not match its stated hash")
     return package

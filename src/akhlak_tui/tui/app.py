@@ -145,6 +145,7 @@ class AkhlakApp(App[None]):
             # Each respondent starts afresh: keys the previous one typed ahead do not reach the
             # next one's welcome (an Enter there would give consent in someone else's name).
             self.ordered_keys.discard()
+            self.clear_notifications()  # nothing left over covers the welcome question
             if self.core is not None:
                 self.lang = self.core.survey.questionnaire.languages[0]
         self.replace_all(WelcomeScreen(mode))
@@ -284,20 +285,27 @@ class AkhlakApp(App[None]):
 
     # -- leaving -------------------------------------------------------------------------------
     async def action_quit(self) -> None:
-        """Quit; in kiosk mode, ask for the PIN to leave kiosk mode instead."""
+        """Quit; in kiosk mode, ask for the PIN to leave kiosk mode instead. During a response,
+        what is typed is saved and the enumerator confirms first (a second Ctrl+Q quits)."""
+        from akhlak_tui.tui.screens.quit import QuitScreen
+
         if self.kiosk is not None:
             self.request_leave_kiosk()
             return
         keep = getattr(self.screen, "keep_typed", None)
         if keep is not None:
             keep()
+        if self.interview is not None and not isinstance(self.screen, QuitScreen):
+            self.push_screen(QuitScreen(self.lang), lambda confirmed: self.exit() if confirmed else None)
+            return
         self.exit()
 
     def action_help_quit(self) -> None:
+        """Ctrl+C: in kiosk mode ask for the PIN; otherwise say, in the language shown, how to quit."""
         if self.kiosk is not None:
             self.request_leave_kiosk()
         else:
-            super().action_help_quit()
+            self.notify(t("app.quit_hint", self.lang))
 
 
 def make_app(

@@ -7,13 +7,14 @@ from pathlib import Path
 from textual.app import App
 
 from akhlak_tui.tui.screens.dashboard import DashboardScreen
+from akhlak_tui.tui.texts import t
 
 
 class DashboardApp(App[None]):
     """Shows the scores of a merged database and follows it as merges add responses."""
 
-    TITLE = "akhlak dashboard"
     CSS_PATH = "dashboard.tcss"
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, db_path: Path, lang: str = "id", poll_seconds: float = 2.0) -> None:
         super().__init__()
@@ -25,6 +26,7 @@ class DashboardApp(App[None]):
         """How often to look for a changed database."""
 
     def on_mount(self) -> None:
+        self.title = t("dashboard.title", self.lang)
         self.sub_title = str(self.db_path)
         self.push_screen(DashboardScreen(self.db_path, self.lang, self.poll_seconds))
 

@@ -86,11 +86,23 @@ class Interview:
     def section(self) -> Section:
         return self.flow.questionnaire.section_of[self.item.id]
 
-    def progress(self) -> tuple[int, int]:
-        """(number of the item on screen, number of items to show) given the answers so far."""
+    def question_numbers(self) -> tuple[dict[str, int], int]:
+        """(item id -> its number, number of questions) for the items shown given the answers so
+        far. Only questions are numbered, as the home screen counts them; a note has the number of
+        the question it leads to."""
         visible = self.flow.visible_items(self.answers)
-        ids = [item.id for item in visible]
-        return ids.index(self.item.id) + 1, len(ids)
+        total = sum(1 for item in visible if item.answerable)
+        numbers: dict[str, int] = {}
+        count = 0
+        for item in visible:
+            numbers[item.id] = min(count + 1, total)
+            count += item.answerable
+        return numbers, total
+
+    def progress(self) -> tuple[int, int]:
+        """(number of the item on screen, number of questions to show) given the answers so far."""
+        numbers, total = self.question_numbers()
+        return numbers[self.item.id], total
 
     def starts_section(self) -> bool:
         """True when the item on screen is the first shown item of its section."""
@@ -133,13 +145,19 @@ class Interview:
             return self.save(value)
         return []
 
-    def go_on(self, value: Any) -> tuple[str | None, list[str]]:
-        """Check and save the answer, then show the next item. Returns (problem, cleared ids); the
-        item stays when there is a problem. At the end `at_end()` is True and the item stays."""
+    def confirm(self, value: Any) -> tuple[str | None, list[str]]:
+        """Check and save the answer, staying on the item. Returns (problem, cleared ids)."""
         problem = self.check(value)
         if problem is not None:
             return problem, []
-        cleared = self.save(value)
+        return None, self.save(value)
+
+    def go_on(self, value: Any) -> tuple[str | None, list[str]]:
+        """Check and save the answer, then show the next item. Returns (problem, cleared ids); the
+        item stays when there is a problem. At the end `at_end()` is True and the item stays."""
+        problem, cleared = self.confirm(value)
+        if problem is not None:
+            return problem, []
         following = self.flow.next_item(self.item.id, self.answers)
         if following is not None:
             self.show(following)

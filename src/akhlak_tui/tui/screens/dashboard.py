@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from rich.table import Table
@@ -11,13 +12,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from akhlak_tui.report.i18n import number, word
 from akhlak_tui.report.tables import missing_values_note
 from akhlak_tui.report.text import BAND_STYLES, HIDDEN, NO_DATA, dim_cell, bar
 from akhlak_tui.scoring.model import ScoreReport
+from akhlak_tui.tui.texts import t
+from akhlak_tui.tui.widgets.key_bar import KeyBar
 
 
 def database_signature(path: Path) -> tuple[int, ...]:
@@ -36,8 +39,9 @@ class DashboardScreen(Screen[None]):
     """Scores of the merged database, recomputed in a thread when the file changes or on `r`."""
 
     BINDINGS = [
-        Binding("r", "rescore", "Refresh", tooltip="Score the merged database again", id="dashboard.refresh"),
-        Binding("q", "app.quit", "Quit", tooltip="Close the dashboard", id="dashboard.quit"),
+        Binding("r", "rescore", "Refresh", show=False, id="dashboard.refresh"),
+        Binding("e", "review", "Evaluation", show=False, id="dashboard.evaluation"),
+        Binding("q", "app.quit", "Quit", show=False, id="dashboard.quit"),
     ]
 
     def __init__(self, db_path: Path, lang: str, poll_seconds: float) -> None:
@@ -60,9 +64,16 @@ class DashboardScreen(Screen[None]):
             yield Static(id="dashboard-values")
         yield DataTable(id="dashboard-units", zebra_stripes=True, cursor_type="row")
         yield Static(id="dashboard-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one(KeyBar).show_keys(
+            [
+                ("r", "screen.rescore", t("key.refresh", self.lang)),
+                ("e", "screen.review", t("key.evaluation", self.lang)),
+                ("q", "app.quit", t("key.quit", self.lang)),
+            ]
+        )
         self.query_one("#dashboard-status", Static).update(word("respondents", self.lang) + ": …")
         self.action_rescore()
         self.set_interval(self.poll_seconds, self.check_changed)
@@ -70,6 +81,11 @@ class DashboardScreen(Screen[None]):
     def check_changed(self) -> None:
         if database_signature(self.db_path) != self.signature:
             self.action_rescore()
+
+    def action_review(self) -> None:
+        from akhlak_tui.tui.screens.evaluation_review import EvaluationReviewScreen
+
+        self.app.push_screen(EvaluationReviewScreen(self.db_path, self.lang), lambda _: self.action_rescore())
 
     def action_rescore(self) -> None:
         self.signature = database_signature(self.db_path)
@@ -111,6 +127,10 @@ class DashboardScreen(Screen[None]):
         else:
             headline.append(word("suppressed" if o.status == "suppressed" else "empty", lang) + "\n", style="italic")
         headline.append(f"\n{word('respondents', lang)}: {number(report.respondents, lang)}")
+        ev = report.evaluation.organisation if report.evaluation else None
+        if ev is not None and ev.basis == "composite":
+            headline.append(f"\n{word('composite_index', lang)}: ")
+            headline.append(f"{number(ev.index, lang)} {ev.category}", style=BAND_STYLES.get(ev.category or "", "bold"))
         self.query_one("#dashboard-headline", Static).update(headline)
         values = Table.grid(padding=(0, 1))
         for d in o.dimensions:
@@ -126,18 +146,21 @@ class DashboardScreen(Screen[None]):
         table = self.query_one("#dashboard-units", DataTable)
         table.clear(columns=True)
         dims = [d.id for d in report.overall.dimensions]
-        table.add_columns(word("unit", lang), "n", "Min.", "Indeks" if lang == "id" else "Index", "Kat." if lang == "id" else "Cat.", *dims)
+        table.add_columns(
+            word("unit", lang), "n", t("dashboard.minimum", lang), t("dashboard.index", lang), t("dashboard.category", lang), *dims
+        )
         participation = {u.code: u for u in report.participation.units}
         units = report.breakdown(report.unit_field) if report.unit_field else None
         for g in units.groups if units else []:
             u = participation.get(g.key or "")
+            label = textwrap.shorten(g.label, 28, placeholder=" …")  # whole words only
             n = Text(number(u.respondents if u else 0, lang) + (" !" if u and u.implausible else ""), style="bold red" if u and u.implausible else "")
             minimum = Text(number(u.minimum, lang, 0) if u and u.minimum else "", style="red" if u and u.meets_minimum is False else "")
             if g.status == "shown":
                 scores = [dim_cell(d, lang) for d in g.dimensions]
                 index = number(g.index, lang) if g.index is not None else Text(HIDDEN if any(d.status == "suppressed" for d in g.dimensions) else NO_DATA, style="dim")
-                row = [g.label[:28], n, minimum, index, Text(f"{g.category or ''}", style=BAND_STYLES.get(g.category or "", "")), *scores]
+                row = [label, n, minimum, index, Text(f"{g.category or ''}", style=BAND_STYLES.get(g.category or "", "")), *scores]
             else:
                 hidden = Text(word("suppressed" if g.status == "suppressed" else "empty", lang), style="italic dim")
-                row = [g.label[:28], n, minimum, hidden, "", *[Text(HIDDEN if g.status == "suppressed" else NO_DATA, style="dim")] * len(dims)]
+                row = [label, n, minimum, hidden, "", *[Text(HIDDEN if g.status == "suppressed" else NO_DATA, style="dim")] * len(dims)]
             table.add_row(*row, key=g.key or "-")

@@ -38,19 +38,30 @@ class ExportScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", "Close", show=False, priority=True)]
 
+    @property
+    def practice(self) -> bool:
+        """Practice is active: nothing can be exported, and the dialog says so instead of asking."""
+        return self.app.core is None or self.app.core.survey.is_practice
+
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         with Vertical(classes="dialog wide"):
             yield Static(t("export.title", lang), classes="title")
-            yield Static(t("export.where", lang))
-            yield Input(placeholder=drive_placeholder(), id="export-dir")
-            yield Checkbox(t("export.all", lang), id="export-all", compact=True)
-            yield ProgressBar(id="export-progress", show_eta=False)
-            yield Static(id="export-message", classes="message")
+            if self.practice:
+                yield Static(t("export.practice", lang), id="export-message")
+            else:
+                yield Static(t("export.where", lang))
+                yield Input(placeholder=drive_placeholder(), id="export-dir")
+                yield Checkbox(t("export.all", lang), id="export-all", compact=True)
+                yield ProgressBar(id="export-progress", show_eta=False)
+                yield Static(id="export-message", classes="message", markup=False)
             yield KeyBar()
 
     def on_mount(self) -> None:
         lang = self.app.lang
+        if self.practice:
+            self.query_one(KeyBar).show_keys([("Esc", "screen.close", t("key.close", lang))])
+            return
         self.query_one(KeyBar).show_keys(
             [("Enter", "screen.start", t("export.start", lang)), ("Esc", "screen.close", t("key.cancel", lang))]
         )
@@ -62,11 +73,20 @@ class ExportScreen(ModalScreen[None]):
         self.action_start()
 
     def action_start(self) -> None:
-        folder = self.query_one("#export-dir", Input).value.strip()
-        if not folder:
+        if self.practice:
             return
-        self.query_one("#export-message", Static).update(t("export.running", self.app.lang))
-        self.export(Path(folder).expanduser(), self.query_one("#export-all", Checkbox).value)
+        lang = self.app.lang
+        folder = self.query_one("#export-dir", Input).value.strip()
+        message = self.query_one("#export-message", Static)
+        if not folder:
+            message.update(t("export.no_folder", lang, example=drive_placeholder()))
+            return
+        path = Path(folder).expanduser()
+        if not path.is_dir():
+            message.update(t("export.not_a_folder", lang, path=path))
+            return
+        message.update(t("export.running", lang))
+        self.export(path, self.query_one("#export-all", Checkbox).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, folder: Path, include_all: bool) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -101,7 +102,7 @@ class HomeScreen(Screen[None]):
 
         title.update(f"akhlak · {tr(questionnaire.questionnaire.title, lang)}")
         lines = [
-            f"{t('home.survey', lang)}: {survey.name}",
+            f"{t('home.survey', lang)}: {t('home.practice_name', lang) if survey.is_practice else survey.name}",
             f"{t('home.questionnaire', lang)}: {questionnaire.id} {questionnaire.version} · "
             f"{len(questionnaire.answerable_items)} {t('home.items', lang)}",
         ]
@@ -124,9 +125,9 @@ class HomeScreen(Screen[None]):
         self.query_one(KeyBar).show_keys(
             [
                 ("n", "screen.interview", t("key.next_interview", lang)),
-                ("k", "screen.kiosk", "Kiosk"),
-                ("r", "screen.resume", t("key.resume", lang)),
-                ("e", "screen.export", t("home.export", lang).split()[0]),
+                ("k", "screen.kiosk", t("key.kiosk", lang)),
+                ("r", "screen.resume", t("key.resume", lang), 1),
+                ("e", "screen.export", t("key.export", lang), 1),
                 ("^l", "screen.language", t("key.language", lang)),
                 ("q", "app.quit", t("key.quit", lang)),
             ]
@@ -150,8 +151,8 @@ class HomeScreen(Screen[None]):
             return header + "\n" + t("home.no_responses", lang)
         lines = [header]
         for code, name, done_today, done, target in rows:
-            label = f"{code} {name}"
-            lines.append(f"{label[:40]:<40} {done_today:>8} {done:>9} {target if target is not None else '-':>7}")
+            label = textwrap.shorten(f"{code} {name}", 40, placeholder=" …")  # whole words only
+            lines.append(f"{label:<40} {done_today:>8} {done:>9} {target if target is not None else '-':>7}")
         lines.append(
             f"{t('home.total', lang):<40} {sum(r[2] for r in rows):>8} {sum(r[3] for r in rows):>9}"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
@@ -50,6 +51,18 @@ def answer_kind(item: ItemBase) -> str:
     return "note"
 
 
+def with_required_mark(label: str, width: int) -> str:
+    """The label followed by " *", the mark kept on the line of the label's last word (a line
+    break goes before that word rather than leave the mark alone on a line)."""
+    marked = f"{label} *"
+    last_paragraph = marked.rsplit("\n", 1)[-1]
+    lines = textwrap.wrap(last_paragraph, max(width, 3), break_long_words=False, break_on_hyphens=False)
+    if len(lines) > 1 and lines[-1] == "*":
+        head, _, last_word = label.rstrip().rpartition(" ")
+        return f"{head}\n{last_word} *"
+    return marked
+
+
 def digit_span(keys: list[str]) -> str:
     """Digit keys as shown in the key bar: "1-5,9" for 1 2 3 4 5 9."""
     runs: list[list[int]] = []
@@ -85,10 +98,13 @@ class QuestionScreen(Screen[None]):
         """Which answer widget the item on screen uses (see `answer_kind`)."""
         self.first_note = note
         """Shown under the first item drawn (e.g. that the response was resumed)."""
+        self.from_review = False
+        """The item was opened from the review: Enter (once the answer is accepted) and Esc go back there."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="where"):
             yield Static(id="section", markup=False)
+            yield Static(id="required")
             yield Static(id="progress")
         yield Static(id="intro", markup=False)
         yield Static(id="label", classes="question", markup=False)
@@ -123,7 +139,10 @@ class QuestionScreen(Screen[None]):
         intro_text = tr(interview.section.intro, lang) if interview.starts_section() else ""
         intro.update(intro_text)
         intro.display = bool(intro_text)
-        self.query_one("#label", Static).update(tr(item.label, lang) + (" *" if item.required else ""))
+        self._draw_label()
+        required = self.query_one("#required", Static)
+        required.update(t("answer.required", lang))
+        required.display = item.required
         hint = self.query_one("#hint", Static)
         hint.update(tr(item.hint, lang))
         hint.display = bool(item.hint)
@@ -158,6 +177,15 @@ class QuestionScreen(Screen[None]):
             self.set_focus(None)
         self.say(note)
         self.query_one(KeyBar).show_keys(self._keys(item))
+
+    def _draw_label(self) -> None:
+        item, lang = self.interview.item, self.interview.lang
+        label = tr(item.label, lang)
+        width = self.app.size.width - 2  # the label's padding
+        self.query_one("#label", Static).update(with_required_mark(label, width) if item.required else label)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._draw_label()
 
     def relabel(self) -> None:
         self.show_item(keep_input=True)
@@ -213,16 +241,20 @@ class QuestionScreen(Screen[None]):
             keys.append(("Space", "screen.toggle", t("key.toggle", lang)))
         elif self.kind == "picker":
             keys.append(("a-z", "screen.go_on", t("key.filter", lang)))
-        keys += [
-            ("Enter", "screen.go_on", t("key.next", lang)),
-            ("Esc", "screen.back", t("key.back", lang)),
-            ("^r", "screen.review", t("key.review", lang)),
-            ("^l", "screen.language", t("key.language", lang)),
-        ]
-        if self.app.kiosk is None:
-            keys += [("^p", "screen.pause", t("key.pause", lang)), ("^x", "screen.abandon", t("key.abandon", lang))]
+        if self.from_review:
+            keys += [("Enter", "screen.go_on", t("key.review", lang)), ("Esc", "screen.back", t("key.back", lang), 1)]
         else:
-            keys.append(("^q", "app.quit", t("key.leave_kiosk", lang)))
+            keys += [
+                ("Enter", "screen.go_on", t("key.next", lang)),
+                ("Esc", "screen.back", t("key.back", lang), 1),
+                ("^r", "screen.review", t("key.review", lang), 2),
+            ]
+        keys.append(("^l", "screen.language", t("key.language", lang), 3))
+        # When they do not all fit, abandon goes first, then pause (rarely used, well known).
+        if self.app.kiosk is None:
+            keys += [("^p", "screen.pause", t("key.pause", lang), 4), ("^x", "screen.abandon", t("key.abandon", lang), 5)]
+        else:
+            keys.append(("^q", "app.quit", t("key.leave_kiosk", lang), 4))
         return keys
 
     # -- reading the answer widgets -------------------------------------------------------------
@@ -283,6 +315,13 @@ class QuestionScreen(Screen[None]):
     # -- moves ---------------------------------------------------------------------------------
     def action_go_on(self) -> None:
         interview = self.interview
+        if self.from_review:
+            problem, _ = interview.confirm(self.current_value(confirm=True))
+            if problem is not None:
+                self.say(problem)
+            else:
+                self.action_review()
+            return
         before = interview.item.id
         problem, cleared = interview.go_on(self.current_value(confirm=True))
         if problem is not None:
@@ -300,6 +339,9 @@ class QuestionScreen(Screen[None]):
             self._save(picker.value)
 
     def action_back(self) -> None:
+        if self.from_review:
+            self.action_review()
+            return
         note = self._note_cleared(self.interview.keep(self.current_value()))
         if self.interview.back():
             self.show_item(note)
@@ -311,6 +353,7 @@ class QuestionScreen(Screen[None]):
 
         self.keep_typed()
         self.interview.record("review")
+        self.from_review = False
         self.app.push_screen(ReviewScreen(self.interview), self._after_review)
 
     def _after_review(self, result: str | None) -> None:
@@ -318,6 +361,7 @@ class QuestionScreen(Screen[None]):
             self.app.finished()
         elif result:
             self.interview.jump(result)
+            self.from_review = True
             self.show_item()
         else:
             self.show_item(keep_input=False)

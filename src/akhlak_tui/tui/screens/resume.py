@@ -75,7 +75,7 @@ class ResumeScreen(ModalScreen[str | None]):
                     when=local_time(d.updated_at),
                     unit=(d.unit or "-")[:20],
                     n=d.answered,
-                    mode=d.mode,
+                    mode=t(f"mode.{d.mode}", lang),
                 ),
                 id=d.id,
             )

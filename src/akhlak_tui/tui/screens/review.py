@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import textwrap
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -70,28 +71,18 @@ class ReviewScreen(Screen[str | None]):
     def relabel(self) -> None:
         interview, lang = self.interview, self.interview.lang
         problems = {p.item.id: p.message for p in interview.problems()}
-        width = max(40, self.app.size.width - 8)  # list padding and scrollbar
-        label_width = max(16, width // 2 - 6)
-        answer_width = width - label_width - 7
+        numbers, _ = interview.question_numbers()  # as the question screen and the home screen count
         options = []
         self.item_ids = []
-        visible = interview.flow.visible_items(interview.answers)
-        labels = {item.id: " ".join(tr(item.label, lang).split()) for item in visible}
-        alike = Counter(_fit(label, label_width) for label in labels.values())
-        # Numbered as the progress at the top of the question screen counts (notes included).
-        for number, item in enumerate(visible, start=1):
+        for item in interview.flow.visible_items(interview.answers):
             if not item.answerable:
                 continue
-            mark = "!" if item.id in problems else " "
-            label = _fit(labels[item.id], label_width)
-            if alike[label] > 1:  # labels that start alike are told apart by their ends
-                label = _fit_middle(labels[item.id], label_width)
             answer = answer_text(interview, item, interview.answers.get(item.id)) or (
                 t("review.missing", lang) if item.id in problems else t("review.empty", lang)
             )
-            options.append(
-                Option(f"{mark}{number:>3}. {label:<{label_width}}  {_fit(answer, answer_width)}", id=item.id)
-            )
+            mark = "!" if item.id in problems else " "
+            row = review_row(f"{mark}{numbers[item.id]:>3}. ", tr(item.label, lang), answer, self.app.size.width - 4)
+            options.append(Option(row, id=item.id))
             self.item_ids.append(item.id)
         option_list = self.query_one("#review-list", OptionList)
         highlighted = option_list.highlighted
@@ -111,6 +102,9 @@ class ReviewScreen(Screen[str | None]):
         if self.app.kiosk is not None:
             keys.append(("^q", "app.quit", t("key.leave_kiosk", lang)))
         self.query_one(KeyBar).show_keys(keys)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.relabel()  # the rows are laid out for the terminal's width
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -138,19 +132,18 @@ class ReviewScreen(Screen[str | None]):
         self.app.toggle_language()
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _fit_middle(text: str, width: int) -> str:
-    """Cut in the middle, at spaces, keeping the end of the text."""
-    if len(text) <= width:
-        return text
-    words = text.split()
-    head: list[str] = []
-    while words and len(" ".join([*head, words[0]])) <= width // 3:
-        head.append(words.pop(0))
-    tail: list[str] = []
-    while words and len(" ".join(head)) + len(" ".join([words[-1], *tail])) + 3 <= width:
-        tail.insert(0, words.pop())
-    return f"{' '.join(head)} … {' '.join(tail)}" if head and tail else _fit(text, width)
+def review_row(prefix: str, label: str, answer: str, width: int) -> str:
+    """One question of the review in `width` columns: the number, the whole label wrapped, and the
+    answer in a column on the right (at most three lines). Words are never cut: a long answer ends
+    with "…" after its last whole word that fits."""
+    answer_width = max(20, (width - len(prefix)) // 3)
+    label_width = max(10, width - len(prefix) - 2 - answer_width)
+    label_lines = textwrap.wrap(" ".join(label.split()), label_width, break_on_hyphens=False) or [""]
+    answer_lines = textwrap.wrap(" ".join(answer.split()), answer_width, max_lines=3, placeholder=" …") or [""]
+    lines = []
+    for index in range(max(len(label_lines), len(answer_lines))):
+        left = label_lines[index] if index < len(label_lines) else ""
+        right = answer_lines[index] if index < len(answer_lines) else ""
+        start = prefix if index == 0 else " " * len(prefix)
+        lines.append(f"{start}{left:<{label_width}}  {right}".rstrip())
+    return "\n".join(lines)

@@ -43,6 +43,7 @@ class WelcomeScreen(Screen[None]):
         with VerticalScroll(id="welcome-body"):
             yield Static(id="welcome-text", markup=False)
         yield Static(id="welcome-question", classes="question")
+        yield Static(id="welcome-message")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -72,9 +73,15 @@ class WelcomeScreen(Screen[None]):
             self.app.begin(self.mode)
 
     def action_decline(self) -> None:
-        self.notify(t("welcome.declined", self.app.lang))
         if self.mode != "kiosk":
+            self.notify(t("welcome.declined", self.app.lang))
             self.app.go_home()
+            return
+        # In kiosk mode the welcome stays for the next person: the thanks goes on its own line
+        # under the question (a notice in the corner would cover it), and goes away by itself.
+        message = self.query_one("#welcome-message", Static)
+        message.update(t("welcome.declined", self.app.lang))
+        self.set_timer(max(self.app.thanks_seconds, 1.0), lambda: message.update(""))
 
     def action_language(self) -> None:
         self.app.toggle_language()

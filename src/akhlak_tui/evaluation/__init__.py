@@ -1,0 +1,1 @@
+"""The evidence-based evaluation (Evaluasi Implementasi BerAKHLAK): instrument, store, workbooks, scores."""
