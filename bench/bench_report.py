@@ -1,8 +1,15 @@
 """Benchmark: score and report a merged database of many responses, against bare scans of it.
 
-Usage: python bench/bench_report.py [-n N] [--db FILE]
-  -n N       responses (default 1,000,000; goal: the whole report in <= 10 s)
-  --db FILE  keep the generated database in FILE and reuse it on the next run (same N)
+The report is timed twice in the same run: this wave alone (scores, behaviour indicators, culture
+per unit, html), and the full report compared with a previous wave of as many responses (that
+wave scored too, then both in the html), as `akhlak report --compare PREVIOUS_DB --format html`.
+
+Usage: python bench/bench_report.py [-n N] [--db FILE] [--previous FILE]
+  -n N             responses per wave (default 1,000,000; goal: the full html report in <= 10 s, <= 500 MB)
+  --db FILE        keep the generated database in FILE and reuse it on the next run (same N)
+  --previous FILE  the same for the previous wave's database
+  --before SRC     also time the report of another checkout's code on this wave (e.g. /work/main/src:
+                   the report as it was), in a child process, for the ratio in the same run
 """
 
 from __future__ import annotations
@@ -89,21 +96,47 @@ def _timed(label: str, fn):
     return result, seconds
 
 
+BEFORE = """
+import sys, time
+from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.report.html import render_html
+from akhlak_tui.scoring import score_merged
+start = time.perf_counter()
+mdb = MergedDatabase(sys.argv[1])
+render_html(score_merged(mdb), "id")
+print(time.perf_counter() - start)
+"""
+
+
+def _time_other_code(src: Path, db: Path) -> float:
+    """Seconds another checkout's code takes for score + html on `db` (run in a child process)."""
+    import os
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", BEFORE, str(db)], env={**os.environ, "PYTHONPATH": str(src)}, capture_output=True, text=True, check=True)
+    seconds = float(out.stdout.strip().splitlines()[-1])
+    print(f"{'report of ' + str(src) + ' (score + html)':<44} {seconds:8.2f} s")
+    return seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path)
+    parser.add_argument("--previous", type=Path)
+    parser.add_argument("--before", type=Path)
     args = parser.parse_args()
-    workdir = None
-    path = args.db
-    if path is None:
-        workdir = tempfile.TemporaryDirectory()
-        path = Path(workdir.name) / "merged.db"
+    workdir = tempfile.TemporaryDirectory()
+    path = args.db or Path(workdir.name) / "merged.db"
+    previous = args.previous or Path(workdir.name) / "previous.db"
     if not path.exists():
         _timed(f"build merged database ({args.n:,} responses)", lambda: build_merged(path, args.n))
+    if not previous.exists():
+        _timed(f"build previous wave ({args.n:,} responses)", lambda: build_merged(previous, args.n, seed=2))
     from akhlak_tui.report.formats import report_json
     from akhlak_tui.report.html import render_html
     from akhlak_tui.scoring import score_merged
+    from akhlak_tui.scoring.waves import compare, previous_figures
 
     conn = sqlite3.connect(str(path))
     count = conn.execute("SELECT count(*) FROM responses WHERE status = 'submitted'").fetchone()[0]
@@ -111,22 +144,40 @@ def main() -> int:
     _, scan = _timed("baseline: SELECT unit, count(*) GROUP BY unit", lambda: conn.execute('SELECT "unit", count(*) FROM answers GROUP BY "unit"').fetchall())
     _, read_all = _timed("baseline: read every answers row once", lambda: sum(1 for _ in conn.execute("SELECT * FROM answers")))
     conn.close()
+    before_s = _time_other_code(args.before, path) if args.before else None
     mdb = MergedDatabase(path)
-    report, score_s = _timed("score (index, values, breakdowns, votes)", lambda: score_merged(mdb))
-    _, json_s = _timed("json report", lambda: report_json(report))
+    report, score_s = _timed("score (values, indicators, culture per unit)", lambda: score_merged(mdb))
+    _timed("json report", lambda: report_json(report))
     _, html_s = _timed("html report", lambda: render_html(report, "id"))
-    mdb.close()
     total = score_s + html_s
-    print(f"{'report total (score + html)':<44} {total:8.2f} s   goal <= 10 s: {'met' if total <= 10 else 'NOT met'}")
-    print(f"ratio to the GROUP BY unit scan: {total / scan:.1f}x; to reading every row: {total / read_all:.2f}x")
+    print(f"{'this wave alone (score + html)':<44} {total:8.2f} s")
+
+    def both_waves():
+        """As `akhlak report --compare`: the earlier wave scored in its own thread meanwhile."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            earlier = pool.submit(previous_figures, previous, "id")
+            return score_merged(mdb), earlier.result()
+
+    (report, figures), both_s = _timed("score both waves (the earlier in a thread)", both_waves)
+    report.comparison, compare_s = _timed("compare", lambda: compare(report, mdb.questionnaire, figures))
+    _, html2_s = _timed("html report with the comparison", lambda: render_html(report, "id"))
+    mdb.close()
+    full = both_s + compare_s + html2_s
+    print(f"{'full report (both waves + html)':<44} {full:8.2f} s   goal <= 10 s: {'met' if full <= 10 else 'NOT met'}")
+    print(f"full / this wave alone: {full / total:.2f}x")
+    if before_s is not None:
+        print(f"full / the report of {args.before}: {full / before_s:.2f}x; this wave alone / it: {total / before_s:.2f}x")
+    print(f"ratio to the GROUP BY unit scan: {full / scan:.1f}x; to reading every row: {full / read_all:.2f}x")
     try:
         import resource
 
-        print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory (max RSS): {peak:.0f} MiB   goal <= 500 MB: {'met' if peak * 1.048576 <= 500 else 'NOT met'}")
     except ImportError:  # Windows
         pass
-    if workdir is not None:
-        workdir.cleanup()
+    workdir.cleanup()
     return 0
 
 

@@ -69,7 +69,8 @@ def value_at(report: dict, key: str) -> Any:
         if group["status"] != "shown":
             return group["status"]
         if rest[0] == "dim":
-            return next(d["score"] for d in group["dimensions"] if d["id"] == rest[1])
+            dim = next(d for d in group["dimensions"] if d["id"] == rest[1])
+            return dim["score"] if dim.get("status", "shown") == "shown" else dim["status"]
         if rest[0] == "engagement":
             return group["engagement"]["score"]
         return group[rest[0]]
@@ -84,15 +85,45 @@ def value_at(report: dict, key: str) -> Any:
         if parts[1] == "by_value":
             return next(v for v in values["votes_by_value"] if v["value"] == parts[2])[parts[3]]
         return next(o for o in values[parts[1]]["top"] if o["code"] == parts[2])[parts[3]]
+    if head == "indicators":  # indicators.<overall|unit code>.<item>.<field>
+        ind = report["indicators"]
+        group = ind["overall"] if parts[1] == "overall" else next(g for g in ind["units"] if g["key"] == parts[1])
+        item = next(i for i in group["indicators"] if i["item"] == parts[2])
+        return item[parts[3]] if item["status"] == "shown" or parts[3] in ("not_applicable", "missing", "status") else item["status"]
+    if head == "where":  # where.lowest.<n>.<field> or where.<unit code>.<field>
+        wa = report["where_to_act"]
+        if parts[1] == "lowest":
+            return wa["lowest"][int(parts[2])][parts[3]]
+        return next(u for u in wa["units"] if u["code"] == parts[1])[parts[2]]
+    if head == "gaps":  # gaps.<value>.<field>, organisation-wide
+        return next(g for g in report["values"]["gaps"] if g["value"] == parts[1])[parts[2]]
+    if head == "culture":  # culture.<unit>.<field> or culture.<unit>.gap.<value>
+        unit = next(u for u in report["culture_units"] if u["code"] == parts[1])
+        if unit["status"] != "shown":
+            return unit["status"]
+        if parts[2] == "gap":
+            return next(g for g in unit["gaps"] if g["value"] == parts[3])["gap"]
+        return unit[parts[2]]
+    if head == "comparison":  # comparison.index.<field>, comparison.<value|item|unit>.<code>.<field>
+        c = report["comparison"]
+        if parts[1] == "index":
+            return c["index"][parts[2]]
+        rows = {"value": c["values"], "item": c["items"], "unit": c["units"]}[parts[1]]
+        return next(r for r in rows if r["code"] == parts[2])[parts[3]]
     if head == "join":
         return next(o for o in report["join_reasons"]["reasons"] if o["code"] == parts[1])[parts[2]]
     raise KeyError(key)
 
 
-def shown_value(value: Any, lang: str) -> str:
-    """How the html report writes a JSON value: numbers the local way, codes and flags as they are."""
+def shown_value(value: Any, lang: str, key: str = "") -> str:
+    """How the html report writes a JSON value: numbers the local way (changes with their sign),
+    codes and flags as they are."""
     from akhlak_tui.report.i18n import number
 
     if isinstance(value, (bool, str)):
         return str(value)
+    if key.endswith(".change"):
+        from akhlak_tui.report.waves import signed
+
+        return signed(value, lang)
     return number(value, lang, 1 if isinstance(value, float) else 0)

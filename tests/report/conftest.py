@@ -18,6 +18,16 @@ TOML = (Path(__file__).parents[1] / "scoring" / "worked_example.toml").read_text
 @pytest.fixture
 def small_db(tmp_path: Path) -> Path:
     """Six respondents in two units (one named with markup), gender suppressed."""
+    return _small(tmp_path, TOML)
+
+
+@pytest.fixture
+def small_db_min2(tmp_path: Path) -> Path:
+    """The same with min_group_size 2: U1's Akuntabel (answered by two) and so its index are shown."""
+    return _small(tmp_path, TOML.replace("min_group_size = 3", "min_group_size = 2"))
+
+
+def _small(tmp_path: Path, toml: str) -> Path:
     units = [Unit(code="U1", name=HOSTILE, headcount=10), Unit(code="U2", name="Unit Dua", headcount=4)]
     rows = [
         ("U1", "f", 5, 1, 4, ["jujur", "ramah"]),
@@ -29,7 +39,7 @@ def small_db(tmp_path: Path) -> Path:
     ]
     people = [dict(zip(("unit", "gender", "bp1", "bp2", "ak1", "values_now"), r)) for r in rows]
     path = tmp_path / "small.db"
-    build_merged(path, TOML, units, people, [people[0]]).close()
+    build_merged(path, toml, units, people, [people[0]]).close()
     return path
 
 

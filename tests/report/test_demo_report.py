@@ -26,3 +26,20 @@ def test_demo_then_merge_then_html_report(tmp_path, isolated_home, monkeypatch):
     index = re.search(r'data-key="overall.index">([\d,]+)<', page).group(1)
     assert index == f"{data['overall']['index']:.1f}".replace(".", ",")
     assert len(data["participation"]["units"]) == 16 and "Tujuh nilai dasar" in page
+    assert data["participation"]["implausible_units"] == [] and not data["participation"]["total_implausible"]
+
+
+def test_demo_respondents_fit_the_headcounts_of_its_units():
+    """The default demo (5 laptops x 200) once gave more respondents than employees in most units."""
+    from collections import Counter
+
+    from akhlak_tui.demo.simulate import simulate_responses
+    from akhlak_tui.demo.units import demo_units
+    from akhlak_tui.questionnaire.builtin import builtin_questionnaire
+
+    units = demo_units(5 * 200)
+    counts: Counter[str] = Counter()
+    for device in range(1, 6):
+        counts.update(r.unit for r in simulate_responses(builtin_questionnaire(), units, 200, 1, f"DEV{device}", "s"))
+    assert all(counts[u.code] <= u.headcount for u in units), {u.code: (counts[u.code], u.headcount) for u in units}
+    assert demo_units() == demo_units(100)  # small demos keep the regency's real-looking headcounts

@@ -21,8 +21,10 @@ U1 = {"rutin": 50, "pakta": 100, "agen": 50, "inovasi": 0}  # docs/scoring.md: U
 
 
 @pytest.fixture
-def evaluated_db(small_db: Path) -> Path:
-    """The small survey with U1's evaluation verified (and an evidence file) and U2's only returned."""
+def evaluated_db(small_db_min2: Path) -> Path:
+    """The small survey (min_group_size 2, so U1 has a survey index) with U1's evaluation verified
+    (and an evidence file) and U2's only returned."""
+    small_db = small_db_min2
     mdb = MergedDatabase(small_db)
     store = EvaluationStore(mdb.db)
     ins = load_instrument(MINI)

@@ -31,7 +31,8 @@ def test_table_shows_index_category_values_and_units(small_db):
     assert result.exit_code == 0, result.output
     assert "Indeks BerAKHLAK: 61,8" in result.output and "B Cukup Sehat" in result.output
     assert "Berorientasi Pelayanan" in result.output and "63,6" in result.output
-    assert "Unit Dua" in result.output and "63,3 B" in result.output
+    unit_two = next(line for line in result.output.splitlines() if line.strip().startswith("Unit Dua"))
+    assert unit_two.split()[2:] == ["3", "*", "60,0", "*"]  # AK hidden to protect U1's, so no index
     assert "disembunyikan" not in result.output.split("Rincian")[0]
 
 
@@ -91,7 +92,7 @@ def test_html_is_self_contained_and_escaped(small_db, tmp_path):
     assert page.count("<svg") >= 4 and "@page { size: A4" in page
     assert '<html lang="id">' in page and "Laporan Survei Budaya Kerja BerAKHLAK" in page
     assert 'data-key="overall.index">61,8<' in page
-    assert "disembunyikan (n &lt; 3)" in page
+    assert "disembunyikan (n &lt; 3)" in page and "disembunyikan agar kelompok kecil lain tidak dapat dihitung" in page
 
 
 def test_html_in_english(small_db):
@@ -107,7 +108,7 @@ def test_every_number_on_the_html_page_is_the_json_number(survey_db):
     pairs = re.findall(r'data-key="([^"]+)">([^<]*)<', page)
     assert len(pairs) > 100
     for key, shown in pairs:
-        assert shown == shown_value(value_at(data, key), "id"), key
+        assert shown == shown_value(value_at(data, key), "id", key), key
 
 
 def test_xlsx_has_one_sheet_per_table(survey_db, tmp_path):
@@ -136,19 +137,22 @@ def test_csv_files_are_utf8_with_headers(small_db, tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0][:5] == ["Rincian", "Kode", "Kelompok", "Responden", "Indeks BerAKHLAK"]
-    assert rows[1][3:6] == ["6", "61.8", "B Cukup Sehat"]
+    assert rows[0][:6] == ["Rincian", "Kode", "Kelompok", "Status", "Responden", "Indeks BerAKHLAK"]
+    assert rows[1][3:8] == ["ditampilkan", "6", "61.8", "B", "Cukup Sehat"]
     assert any(r[2] == HOSTILE for r in rows)
-    gender = [r for r in rows if r[0] == "Jenis kelamin"]
-    assert gender and all(r[3] == "disembunyikan" for r in gender)
+    gender = {r[1]: r for r in rows if r[0] == "Jenis kelamin"}
+    # m (2) is too small; f (4) is hidden so that m cannot be worked out: each says so, no number.
+    assert gender["m"][3] == "disembunyikan (n < 3)"
+    assert gender["f"][3] == "disembunyikan agar kelompok kecil lain tidak dapat dihitung"
+    assert all(cell == "" for r in gender.values() for cell in r[4:])
     participation = list(csv.reader((tmp_path / "skor-participation.csv").read_text("utf-8-sig").splitlines()))
-    assert participation[1][:7] == ["U1", HOSTILE, "10", "3", "30.0", "10", "belum"]
+    assert participation[1][:8] == ["U1", HOSTILE, "10", "3", "30.0", "10", "belum", ""]
 
 
 def test_csv_to_standard_output(small_db):
     result = run("report", "--db", str(small_db), "--format", "csv", "--lang", "en")
     assert result.exit_code == 0
-    assert result.output.splitlines()[0].startswith("Breakdown,Code,Group,Respondents,BerAKHLAK Index")
+    assert result.output.splitlines()[0].startswith("Breakdown,Code,Group,Status,Respondents,BerAKHLAK Index")
 
 
 def test_a_file_that_is_not_a_merged_database_is_refused_untouched(tmp_path):

@@ -44,14 +44,27 @@ def test_reverse_keyed_statement_counts_disagreement_as_favourable():
 
 
 def test_not_applicable_is_left_out():
-    report = score([person(ak1=9), person(ak1=4), person(ak1=2)])
+    report = score([person(ak1=9), person(ak1=4), person(ak1=2), person(ak1=4)])
     ak = report.overall.dimensions[1]
-    assert (ak.score, ak.answers) == (50.0, 2)
+    assert (ak.score, ak.answers, ak.respondents) == (66.7, 3, 3)
+
+
+def test_a_value_answered_by_fewer_than_the_minimum_is_suppressed():
+    # 49 of 50 said "not applicable": one person's answer would give AK = 100.0.
+    report = score([person(ak1=9)] * 49 + [person(ak1=5)])
+    ak = report.overall.dimensions[1]
+    assert (ak.status, ak.score, ak.exact, ak.answers, ak.respondents) == ("suppressed", None, None, None, None)
+    assert report.overall.index is None and report.overall.category is None
+    assert report.overall.dimensions[0].status == "shown" and report.overall.dimensions[0].score is not None
+    # The same in every group: unit U1 holds all 50 respondents.
+    u1 = next(g for g in report.breakdown("unit").groups if g.key == "U1")
+    assert u1.dimensions[1].status == "suppressed" and u1.index is None
+    assert report.ranking == []
 
 
 def test_a_value_with_only_not_applicable_has_no_score_and_no_index():
     report = score([person(ak1=9)] * 3)
-    assert report.overall.dimensions[1].score is None
+    assert report.overall.dimensions[1].score is None and report.overall.dimensions[1].status == "no_data"
     assert report.overall.index is None and report.overall.category is None
     assert report.overall.dimensions[0].score is not None
 
@@ -123,6 +136,14 @@ def test_by_limits_the_breakdowns():
     assert report.ranking and report.participation.units[0].respondents == 6
 
 
+def test_more_respondents_than_headcount_is_flagged_implausible():
+    report = score([person(unit="U2")] * 6 + [person(unit="U1")] * 3)  # U2 has a headcount of 4
+    units = {u.code: u for u in report.participation.units}
+    assert units["U2"].implausible and units["U2"].meets_minimum is None and units["U2"].rate == 150.0
+    assert not units["U1"].implausible and units["U1"].meets_minimum is False
+    assert report.participation.implausible_units == ["U2"] and not report.participation.total_implausible
+
+
 def test_votes_method_scores_the_share_choosing_the_value():
     toml = TOML.replace('method = "percent_favourable"', 'method = "votes"')
     people = [person(now=("jujur", "ramah")), person(now=("jujur",)), person(now=("silo",)), person(now=("ramah",))]
@@ -170,3 +191,40 @@ def test_sql_scores_match_a_plain_recomputation_on_simulated_data(tmp_path):
     assert {o.code: o.votes for o in report.values.current.top} == {c: current[c] for c in (o.code for o in report.values.current.top)}
     assert report.values.current.votes == sum(current.values())
     assert report.overall.engagement is not None and report.join_reasons.status == "shown"
+
+
+def test_indicators_follow_the_suppression_of_their_unit_and_count_non_answers():
+    people = [person(unit="U1", ak1=None, bp1=2)] * 4 + [person(unit="U1", ak1=9, bp1=2)] * 2 + [person(unit="U2")] * 2 + [person(unit="U3")] * 5
+    report = score(people)
+    units = {g.key: g for g in report.indicators.units}
+    assert units["U2"].status == "suppressed" and units["U2"].indicators == []
+    assert units["U3"].status == "suppressed" and units["U3"].suppression == "complementary" and units["U3"].indicators == []
+    overall = {i.item: i for i in report.indicators.overall.indicators}
+    # ak1: 4 unanswered and 2 "not applicable" of 13; 7 answered, all 4 -> 100.0
+    assert (overall["ak1"].missing, overall["ak1"].not_applicable, overall["ak1"].respondents, overall["ak1"].score) == (30.8, 15.4, 7, 100.0)
+    u1 = {i.item: i for i in units["U1"].indicators}
+    assert (u1["bp1"].score, u1["bp1"].distribution) == (0.0, [0.0, 100.0, 0.0, 0.0, 0.0])
+    assert u1["ak1"].status == "no_data" and u1["ak1"].not_applicable == 33.3
+
+
+def test_a_value_hidden_in_one_unit_is_hidden_in_the_next_smallest_too():
+    # U1: 6 respondents, only 2 answered AK; U2: 5 all answered AK; U3: 7 all answered AK.
+    people = [person(unit="U1", ak1=9)] * 4 + [person(unit="U1", ak1=5)] * 2 + [person(unit="U2", ak1=1)] * 5 + [person(unit="U3")] * 7
+    report = score(people)
+    units = {g.key: g for g in report.breakdown("unit").groups}
+    assert units["U1"].dimensions[1].status == "suppressed"
+    # Without hiding U2's AK, everyone's AK and U3's would give U1's two answers away.
+    assert units["U2"].dimensions[1].status == "suppressed" and units["U2"].index is None
+    assert units["U3"].dimensions[1].score == 100.0 and units["U3"].index is not None
+    assert [r.code for r in report.ranking] == ["U3"]
+    ak1 = {g.key: {i.item: i for i in g.indicators}["ak1"] for g in report.indicators.units}
+    assert ak1["U1"].status == ak1["U2"].status == "suppressed" and ak1["U3"].status == "shown"
+
+
+def test_culture_of_a_unit_hidden_alone_hides_the_next_smallest():
+    people = [person(unit="U1", now=())] * 4 + [person(unit="U1", now=("silo",))] * 2 + [person(unit="U2")] * 5 + [person(unit="U3", now=("ramah",))] * 7
+    report = score(people)
+    culture = {u.code: u for u in report.culture_units}
+    assert culture["U1"].status == "suppressed" and culture["U1"].suppression == "small"
+    assert culture["U2"].status == "suppressed" and culture["U2"].suppression == "complementary" and culture["U2"].entropy is None
+    assert culture["U3"].status == "shown" and culture["U3"].entropy == 0.0

@@ -32,14 +32,20 @@ person = st.fixed_dictionaries(
 
 
 def expected_scores(people: list[dict]) -> dict[str, float | None]:
+    """Plain scores; None also for a value fewer than MIN_SIZE respondents answered (suppressed)."""
     fav, valid = {"BP": 0, "AK": 0}, {"BP": 0, "AK": 0}
-    for p in people:
+    answered: dict[str, set] = {"BP": set(), "AK": set()}
+    for i, p in enumerate(people):
         for item, (dim, reverse) in ITEMS.items():
             code = p[item]
             if code in (1, 2, 3, 4, 5):
                 valid[dim] += 1
                 fav[dim] += (6 - code if reverse else code) >= 4
-    return {d: None if not valid[d] else float((Decimal(100 * fav[d]) / valid[d]).quantize(Decimal("0.1"), ROUND_HALF_UP)) for d in fav}
+                answered[dim].add(i)
+    return {
+        d: None if len(answered[d]) < MIN_SIZE else float((Decimal(100 * fav[d]) / valid[d]).quantize(Decimal("0.1"), ROUND_HALF_UP))
+        for d in fav
+    }
 
 
 def expected_hidden(sizes: dict) -> set:
@@ -58,17 +64,28 @@ def test_sql_equals_plain_recomputation_and_small_groups_stay_hidden(people):
         report = score_merged(mdb)
     if len(people) >= MIN_SIZE:
         assert {d.id: d.score for d in report.overall.dimensions} == expected_scores(people)
+        # A value answered by fewer than MIN_SIZE respondents shows no number, and then no index.
+        for d in report.overall.dimensions:
+            if d.status == "suppressed":
+                assert d.answers is None and d.respondents is None and report.overall.index is None
     else:
         assert report.overall.status == ("empty" if not people else "suppressed")
     for field, keys in (("unit", ["U1", "U2", "U3"]), ("gender", ["f", "m", None])):
         sizes = {k: sum(p[field] == k for p in people) for k in keys}
         hidden = expected_hidden(sizes)
+        expected = {k: expected_scores([p for p in people if p[field] == k]) for k in keys}
+        for dim, items in (("BP", ("bp1", "bp2")), ("AK", ("ak1",))):
+            # A value hidden in one group only (too few answered it) is hidden in the next smallest too.
+            answered = {k: sum(1 for p in people if p[field] == k and any(p[i] in (1, 2, 3, 4, 5) for i in items)) for k in keys}
+            cells = [(k, answered[k], k in hidden or (sizes[k] > 0 and expected[k][dim] is None)) for k in keys]
+            lone = [k for k, n, h in cells if h and n > 0]
+            rest = sorted((n, i, k) for i, (k, n, h) in enumerate(cells) if not h and n > 0)
+            if len(lone) == 1 and rest:
+                expected[rest[0][2]][dim] = None
         for group in report.breakdown(field).groups:
             members = [p for p in people if p[field] == group.key]
             if group.key in hidden:
                 assert group.status == "suppressed" and group.respondents is None and group.dimensions == []
             elif members:
                 assert group.status == "shown" and group.respondents == len(members)
-                assert {d.id: d.score for d in group.dimensions} == expected_scores(members)
-            else:
-                assert group.status == "empty"
+                assert {d.id: d.score for d in group.dimensions} == expected[group.key]

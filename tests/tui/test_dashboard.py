@@ -79,3 +79,16 @@ def test_dashboard_command_refuses_a_missing_database(tmp_path):
 
     result = CliRunner().invoke(cli, ["dashboard", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "none.db: no merged database here" in result.output
+
+
+async def test_a_value_without_data_is_named_and_hidden_cells_are_marked(tmp_path):
+    db = tmp_path / "merged.db"
+    build_merged(db, TOML, UNITS, [person("U1", 9)] * 3 + [person("U2", 9)] * 3).close()
+    app = make_dashboard_app(db, "id", poll_seconds=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        headline = text_of(app, "#dashboard-headline")
+        assert "tidak ada indeks" in headline and "Akuntabel" in headline and "tidak ada responden" not in headline
+        table = app.screen.query_one("#dashboard-units", DataTable)
+        row = [str(c) for c in table.get_row("U1")]
+        assert row[-1] == "-" and row[3] == "-"  # AK without data, so no index: marked, not blank

@@ -64,7 +64,7 @@ def demo(
         click.echo(f"  recovery file {coordinator.recovery_file}, recovery code {coordinator.recovery_code}")
     else:
         click.echo(f"Using the coordinator in {data_dir} (fingerprint {coordinator.keys.public.fingerprint})")
-    package = demo_survey(data_dir, coordinator.keys, seed)
+    package = demo_survey(data_dir, coordinator.keys, seed, devices * responses)
     click.echo(f"Survey: {package.name} ({package.survey_id}), {len(package.units)} units")
     enrolments = enrol_demo_devices(data_dir, coordinator.keys, package, devices, seed)
     click.echo(f"Enrolled {devices} simulated laptops (`akhlak device list`)")

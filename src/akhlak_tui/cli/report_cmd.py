@@ -57,9 +57,19 @@ def open_merged(path: Path):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (needed for xlsx; csv writes one file per table beside it).")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the report.")
+@click.option(
+    "--excel-id",
+    is_flag=True,
+    help="csv: semicolons and decimal commas, as Excel set to Indonesian opens them (default: plain CSV).",
+)
+@click.option("--compare", "compare_db", metavar="PREVIOUS_DB", type=click.Path(dir_okay=False), help="Compare with the merged database of an earlier wave.")
+@click.option("--baseline", metavar="FILE", type=click.Path(dir_okay=False), help="Compare with published figures (a small TOML file, docs/scoring.md).")
 @click.option("--json-schema", is_flag=True, help="Print the JSON Schema of --format json and exit.")
 @pass_cli
-def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, json_schema: bool) -> None:
+def report(
+    obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, excel_id: bool,
+    compare_db: str | None, baseline: str | None, json_schema: bool,
+) -> None:  # fmt: skip
     """Score the merged responses and report them: the BerAKHLAK index and category, the seven
     values, engagement, values selection, participation and breakdowns (docs/scoring.md).
 
@@ -71,6 +81,9 @@ def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: st
       akhlak report --format html -o laporan.html    a page to print or share
       akhlak report --format xlsx -o hasil.xlsx --lang en
       akhlak report --by gender --format json
+      akhlak report --format csv --excel-id -o skor.csv   for Excel in Indonesian
+      akhlak report --compare survei-2025.db --format html -o laporan.html
+      akhlak report --baseline hasil-2023.toml
     """
     from akhlak_tui.report import formats
 
@@ -79,22 +92,60 @@ def report(obj: CliContext, db: str | None, by: str | None, fmt: str, output: st
         return
     if fmt == "xlsx" and not output:
         raise UserError("--format xlsx needs -o FILE.xlsx")
+    if excel_id and fmt != "csv":
+        raise UserError("--excel-id is for --format csv only")
     from akhlak_tui.scoring import ScoringError, score_merged
 
+    if compare_db and baseline:
+        raise UserError("give --compare or --baseline, not both")
     path = merged_db_path(obj, db)
-    with open_merged(path) as mdb:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with open_merged(path) as mdb, ThreadPoolExecutor(max_workers=1, thread_name_prefix="earlier") as pool:
+        # The earlier wave is scored in its own thread meanwhile: SQLite counts without the GIL.
+        published = _baseline(Path(baseline), mdb.questionnaire) if baseline else None
+        earlier = pool.submit(_previous, Path(compare_db), lang) if compare_db else None
         try:
             result = score_merged(mdb, lang=lang, by=[by] if by else None)
         except ScoringError as exc:
             raise UserError(f"--by: {exc}") from None
+        before = earlier.result() if earlier else published
+        if before is not None:
+            from akhlak_tui.scoring.waves import compare
+
+            result.comparison = compare(result, mdb.questionnaire, before, lang)
     target = Path(output) if output else None
     try:
-        _write(result, fmt, target, lang, by)
+        _write(result, fmt, target, lang, by, excel_id)
     except OSError as exc:
         raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
-def _write(result, fmt: str, target: Path | None, lang: str, by: str | None) -> None:
+def _previous(previous: Path, lang: str):
+    """The figures of the earlier wave's merged database (--compare); one-line errors."""
+    from akhlak_tui.scoring import ScoringError
+    from akhlak_tui.scoring.waves import previous_figures
+
+    if not previous.is_file():
+        raise UserError(f"{previous}: no merged database here (--compare needs the merged database of an earlier wave)")
+    open_merged(previous).close()
+    try:
+        return previous_figures(previous, lang)
+    except ScoringError as exc:
+        raise UserError(f"{previous}: {exc}") from None
+
+
+def _baseline(path: Path, questionnaire):
+    """Published figures of an earlier wave (--baseline); one-line errors naming the place."""
+    from akhlak_tui.scoring.waves import BaselineError, load_baseline
+
+    try:
+        return load_baseline(path, {d.id for d in questionnaire.dimensions})
+    except BaselineError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _write(result, fmt: str, target: Path | None, lang: str, by: str | None, excel_id: bool = False) -> None:
     """The report in `fmt`, to `target` or standard output; OSError when the file cannot be written."""
     from akhlak_tui.files import private_output
     from akhlak_tui.report import formats
@@ -117,10 +168,10 @@ def _write(result, fmt: str, target: Path | None, lang: str, by: str | None) -> 
         _emit(render_html(result, lang), target)
     elif fmt == "csv":
         if target:
-            for written in formats.csv_files(result, target, lang):
+            for written in formats.csv_files(result, target, lang, excel_id):
                 click.echo(f"wrote {written}")
             return
-        click.echo(formats.csv_scores(result, lang), nl=False)
+        click.echo(formats.csv_scores(result, lang, excel_id), nl=False)
     else:
         formats.xlsx_file(result, target, lang)  # type: ignore[arg-type]
     if target and fmt != "csv":

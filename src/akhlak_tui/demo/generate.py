@@ -60,8 +60,9 @@ def demo_survey_id(seed: int) -> str:
     return base64.b32encode(digest[:10]).decode("ascii").lower()
 
 
-def demo_survey(data_dir: Path, keys: CoordinatorKeys, seed: int) -> SurveyPackage:
-    """The demo survey over the built-in questionnaire, created (and kept) once per seed."""
+def demo_survey(data_dir: Path, keys: CoordinatorKeys, seed: int, respondents: int | None = None) -> SurveyPackage:
+    """The demo survey over the built-in questionnaire, created (and kept) once per seed, with
+    headcounts large enough for the `respondents` of that first run."""
     survey_id = demo_survey_id(seed)
     existing = coordinator_surveys(data_dir).get(survey_id)
     if existing is not None:
@@ -70,7 +71,7 @@ def demo_survey(data_dir: Path, keys: CoordinatorKeys, seed: int) -> SurveyPacka
         coordinator=keys,
         name=f"Demo: Survei Budaya Kerja BerAKHLAK, {REGENCY}",
         questionnaire_toml=builtin_file(BUILTIN_QUESTIONNAIRE).read_text(encoding="utf-8"),
-        units=demo_units(),
+        units=demo_units(respondents),
         survey_id=survey_id,
     )
     keep_created_package(data_dir, package, data)

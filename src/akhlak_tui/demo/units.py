@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from akhlak_tui.questionnaire.units import Unit
 
 REGENCY = "Kabupaten Tanjung Harapan"
@@ -26,6 +28,18 @@ _UNITS = (
 )
 
 
-def demo_units() -> list[Unit]:
-    """Sixteen units of the demo regency, with headcounts (hospital and schools office the largest)."""
-    return [Unit(code=code, name=name, headcount=headcount) for code, name, headcount in _UNITS]
+DEMO_RATE = 0.6
+"""The demo's respondents are at most this share of the headcount, so every unit's count fits its headcount."""
+
+
+def headcount_factor(respondents: int | None) -> int:
+    """How many times the base headcounts the demo needs so `respondents` stay within DEMO_RATE of them."""
+    total = sum(h for _, _, h in _UNITS)
+    return max(1, math.ceil((respondents or 0) / (DEMO_RATE * total)))
+
+
+def demo_units(respondents: int | None = None) -> list[Unit]:
+    """Sixteen units of the demo regency, with headcounts (hospital and schools office the largest),
+    scaled up when `respondents` would not fit in them (units are drawn in proportion to headcount)."""
+    factor = headcount_factor(respondents)
+    return [Unit(code=code, name=name, headcount=headcount * factor) for code, name, headcount in _UNITS]

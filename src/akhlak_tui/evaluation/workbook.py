@@ -72,7 +72,7 @@ def write_template(path: Path, ins: Instrument, units: Sequence[Unit], lang: str
 
 def _fill_template(book, ins: Instrument, units: Sequence[Unit], lang: str) -> None:
     """The guide sheet and one sheet per unit, written into the xlsxwriter `book`."""
-    from akhlak_tui.report.formats import _sheet_name
+    from akhlak_tui.report.formats import sheet_name
 
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EEF4", "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
@@ -86,7 +86,7 @@ def _fill_template(book, ins: Instrument, units: Sequence[Unit], lang: str) -> N
     guide.set_column(0, 0, 120)
     used = {WORDS["guide_sheet"][lang].lower()}
     for unit in units:
-        sheet = book.add_worksheet(_sheet_name(unit.code, used))
+        sheet = book.add_worksheet(sheet_name(unit.code, used))
         sheet.write(0, 0, f"{WORDS['title'][lang]}: {tr(ins.evaluation.title, lang)}", heading)
         sheet.write_string(1, 0, UNIT_MARK, bold)
         sheet.write_string(1, 1, unit.code)

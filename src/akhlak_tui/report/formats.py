@@ -44,35 +44,57 @@ def close_workbook(book) -> None:
         raise (cause if isinstance(cause, OSError) else OSError(str(exc))) from None
 
 
-def _csv_text(table: Table) -> str:
+def excel_id_number(value: int | float) -> str:
+    """A number as Excel set to Indonesian reads it in a CSV: decimal comma, no thousands separator."""
+    return f"{value:.1f}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def _csv_text(table: Table, excel_id: bool = False) -> str:
+    """The table as CSV: plain (comma, decimal point), or for Excel in Indonesian (semicolon, decimal comma)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=";" if excel_id else ",", lineterminator="\r\n")
     writer.writerow(table.headers)
-    writer.writerows([["" if c is None else c for c in row] for row in table.rows])
+    for row in table.rows:
+        cells = ["" if c is None else c for c in row]
+        if excel_id:
+            cells = [excel_id_number(c) if isinstance(c, (int, float)) and not isinstance(c, bool) else c for c in cells]
+        writer.writerow(cells)
     return out.getvalue()
 
 
-def csv_files(report: ScoreReport, path: Path, lang: str) -> list[Path]:
+def csv_files(report: ScoreReport, path: Path, lang: str, excel_id: bool = False) -> list[Path]:
     """The scores table at `path` and every other table beside it as `<stem>-<table>.csv` (UTF-8 with BOM)."""
     written = []
     for i, table in enumerate(all_tables(report, lang)):
         target = path if i == 0 else path.with_name(f"{path.stem}-{table.name}{path.suffix or '.csv'}")
-        write_private(target, ("\ufeff" + _csv_text(table)).encode("utf-8"))
+        write_private(target, ("\ufeff" + _csv_text(table, excel_id)).encode("utf-8"))
         written.append(target)
     return written
 
 
-def csv_scores(report: ScoreReport, lang: str) -> str:
+def csv_scores(report: ScoreReport, lang: str, excel_id: bool = False) -> str:
     """The scores table alone, as CSV text (for standard output)."""
-    return _csv_text(scores_table(report, lang))
+    return _csv_text(scores_table(report, lang), excel_id)
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
-    name, n = base, 2
+SHEET_NAME_MAX = 31
+
+
+def _cut_words(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word boundary (mid-word only for one long word)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    return cut.rstrip(" -:,(") or text[:limit]
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A unique worksheet name: no characters Excel refuses, single spaces, cut at a word boundary."""
+    clean = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split()).strip("'") or "Sheet"
+    name, n = _cut_words(clean, SHEET_NAME_MAX), 2
     while name.lower() in used:
         suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = _cut_words(clean, SHEET_NAME_MAX - len(suffix)) + suffix, n + 1
     used.add(name.lower())
     return name
 
@@ -92,7 +114,7 @@ def _fill_workbook(book, report: ScoreReport, lang: str) -> None:
     decimal = book.add_format({"num_format": "0.0"})
     used: set[str] = set()
     for table in all_tables(report, lang):
-        sheet = book.add_worksheet(_sheet_name(table.title, used))
+        sheet = book.add_worksheet(sheet_name(table.title, used))
         sheet.write_row(0, 0, table.headers, bold)
         for r, row in enumerate(table.rows, start=1):
             for c, cell in enumerate(row):

@@ -52,8 +52,9 @@ def band_bars(dimensions: Sequence[DimensionScore], bands: Sequence[BandInfo], f
     return _svg(left + plot + 50, height, body, title)
 
 
-def radar(dimensions: Sequence[DimensionScore], fmt: Fmt, title: str) -> Markup:
-    """The seven values on a radar with rings at 25, 50, 75 and 100."""
+def radar(dimensions: Sequence[DimensionScore], fmt: Fmt, title: str, no_data: str = "-", hidden: str = "*") -> Markup:
+    """The seven values on a radar with rings at 25, 50, 75 and 100; a value without a score is
+    named as such and the outline goes round it (dashed), so the others still show."""
     width, size, centre, radius = 560, 400, 200, 130
     n = max(len(dimensions), 3)
 
@@ -71,11 +72,16 @@ def radar(dimensions: Sequence[DimensionScore], fmt: Fmt, title: str) -> Markup:
         body.append(f'<line x1="{width / 2}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#ccc"/>')
         lx, ly = point(i, 122)
         anchor = "middle" if abs(lx - width / 2) < 20 else ("start" if lx > width / 2 else "end")
-        body.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{escape(_short(d.label, 22))} {escape(fmt(d.score))}</text>')
+        shown = fmt(d.score) if d.score is not None else (hidden if d.status == "suppressed" else no_data)
+        body.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{escape(_short(d.label, 22))} {escape(shown)}</text>')
     scored = [(i, d.score) for i, d in enumerate(dimensions) if d.score is not None]
+    pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, s) for i, s in scored))
     if len(scored) == len(dimensions) and scored:
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, s) for i, s in scored))
         body.append(f'<polygon points="{pts}" fill="{BAR}" fill-opacity="0.25" stroke="{BAR}" stroke-width="2"/>')
+    elif scored:
+        body.append(f'<polygon points="{pts}" fill="none" stroke="{BAR}" stroke-width="2" stroke-dasharray="6 4"/>')
+        for x, y in (point(i, s) for i, s in scored):
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{BAR}"/>')
     return _svg(width, size, body, title)
 
 
@@ -91,8 +97,9 @@ def ranking_bars(ranking: Sequence[RankedUnit], fmt: Fmt, title: str) -> Markup:
     return _svg(left + plot + 70, max(row * len(ranking) + 8, 30), body, title)
 
 
-def participation_bars(units: Sequence[UnitParticipation], fmt_int: Fmt, title: str) -> Markup:
-    """Respondents against headcount per unit, with a mark at Slovin's minimum (red when below it)."""
+def participation_bars(units: Sequence[UnitParticipation], fmt_int: Fmt, title: str, implausible: str = "!") -> Markup:
+    """Respondents against headcount per unit, with a mark at Slovin's minimum (red when below it);
+    more respondents than the headcount is no full green bar but a hatched grey one, flagged."""
     left, plot, row = 250, 300, 24
     body = []
     for i, u in enumerate(units):
@@ -100,16 +107,22 @@ def participation_bars(units: Sequence[UnitParticipation], fmt_int: Fmt, title: 
         body.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{escape(_short(u.name, 32))}</text>')
         if u.headcount:
             share = min(u.respondents / u.headcount, 1.0)
-            colour = "#2e7d32" if u.meets_minimum else LIMITING
+            colour = "url(#implausible)" if u.implausible else ("#2e7d32" if u.meets_minimum else LIMITING)
             body.append(f'<rect x="{left}" y="{y + 2}" width="{plot}" height="16" fill="#eee"/>')
             body.append(f'<rect x="{left}" y="{y + 2}" width="{plot * share:.1f}" height="16" fill="{colour}"/>')
             mark = left + plot * min((u.minimum or 0) / u.headcount, 1.0)
             body.append(f'<line x1="{mark:.1f}" y1="{y}" x2="{mark:.1f}" y2="{y + 20}" stroke="#000" stroke-width="2"/>')
             label = f"{fmt_int(u.respondents)} / {fmt_int(u.headcount)} (min {fmt_int(u.minimum)})"
+            if u.implausible:
+                label = f"!! {implausible}: {label}"
         else:
             label = fmt_int(u.respondents)
-        body.append(f'<text x="{left + plot + 6}" y="{y + 14}">{escape(label)}</text>')
-    return _svg(left + plot + 190, max(row * len(units) + 8, 30), body, title)
+        flag = f' fill="{LIMITING}" font-weight="bold"' if u.implausible else ""
+        body.append(f'<text x="{left + plot + 6}" y="{y + 14}"{flag}>{escape(label)}</text>')
+    if any(u.implausible for u in units):
+        body.insert(0, '<defs><pattern id="implausible" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+                    '<rect width="8" height="8" fill="#bbb"/><line x1="0" y1="0" x2="0" y2="8" stroke="#c0392b" stroke-width="3"/></pattern></defs>')
+    return _svg(left + plot + 260, max(row * len(units) + 8, 30), body, title)
 
 
 def vote_bars(options: Sequence[OptionVotes], fmt: Fmt, title: str) -> Markup:
@@ -137,3 +150,40 @@ def entropy_bar(entropy: float, positive: float, fmt: Fmt, labels: tuple[str, st
         f'<text x="{width - 4}" y="44" text-anchor="end">{escape(labels[1])}: {escape(fmt(positive))}%</text>',
     ]
     return _svg(width, 50, body, title)
+
+
+SCALE_COLOURS = ("#c0392b", "#e67e22", "#bdbdbd", "#7cb342", "#2e7d32")
+
+
+def distribution_bar(shares: Sequence[float], reverse: bool, title: str) -> Markup:
+    """One statement's answers as a stacked bar, lowest point left (red) to highest right (green);
+    a reverse-keyed statement's colours are turned round, so green is always the favourable side."""
+    width, x, body = 200, 0.0, []
+    colours = list(SCALE_COLOURS) if len(shares) == len(SCALE_COLOURS) else ["#1f4e79"] * len(shares)
+    if reverse:
+        colours.reverse()
+    for share, colour in zip(shares, colours):
+        body.append(f'<rect x="{x:.1f}" y="0" width="{width * share / 100:.1f}" height="12" fill="{colour}"/>')
+        x += width * share / 100
+    return _svg(width, 12, body, title)
+
+
+def gap_bars(rows: Sequence[tuple[str, float | None]], fmt: Fmt, title: str, limit: float = 20.0) -> Markup:
+    """Diverging bars around zero: green to the right (wanted more than seen), red to the left."""
+    left, half, row = 190, 200, 24
+    scale = max([abs(v) for _, v in rows if v is not None] + [limit])
+    centre = left + half
+    body = [f'<line x1="{centre}" y1="0" x2="{centre}" y2="{row * len(rows) + 4}" stroke="#888"/>']
+    for i, (label, value) in enumerate(rows):
+        y = 4 + i * row
+        body.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{escape(_short(label, 28))}</text>')
+        if value is None:
+            continue
+        length = half * abs(value) / scale
+        x = centre if value >= 0 else centre - length
+        colour = "#2e7d32" if value >= 0 else LIMITING
+        body.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{length:.1f}" height="16" fill="{colour}"/>')
+        tx = centre + length + 4 if value >= 0 else centre - length - 4
+        anchor = "start" if value >= 0 else "end"
+        body.append(f'<text x="{tx:.1f}" y="{y + 14}" text-anchor="{anchor}">{escape(("+" if value > 0 else "") + fmt(value))}</text>')
+    return _svg(left + 2 * half + 60, max(row * len(rows) + 8, 30), body, title)

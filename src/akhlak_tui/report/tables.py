@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from akhlak_tui.report.i18n import word
@@ -19,29 +20,55 @@ class Table:
 
 
 def score_cell(score: DimensionScore | None, lang: str) -> Cell:
-    """A score as a cell: the rounded value, or 'no data' when nothing could be scored."""
-    if score is None or score.score is None:
-        return word("no_data", lang)
+    """A score as a number cell: the rounded value, or None (the note column says why)."""
+    if score is None or score.status != "shown":
+        return None
     return score.score
 
 
-def group_row(group: GroupScore, lang: str, n_dimensions: int, engagement: bool) -> list[Cell]:
-    """Respondents, index, category, the seven values (and engagement) of one group."""
-    width = 3 + n_dimensions + (1 if engagement else 0)
+def hidden_label(group: GroupScore, min_size: int, lang: str) -> str:
+    """Why a group shows no number, truthfully and without giving its size away."""
+    if group.status == "empty":
+        return word("empty", lang)
+    if group.suppression == "complementary":
+        return word("hidden_complementary", lang)
+    return word("hidden_small", lang).format(k=min_size)
+
+
+def missing_values_note(dimensions: Sequence[DimensionScore], min_size: int, lang: str) -> str:
+    """Which values have no data and which are suppressed (so the group has no index), named."""
+    notes = []
+    no_data = [d.label for d in dimensions if d.status == "no_data"]
+    hidden = [d.label for d in dimensions if d.status == "suppressed"]
+    if no_data:
+        notes.append(word("values_no_data", lang).format(names=", ".join(no_data)))
+    if hidden:
+        notes.append(word("values_hidden", lang).format(k=min_size, names=", ".join(hidden)))
+    return "; ".join(notes)
+
+
+def group_row(group: GroupScore, lang: str, n_dimensions: int, engagement: bool, min_size: int) -> list[Cell]:
+    """Status, respondents, index, category code and label, the seven values (and engagement), a note.
+
+    Number columns hold numbers or nothing; the status and note columns say why a number is missing."""
+    width = 4 + n_dimensions + (1 if engagement else 0)
     if group.status != "shown":
-        return [word(group.status if group.status == "empty" else "suppressed", lang)] * width
-    row: list[Cell] = [group.respondents, group.index if group.index is not None else word("no_data", lang)]
-    row.append(f"{group.category} {group.category_label}" if group.category else word("no_data", lang))
+        return [hidden_label(group, min_size, lang), *([None] * width), ""]
+    row: list[Cell] = [word("shown", lang), group.respondents, group.index, group.category, group.category_label]
     row += [score_cell(d, lang) for d in group.dimensions]
     if engagement:
         row.append(score_cell(group.engagement, lang))
+    row.append(missing_values_note(group.dimensions + ([group.engagement] if group.engagement else []), min_size, lang))
     return row
 
 
 def score_headers(report: ScoreReport, lang: str) -> list[str]:
     dims = [f"{d.label} ({d.id})" for d in _dimensions(report)]
     extra = [word("engagement", lang)] if _has_engagement(report) else []
-    return [word("respondents", lang), word("index", lang), word("category", lang), *dims, *extra]
+    return [
+        word("status", lang), word("respondents", lang), word("index", lang), word("category_code", lang), word("category_label", lang),
+        *dims, *extra, word("note", lang),
+    ]  # fmt: skip
 
 
 def _dimensions(report: ScoreReport) -> list[DimensionScore]:
@@ -57,49 +84,59 @@ def _has_engagement(report: ScoreReport) -> bool:
 
 def scores_table(report: ScoreReport, lang: str) -> Table:
     """Everyone and every group of every breakdown, one row each."""
-    n_dims, eng = len(_dimensions(report)), _has_engagement(report)
+    n_dims, eng, k = len(_dimensions(report)), _has_engagement(report), report.min_group_size
     table = Table("scores", word("scores", lang), [word("breakdown", lang), word("code", lang), word("group", lang), *score_headers(report, lang)])
-    table.rows.append([word("everyone", lang), "", report.overall.label, *group_row(report.overall, lang, n_dims, eng)])
+    table.rows.append([word("everyone", lang), "", report.overall.label, *group_row(report.overall, lang, n_dims, eng, k)])
     for b in report.breakdowns:
         for g in b.groups:
-            table.rows.append([b.label, g.key or "", g.label, *group_row(g, lang, n_dims, eng)])
+            table.rows.append([b.label, g.key or "", g.label, *group_row(g, lang, n_dims, eng, k)])
     return table
 
 
 def breakdown_table(report: ScoreReport, breakdown: Breakdown, lang: str) -> Table:
-    n_dims, eng = len(_dimensions(report)), _has_engagement(report)
+    n_dims, eng, k = len(_dimensions(report)), _has_engagement(report), report.min_group_size
     table = Table(f"by-{breakdown.field}", f"{word('breakdown_field', lang)}: {breakdown.label}", [word("code", lang), word("group", lang), *score_headers(report, lang)])
     for g in breakdown.groups:
-        table.rows.append([g.key or "", g.label, *group_row(g, lang, n_dims, eng)])
+        table.rows.append([g.key or "", g.label, *group_row(g, lang, n_dims, eng, k)])
     return table
 
 
 def summary_table(report: ScoreReport, lang: str) -> Table:
+    """One row per headline measure: code, name, the number (numbers only), and a text column."""
     o = report.overall
-    table = Table("summary", word("summary", lang), [word("measure", lang), word("value", lang)])
+    table = Table("summary", word("summary", lang), [word("code", lang), word("measure", lang), word("number", lang), word("text", lang)])
     shown = o.status == "shown"
-    hidden = word("suppressed" if o.status == "suppressed" else "empty", lang)
-    table.rows.append([word("respondents", lang), report.respondents])
-    table.rows.append([word("index", lang), o.index if shown and o.index is not None else hidden])
-    table.rows.append([word("category", lang), f"{o.category} {o.category_label}" if shown and o.category else hidden])
-    for d in o.dimensions:
-        table.rows.append([f"{d.label} ({d.id})", score_cell(d, lang)])
-    if o.engagement is not None:
-        table.rows.append([word("engagement", lang), score_cell(o.engagement, lang)])
+    hidden = "" if shown else hidden_label(o, report.min_group_size, lang)
+    table.rows.append(["respondents", word("respondents", lang), report.respondents if shown else None, hidden])
+    note = missing_values_note(o.dimensions, report.min_group_size, lang)
+    table.rows.append(["index", word("index", lang), o.index if shown else None, hidden or note])
+    table.rows.append(["category", word("category_code", lang), None, o.category or hidden])
+    table.rows.append(["category_label", word("category_label", lang), None, o.category_label or hidden])
+    for d in o.dimensions + ([o.engagement] if o.engagement is not None else []):
+        text = "" if d.status == "shown" else (word("no_data", lang) if d.status == "no_data" else word("hidden_value", lang).format(k=report.min_group_size))
+        table.rows.append([d.id, d.label, score_cell(d, lang), text])
     v = report.values
     if v is not None and v.status == "shown":
-        table.rows.append([word("entropy", lang), v.entropy])
-        table.rows.append([word("positive_energy", lang), v.positive_energy])
-        table.rows.append([word("alignment_pc", lang), v.alignment_personal_current])
-        table.rows.append([word("alignment_cd", lang), v.alignment_current_desired])
+        table.rows.append(["entropy", word("entropy", lang), v.entropy, ""])
+        table.rows.append(["positive_energy", word("positive_energy", lang), v.positive_energy, ""])
+        table.rows.append(["alignment_personal_current", word("alignment_pc", lang), v.alignment_personal_current, ""])
+        table.rows.append(["alignment_current_desired", word("alignment_cd", lang), v.alignment_current_desired, ""])
     return table
 
 
 def ranking_table(report: ScoreReport, lang: str) -> Table:
-    table = Table("ranking", word("ranking", lang), [word("rank", lang), word("code", lang), word("unit", lang), word("index", lang), word("category", lang)])
+    table = Table(
+        "ranking",
+        word("ranking", lang),
+        [word("rank", lang), word("code", lang), word("unit", lang), word("index", lang), word("category_code", lang), word("category_label", lang)],
+    )
     for r in report.ranking:
-        table.rows.append([r.rank, r.code, r.name, r.index, f"{r.category} {r.category_label}"])
+        table.rows.append([r.rank, r.code, r.name, r.index, r.category, r.category_label])
     return table
+
+
+def participation_note(implausible: bool, lang: str) -> str:
+    return word("implausible", lang) if implausible else ""
 
 
 def participation_table(report: ScoreReport, lang: str) -> Table:
@@ -108,18 +145,20 @@ def participation_table(report: ScoreReport, lang: str) -> Table:
     table = Table(
         "participation",
         word("participation", lang),
-        [word("code", lang), word("unit", lang), word("headcount", lang), word("respondents", lang), word("rate", lang), word("minimum", lang), word("meets", lang)],
+        [word("code", lang), word("unit", lang), word("headcount", lang), word("respondents", lang), word("rate", lang), word("minimum", lang), word("meets", lang), word("note", lang)],
     )
     for u in p.units:
-        table.rows.append([u.code, u.name, u.headcount, u.respondents, u.rate, u.minimum, yes_no[u.meets_minimum]])
-    meets = None if p.total_minimum is None else p.total_respondents >= p.total_minimum
-    table.rows.append(["", word("total", lang), p.total_headcount, p.total_respondents, p.total_rate, p.total_minimum, yes_no[meets]])
+        meets = word("implausible_short", lang) if u.implausible else yes_no[u.meets_minimum]
+        table.rows.append([u.code, u.name, u.headcount, u.respondents, u.rate, u.minimum, meets, participation_note(u.implausible, lang)])
+    meets_total = None if p.total_minimum is None else p.total_respondents >= p.total_minimum
+    total_meets = word("implausible_short", lang) if p.total_implausible else yes_no[meets_total]
+    table.rows.append(["", word("total", lang), p.total_headcount, p.total_respondents, p.total_rate, p.total_minimum, total_meets, participation_note(p.total_implausible, lang)])
     return table
 
 
 def _question_rows(question: QuestionVotes, lang: str) -> list[list[Cell]]:
     return [
-        [rank, o.label, word("limiting", lang) if o.tag == "limiting" else (o.tag or ""), o.votes, o.percent]
+        [rank, o.code, o.label, word("limiting", lang) if o.tag == "limiting" else (o.tag or ""), o.votes, o.percent]
         for rank, o in enumerate(question.top, start=1)
     ]
 
@@ -131,11 +170,15 @@ def values_tables(report: ScoreReport, lang: str) -> list[Table]:
     tables = []
     for key, question in (("personal", v.personal), ("current", v.current), ("desired", v.desired)):
         if question is not None:
-            table = Table(f"values-{key}", f"{word('top_values', lang)}: {word(key, lang)}", [word("rank", lang), word("option", lang), word("tag", lang), word("votes", lang), word("percent_respondents", lang)])
+            table = Table(
+                f"values-{key}",
+                f"{word('top_values', lang)}: {word(key, lang)}",
+                [word("rank", lang), word("code", lang), word("option", lang), word("tag", lang), word("votes", lang), word("percent_respondents", lang)],
+            )
             table.rows = _question_rows(question, lang)
             tables.append(table)
-    by_value = Table("values-by-value", word("votes_by_value", lang), [word("value", lang), word("personal", lang), word("current", lang), word("desired", lang)])
-    by_value.rows = [[f"{x.label} ({x.value})", x.personal, x.current, x.desired] for x in v.votes_by_value]
+    by_value = Table("values-by-value", word("votes_by_value", lang), [word("code", lang), word("value", lang), word("personal", lang), word("current", lang), word("desired", lang)])
+    by_value.rows = [[x.value, x.label, x.personal, x.current, x.desired] for x in v.votes_by_value]
     tables.append(by_value)
     return tables
 
@@ -144,8 +187,8 @@ def join_table(report: ScoreReport, lang: str) -> list[Table]:
     j = report.join_reasons
     if j is None or j.status != "shown":
         return []
-    table = Table("join-reasons", word("join_reasons", lang), [word("reason", lang), word("votes", lang), word("percent_respondents", lang)])
-    table.rows = [[o.label, o.votes, o.percent] for o in j.reasons]
+    table = Table("join-reasons", word("join_reasons", lang), [word("code", lang), word("reason", lang), word("votes", lang), word("percent_respondents", lang)])
+    table.rows = [[o.code, o.label, o.votes, o.percent] for o in j.reasons]
     return [table]
 
 
@@ -162,4 +205,20 @@ def all_tables(report: ScoreReport, lang: str) -> list[Table]:
         *values_tables(report, lang),
         *join_table(report, lang),
         *evaluation_tables(report, lang),
+        *behaviour_tables(report, lang),
+    ]
+
+
+def behaviour_tables(report: ScoreReport, lang: str) -> list[Table]:
+    """The behaviour indicators and where to act (report/behaviour.py, which builds on this module)."""
+    from akhlak_tui.report.behaviour import indicators_table, where_to_act_table
+    from akhlak_tui.report.culture import culture_units_table, gap_table
+    from akhlak_tui.report.waves import comparison_table
+
+    return [
+        *comparison_table(report, lang),
+        *indicators_table(report, lang),
+        *where_to_act_table(report, lang),
+        *gap_table(report, lang),
+        *culture_units_table(report, lang),
     ]

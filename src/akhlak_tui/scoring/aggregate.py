@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from akhlak_tui.questionnaire.model import LikertItem, MultiItem, Questionnaire, Scale
+from akhlak_tui.scoring.indicators import PER_TALLY, ItemTallies, indicator_items, tally_expressions
 
 SUBMITTED = "response_id NOT IN (SELECT id FROM responses WHERE status IS NOT 'submitted')"
 VOTE_SLICE = 100_000
@@ -53,6 +54,14 @@ class Plan:
     keys: list[str]
     tallies: list[str] = field(default_factory=list)
     measures: dict[str, list[Part]] = field(default_factory=dict)
+    respondents: dict[str, int] = field(default_factory=dict)
+    """Per measure, the tally whose valid count is the respondents with at least one scored answer."""
+    items: list[ItemTallies] = field(default_factory=list)
+    """Per behaviour indicator (statement), where its counts per code are (scoring/indicators.py)."""
+    unit: str | None = None
+    """The unit item: votes are also counted per unit (culture measures per unit)."""
+    votes: bool = True
+    """Count the votes of the multiple-choice questions (not needed for an earlier wave's figures)."""
 
     def add(self, expression: str) -> int:
         self.tallies.append(expression)
@@ -95,6 +104,12 @@ def _likert_measure(plan: Plan, q: Questionnaire, items: Sequence[LikertItem], m
     return parts
 
 
+def _respondent_tally(plan: Plan, q: Questionnaire, items: Sequence[LikertItem]) -> int:
+    """A tally counting (as valid answers) the respondents with a scored answer to any of `items`."""
+    tests = " OR ".join(_codes_test(quoted(i.id), q.scale_by_id[i.scale].codes) for i in items) or "0"
+    return plan.add(f"CASE WHEN {tests} THEN {ONE_VALID} ELSE 0 END")
+
+
 def _answered(column: str) -> str:
     return f"ifnull({column} IS NOT NULL AND {column} != '[]', 0)"
 
@@ -112,13 +127,24 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
             hit = " OR ".join(f"instr({column}, '\"{code}\"') > 0" for code in picks) or "0"
             packed = f"CASE WHEN {hit} THEN {(1 << SHIFT) + ONE_VALID} WHEN {column} != '[]' THEN {ONE_VALID} ELSE 0 END"
             plan.measures[dim.id] = [Part(plan.add(packed), 0)]
+            plan.respondents[dim.id] = plan.measures[dim.id][0].tally  # one answer per respondent
         else:
             items = [i for i in likert if i.dimension == dim.id]
             plan.measures[dim.id] = _likert_measure(plan, q, items, s.method)
+            plan.respondents[dim.id] = _respondent_tally(plan, q, items)
+    for item in indicator_items(q):
+        scale = q.scale_by_id[item.scale]
+        codes = scale.codes + ([scale.not_applicable.code] if scale.not_applicable else [])
+        slots = []
+        for expression in tally_expressions(quoted(item.id), codes):
+            tally = plan.add(expression)
+            slots += [(tally, slot) for slot in range(PER_TALLY)]
+        plan.items.append(ItemTallies(item, slots[: len(scale.codes)], slots[len(scale.codes)] if scale.not_applicable else None))
     engagement = [i for i in likert if i.id in s.engagement_items]
     if engagement:
         method = "mean_scaled" if s.method == "mean_scaled" else "percent_favourable"
         plan.measures[ENGAGEMENT] = _likert_measure(plan, q, engagement, method)
+        plan.respondents[ENGAGEMENT] = _respondent_tally(plan, q, engagement)
     return plan
 
 
@@ -143,6 +169,7 @@ class Votes:
 
     options: dict[str, Counter[str]] = field(default_factory=dict)
     answered: dict[str, int] = field(default_factory=dict)
+    by_unit: dict[str | None, Votes] = field(default_factory=dict)
 
 
 @dataclass
@@ -179,33 +206,52 @@ def count_cells(conn: sqlite3.Connection, plan: Plan) -> tuple[Tallies, dict[str
     return overall, groups
 
 
-Slice = tuple[list[Counter[str]], list[int]]
-"""Raw tokens and answered counts of each vote question in one slice of rows."""
+Slice = dict[str | None, tuple[list[Counter[str]], list[int]]]
+"""Per unit (None without a unit item): raw tokens and answered counts of each vote question in one slice of rows."""
 
 
-def _vote_slice(conn: sqlite3.Connection, items: Sequence[str], start: int) -> Slice:
-    """Tokens of the JSON arrays of `items` in one slice of rows (codes still quoted), and how many answered."""
+def _vote_slice(conn: sqlite3.Connection, items: Sequence[str], start: int, unit: str | None = None) -> Slice:
+    """Tokens of the JSON arrays of `items` in one slice of rows (codes still quoted), and how many answered, per unit."""
     select = ", ".join(f"group_concat({quoted(i)}, ','), sum({_answered(quoted(i))})" for i in items)
-    row = conn.execute(f"SELECT {select} FROM answers WHERE rowid > ? AND rowid <= ? AND {SUBMITTED}", (start, start + VOTE_SLICE)).fetchone()
-    texts, answered = row[0::2], row[1::2]
-    return [Counter(t.replace("[", "").replace("]", "").split(",")) if t else Counter() for t in texts], [int(n or 0) for n in answered]
+    key = quoted(unit) if unit else "NULL"
+    rows = conn.execute(
+        f"SELECT {key}, {select} FROM answers WHERE rowid > ? AND rowid <= ? AND {SUBMITTED} GROUP BY 1", (start, start + VOTE_SLICE)
+    ).fetchall()
+    out: Slice = {}
+    for row in rows:
+        texts, answered = row[1::2], row[2::2]
+        counters = [Counter(t.replace("[", "").replace("]", "").split(",")) if t else Counter() for t in texts]
+        out[None if row[0] is None else str(row[0])] = (counters, [int(n or 0) for n in answered])
+    return out
 
 
 def _votes(q: Questionnaire, items: Sequence[str], slices: Iterable[Slice]) -> Votes:
-    raw: list[Counter[str]] = [Counter() for _ in items]
-    votes = Votes(answered={item_id: 0 for item_id in items})
-    for counters, answered in slices:
-        for total, counter in zip(raw, counters):
-            total.update(counter)
-        for item_id, n in zip(items, answered):
-            votes.answered[item_id] += n
-    for item_id, counter in zip(items, raw):
-        known = {o.code for o in q.item_by_id[item_id].options}  # type: ignore[attr-defined]
-        votes.options[item_id] = Counter()
+    """Votes of everyone, and of each unit in `Votes.by_unit`, from the slices' raw tokens."""
+    raw: dict[str | None, list[Counter[str]]] = {}
+    answered: dict[str | None, list[int]] = {}
+    for per_unit in slices:
+        for key, (counters, numbers) in per_unit.items():
+            totals = raw.setdefault(key, [Counter() for _ in items])
+            for total, counter in zip(totals, counters):
+                total.update(counter)
+            answered[key] = [a + b for a, b in zip(answered.get(key, [0] * len(items)), numbers)]
+    known = {item_id: {o.code for o in q.item_by_id[item_id].options} for item_id in items}  # type: ignore[attr-defined]
+
+    def clean(item_id: str, counter: Counter[str]) -> Counter[str]:
+        out: Counter[str] = Counter()
         for token, n in counter.items():
             code = token.strip().strip('"')
-            if code in known:
-                votes.options[item_id][code] += n
+            if code in known[item_id]:
+                out[code] += n
+        return out
+
+    votes = Votes(answered={item_id: 0 for item_id in items}, options={item_id: Counter() for item_id in items})
+    for key, counters in raw.items():
+        unit_votes = Votes(answered=dict(zip(items, answered[key])), options={i: clean(i, c) for i, c in zip(items, counters)})
+        votes.by_unit[key] = unit_votes
+        for item_id in items:
+            votes.options[item_id].update(unit_votes.options[item_id])
+            votes.answered[item_id] += unit_votes.answered[item_id]
     return votes
 
 
@@ -214,10 +260,10 @@ def _slice_starts(conn: sqlite3.Connection) -> range:
     return range(0, last, VOTE_SLICE)
 
 
-def count_votes(conn: sqlite3.Connection, q: Questionnaire) -> Votes:
-    """Votes per option code of each values and join-reason question (unknown codes are ignored)."""
+def count_votes(conn: sqlite3.Connection, q: Questionnaire, unit: str | None = None) -> Votes:
+    """Votes per option code of each values and join-reason question (unknown codes are ignored), also per unit."""
     items = _vote_items(q)
-    return _votes(q, items, (_vote_slice(conn, items, start) for start in (_slice_starts(conn) if items else ())))
+    return _votes(q, items, (_vote_slice(conn, items, start, unit) for start in (_slice_starts(conn) if items else ())))
 
 
 class _Connections:
@@ -251,14 +297,14 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
     GIL); if a merge wrote to the file meanwhile, the counting starts again so all numbers agree."""
     if path is None:
         overall, groups = count_cells(conn, plan)
-        return Counts(overall, groups, count_votes(conn, q))
-    items = _vote_items(q)
+        return Counts(overall, groups, count_votes(conn, q, plan.unit) if plan.votes else Votes())
+    items = _vote_items(q) if plan.votes else []
     for attempt in range(attempts):
         connections = _Connections(path)
         try:
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
                 cells = pool.submit(lambda: count_cells(connections.get(), plan))
-                slices = [pool.submit(_vote_slice_in, connections, items, start) for start in (_slice_starts(conn) if items else ())]
+                slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit) for start in (_slice_starts(conn) if items else ())]
                 overall, groups = cells.result()
                 votes = _votes(q, items, (s.result() for s in slices))
             if not connections.changed() or attempt == attempts - 1:
@@ -268,5 +314,5 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
     raise AssertionError("unreachable")
 
 
-def _vote_slice_in(connections: _Connections, items: Sequence[str], start: int) -> Slice:
-    return _vote_slice(connections.get(), items, start)
+def _vote_slice_in(connections: _Connections, items: Sequence[str], start: int, unit: str | None) -> Slice:
+    return _vote_slice(connections.get(), items, start, unit)

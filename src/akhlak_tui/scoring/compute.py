@@ -13,10 +13,12 @@ from akhlak_tui.questionnaire.model import MultiItem, Questionnaire, SingleItem,
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.response import utc_now
 from akhlak_tui.scoring import model as m
+from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, Votes, count_all, make_plan, unpack
 from akhlak_tui.scoring.composite import evaluation_report
-from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, count_all, make_plan, unpack
+from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
     band_for,
+    complementary_cell,
     overall_index,
     percent,
     round_half_up,
@@ -62,9 +64,16 @@ class Scorer:
         return tr(WORDS[key], self.lang)
 
     def _dimension(self, dim_id: str, label: str, tallies: Sequence[int]) -> tuple[m.DimensionScore, Fraction | None]:
+        """One value's score; suppressed when fewer than min_group_size respondents answered it."""
         value, answers = measure_score(self.plan.measures[dim_id], tallies)
+        respondents = unpack(tallies[self.plan.respondents[dim_id]])[1]
+        out_id = "engagement" if dim_id == ENGAGEMENT else dim_id
+        if value is None:
+            return m.DimensionScore(id=out_id, label=label, status="no_data", score=None, exact=None, answers=0, respondents=0), None
+        if respondents < self.min_size:
+            return m.DimensionScore(id=out_id, label=label, status="suppressed", score=None, exact=None, answers=None), None
         score, exact_value = _rounded(value)
-        return m.DimensionScore(id="engagement" if dim_id == ENGAGEMENT else dim_id, label=label, score=score, exact=exact_value, answers=answers), value
+        return m.DimensionScore(id=out_id, label=label, score=score, exact=exact_value, answers=answers, respondents=respondents), value
 
     def group(self, key: str | None, label: str, counts: Tallies, suppression: str | None = None) -> m.GroupScore:
         n, tallies = counts
@@ -108,7 +117,29 @@ class Scorer:
             self.group(k, labels.get(k, k) if k is not None else self.word("not_answered"), counted.get(k, empty), hidden.get(k))
             for k in keys
         ]
+        self._hide_complementary_values(groups, [counted.get(k, empty) for k in keys])
         return m.Breakdown(field=field, label=tr(self.q.item_by_id[field].label, self.lang), groups=groups)
+
+    def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> None:
+        """A value hidden in only one group (too few answered it) is hidden in the next smallest too,
+        with that group's index, so it cannot be worked out from everyone's score and the others'."""
+        measures = [d.id for d in self.q.dimensions] + ([ENGAGEMENT] if ENGAGEMENT in self.plan.measures else [])
+        for j, measure in enumerate(measures):
+            cells = []
+            for i, (g, (_, tallies)) in enumerate(zip(groups, counts)):
+                answered = unpack(tallies[self.plan.respondents[measure]])[1] if tallies else 0
+                dim = (g.dimensions[j] if j < len(g.dimensions) else g.engagement) if g.status == "shown" else None
+                cells.append((i, answered, g.status == "suppressed" or (dim is not None and dim.status == "suppressed")))
+            victim = complementary_cell(cells)
+            if victim is None:
+                continue
+            g = groups[victim]
+            hidden = m.DimensionScore(id="engagement" if measure == ENGAGEMENT else measure, label=(g.engagement.label if measure == ENGAGEMENT else g.dimensions[j].label), status="suppressed", score=None, exact=None, answers=None)  # type: ignore[union-attr]
+            if measure == ENGAGEMENT:
+                g.engagement = hidden
+            else:
+                g.dimensions[j] = hidden
+                g.index = g.index_exact = g.category = g.category_label = None
 
     def ranking(self, units: m.Breakdown | None) -> list[m.RankedUnit]:
         shown = [g for g in (units.groups if units else []) if g.index is not None and g.key is not None]
@@ -132,7 +163,14 @@ class Scorer:
                 rate = round_half_up(percent(n, unit.headcount))  # type: ignore[arg-type]
                 minimum = slovin_minimum(unit.headcount, margin)
                 meets = n >= minimum
-            units.append(m.UnitParticipation(code=unit.code, name=unit.name, headcount=unit.headcount, respondents=n, rate=rate, minimum=minimum, meets_minimum=meets))
+            implausible = bool(unit.headcount) and n > unit.headcount  # type: ignore[operator]
+            if implausible:
+                meets = None  # neither met nor missed: the count or the headcount is wrong
+            units.append(
+                m.UnitParticipation(
+                    code=unit.code, name=unit.name, headcount=unit.headcount, respondents=n, rate=rate, minimum=minimum, meets_minimum=meets, implausible=implausible
+                )
+            )
         total_n = sum(counted.values())
         total_head = sum(u.headcount for u in self.units) if self.units and all(u.headcount for u in self.units) else None  # type: ignore[misc]
         return m.Participation(
@@ -143,6 +181,8 @@ class Scorer:
             total_rate=round_half_up(percent(total_n, total_head)) if total_head else None,  # type: ignore[arg-type]
             total_minimum=slovin_minimum(total_head, margin) if total_head else None,
             units_below_minimum=sum(1 for u in units if u.meets_minimum is False),
+            implausible_units=[u.code for u in units if u.implausible],
+            total_implausible=bool(total_head) and total_n > total_head,  # type: ignore[operator]
         )
 
     def _options(self, item: MultiItem, votes: Counter[str], respondents: int, limit: int | None) -> list[m.OptionVotes]:
@@ -181,11 +221,7 @@ class Scorer:
             return m.ValuesResult(status="suppressed", top_n=spec.top_n)
         personal, current, desired = (self._question(getattr(spec, k), counts, spec.top_n) for k in ("personal", "current", "desired"))
         result = m.ValuesResult(status="shown", top_n=spec.top_n, personal=personal, current=current, desired=desired)
-        if current is not None and current.votes:
-            item = self.q.item_by_id[current.item]
-            limiting = sum(counts.votes.options[current.item][o.code] for o in item.options if "limiting" in o.tags)  # type: ignore[attr-defined]
-            result.entropy = round_half_up(Fraction(100 * limiting, current.votes))
-            result.positive_energy = round_half_up(100 - Fraction(repr(result.entropy)))
+        result.entropy, result.positive_energy = self._entropy(current, counts.votes)
         top = {k: {o.code for o in v.top} for k, v in (("p", personal), ("c", current), ("d", desired)) if v is not None}
         if "p" in top and "c" in top:
             result.alignment_personal_current = len(top["p"] & top["c"])
@@ -198,7 +234,77 @@ class Scorer:
                     item = self.q.item_by_id[question.item]
                     per_question[key] = sum(counts.votes.options[question.item][o.code] for o in item.options if dim.id in o.tags)  # type: ignore[attr-defined]
             result.votes_by_value.append(m.ValueVotes(value=dim.id, label=tr(dim.label, self.lang), **{k: per_question.get(k) for k in ("personal", "current", "desired")}))
+        result.gaps = self._gaps(counts.votes)
         return result
+
+    def _entropy(self, current: m.QuestionVotes | None, votes: Votes) -> tuple[float | None, float | None]:
+        """Cultural entropy (share of "organisation now" votes for limiting options) and positive energy."""
+        if current is None or not current.votes:
+            return None, None
+        item = self.q.item_by_id[current.item]
+        limiting = sum(votes.options[current.item][o.code] for o in item.options if "limiting" in o.tags)  # type: ignore[attr-defined]
+        entropy = round_half_up(Fraction(100 * limiting, current.votes))
+        return entropy, round_half_up(100 - Fraction(repr(entropy)))
+
+    def _gaps(self, votes: Votes) -> list[m.ValueGap]:
+        """Per value: its share of all votes cast in "organisation now" and in "organisation wanted",
+        and the gap wanted - now in points (positive: people want more of it than they see)."""
+        spec = self.q.scoring.values
+        current = self.q.item_by_id.get(spec.current or "") if spec else None
+        desired = self.q.item_by_id.get(spec.desired or "") if spec else None
+        if not isinstance(current, MultiItem) or not isinstance(desired, MultiItem):
+            return []
+        gaps = []
+        for dim in self.q.dimensions:
+            shares = []
+            for item in (current, desired):
+                cast = votes.options.get(item.id, Counter())
+                shares.append(percent(sum(cast[o.code] for o in item.options if dim.id in o.tags), sum(cast.values())))
+            now, wanted = shares
+            gap = None if now is None or wanted is None else wanted - now
+            gaps.append(
+                m.ValueGap(
+                    value=dim.id,
+                    label=tr(dim.label, self.lang),
+                    current=None if now is None else round_half_up(now),
+                    desired=None if wanted is None else round_half_up(wanted),
+                    gap=None if gap is None else round_half_up(gap) if gap >= 0 else -round_half_up(-gap),
+                )
+            )
+        return gaps
+
+    def culture_units(self, counts: Counts, units: m.Breakdown | None) -> list[m.UnitCulture]:
+        """Entropy, top values of now and wanted, and the gap per value, of each unit; a unit hidden in
+        the scores, or with fewer than min_group_size answering "organisation now", shows none."""
+        spec = self.q.scoring.values
+        if spec is None or units is None:
+            return []
+        out = []
+        for g in units.groups:
+            if g.key is None:
+                continue
+            votes = counts.votes.by_unit.get(g.key, Votes())
+            answered = votes.answered.get(spec.current or "", 0)
+            if g.status != "shown" or answered < self.min_size:
+                reason = g.suppression if g.status == "suppressed" else ("small" if g.status == "shown" else None)
+                status = "empty" if g.status == "empty" else "suppressed"
+                out.append(m.UnitCulture(code=g.key, name=g.label, status=status, suppression=reason))
+                continue
+            current = self._question(spec.current, Counts((0, []), {}, votes), spec.top_n)
+            desired = self._question(spec.desired, Counts((0, []), {}, votes), spec.top_n)
+            entropy, positive = self._entropy(current, votes)
+            out.append(
+                m.UnitCulture(
+                    code=g.key, name=g.label, status="shown", respondents=answered, entropy=entropy, positive_energy=positive,
+                    top_current=current.top if current else [], top_desired=desired.top if desired else [], gaps=self._gaps(votes),
+                )  # fmt: skip
+            )
+        # A unit hidden here only (too few answered "organisation now"): hide the next smallest too.
+        answered_by = {u.code: counts.votes.by_unit.get(u.code, Votes()).answered.get(spec.current or "", 0) for u in out}
+        victim = complementary_cell([(i, answered_by[u.code], u.status == "suppressed") for i, u in enumerate(out)])
+        if victim is not None:
+            out[victim] = m.UnitCulture(code=out[victim].code, name=out[victim].name, status="suppressed", suppression="complementary")
+        return out
 
     def join_reasons(self, counts: Counts) -> m.JoinReasons | None:
         item = self.q.item_by_id.get(self.q.scoring.join_reason_item or "")
@@ -210,6 +316,60 @@ class Scorer:
         respondents = counts.votes.answered.get(item.id, 0)
         reasons = self._options(item, counts.votes.options.get(item.id, Counter()), respondents, None)
         return m.JoinReasons(status="shown", item=item.id, label=label, respondents=respondents, reasons=reasons)
+
+
+    def indicator_group(self, key: str | None, label: str, group: m.GroupScore, counts: Tallies) -> m.IndicatorGroup:
+        """The statements of one group; a suppressed or empty group shows none."""
+        out = m.IndicatorGroup(key=key, label=label, status=group.status, suppression=group.suppression)
+        if group.status == "shown":
+            n, tallies = counts
+            out.indicators = [
+                indicator_score(self.q, spec, counted(spec, tallies, n), self.lang, self.min_size) for spec in self.plan.items
+            ]
+        return out
+
+    def indicators(self, overall: m.GroupScore, counts: Counts, units: m.Breakdown | None) -> m.Indicators | None:
+        if not self.plan.items:
+            return None
+        if counts.overall[0] > MAX_COUNT:
+            raise ScoringError(f"{counts.overall[0]} responses: behaviour indicators count at most {MAX_COUNT:,}")
+        rows = dict(counts.groups.get(units.field, [])) if units else {}
+        empty: Tallies = (0, [0] * len(self.plan.tallies))
+        groups = [self.indicator_group(g.key, g.label, g, rows.get(g.key, empty)) for g in (units.groups if units else [])]
+        for j, spec in enumerate(self.plan.items):  # a statement hidden in one unit only: hide the next smallest too
+            cells = []
+            for i, g in enumerate(groups):
+                n, tallies = rows.get(g.key, empty)
+                answered = counted(spec, tallies, n).scored
+                cells.append((i, answered, g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")))
+            victim = complementary_cell(cells)
+            if victim is not None:
+                shown = groups[victim].indicators[j]
+                groups[victim].indicators[j] = shown.model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
+        return m.Indicators(overall=self.indicator_group(None, overall.label, overall, counts.overall), units=groups)
+
+    def where_to_act(self, overall: m.GroupScore, indicators: m.Indicators | None, units: m.Breakdown | None) -> m.WhereToAct | None:
+        """The three lowest indicators of the values, and each shown unit's weakest value with its indicators."""
+        if indicators is None or overall.status != "shown":
+            return None
+        labels = {d.id: tr(d.label, self.lang) for d in self.q.dimensions}
+
+        def refs(group: m.IndicatorGroup, value: str | None = None) -> list[m.IndicatorRef]:
+            shown = [i for i in group.indicators if i.status == "shown" and i.value in labels and value in (None, i.value)]
+            shown.sort(key=lambda i: (i.exact, i.item))
+            return [m.IndicatorRef(item=i.item, name=i.name, value=i.value, value_label=labels[i.value], score=i.score) for i in shown]  # type: ignore[arg-type]
+
+        actions = []
+        by_key = {g.key: g for g in indicators.units}
+        for g in units.groups if units else []:
+            dims = [d for d in g.dimensions if d.status == "shown"]
+            if g.status != "shown" or not dims or g.key is None:
+                continue
+            weakest = min(dims, key=lambda d: (d.exact, d.id))
+            actions.append(
+                m.UnitAction(code=g.key, name=g.label, value=weakest.id, value_label=weakest.label, value_score=weakest.score, indicators=refs(by_key[g.key], weakest.id))  # type: ignore[arg-type]
+            )
+        return m.WhereToAct(lowest=refs(indicators.overall)[:3], units=actions)
 
 
 def unit_field(q: Questionnaire) -> str | None:
@@ -237,6 +397,7 @@ def score_counts(
     breakdowns = [scorer.breakdown(f, counts.groups[f]) for f in fields]
     unit_breakdown = next((b for b in breakdowns if b.field == unit_id), None) or (scorer.breakdown(unit_id, unit_rows) if unit_id else None)
     overall = scorer.group(None, scorer.word("everyone"), counts.overall)
+    indicators = scorer.indicators(overall, counts, unit_breakdown)
     composite = None
     if evaluation is not None:
         groups = {g.key: g for g in unit_breakdown.groups if g.key is not None} if unit_breakdown else {}
@@ -255,21 +416,30 @@ def score_counts(
         breakdowns=breakdowns,
         ranking=scorer.ranking(unit_breakdown),
         participation=scorer.participation(unit_rows),
-        values=scorer.values(counts),
-        join_reasons=scorer.join_reasons(counts),
+        values=scorer.values(counts) if plan.votes else None,
+        join_reasons=scorer.join_reasons(counts) if plan.votes else None,
+        indicators=indicators,
+        where_to_act=scorer.where_to_act(overall, indicators, unit_breakdown),
+        culture_units=scorer.culture_units(counts, unit_breakdown) if plan.votes and counts.overall[0] >= q.scoring.min_group_size else [],
         evaluation=composite,
     )
 
 
-def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None) -> m.ScoreReport:
-    """Score the submitted responses of a merged database."""
+def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None, votes: bool = True) -> m.ScoreReport:
+    """Score the submitted responses of a merged database (without the values questions' votes
+    when `votes` is False: enough for an earlier wave's figures, and quicker)."""
     q = mdb.questionnaire
     row = mdb.require_survey()
     fields = breakdown_fields(q, by)
     unit_id = unit_field(q)
     keys = list(dict.fromkeys(([unit_id] if unit_id else []) + fields))
     plan = make_plan(q, keys)
+    plan.unit, plan.votes = unit_id, votes
     counts = count_all(mdb.db.conn, mdb.path, q, plan)
-    survey = m.SurveyInfo(id=row["id"], name=row["name"], questionnaire=q.id, questionnaire_version=q.version, questionnaire_hash=q.content_hash)
+    first, last = mdb.db.conn.execute("SELECT min(submitted_at), max(submitted_at) FROM responses WHERE status = 'submitted'").fetchone()
+    survey = m.SurveyInfo(
+        id=row["id"], name=row["name"], questionnaire=q.id, questionnaire_version=q.version, questionnaire_hash=q.content_hash,
+        first_submitted=first[:10] if first else None, last_submitted=last[:10] if last else None,
+    )  # fmt: skip
     state = EvaluationStore(mdb.db).state() if EvaluationStore.has_evaluation(mdb.db) else None
     return score_counts(q, mdb.units, survey, plan, counts, fields, lang, state)

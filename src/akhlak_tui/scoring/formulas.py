@@ -78,3 +78,15 @@ def suppressed_groups(sizes: Iterable[tuple[str | None, int]], min_size: int) ->
         if rest:
             hidden[min(rest)[2]] = "complementary"
     return hidden
+
+
+def complementary_cell(cells: Sequence[tuple[int, int, bool]]) -> int | None:
+    """For one measure across the groups of a breakdown: (position, respondents, hidden) of each
+    group. When exactly one cell with respondents is hidden, the shown cell with the fewest
+    respondents (the first of equals) must be hidden too, or the hidden one could be worked out
+    from the total and the others; its position, else None."""
+    hidden = [i for i, n, h in cells if h and n > 0]
+    if len(hidden) != 1:
+        return None
+    rest = [(n, i) for i, n, h in cells if not h and n > 0]
+    return min(rest)[1] if rest else None

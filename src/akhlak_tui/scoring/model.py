@@ -28,9 +28,15 @@ class DimensionScore(Model):
 
     id: str
     label: str
-    score: float | None = Field(description="Rounded to one decimal, half up; null when there is no answer to score.")
+    status: Literal["shown", "suppressed", "no_data"] = Field(
+        default="shown",
+        description="suppressed: fewer than min_group_size respondents answered this value (not applicable and "
+        "unanswered left out); no_data: nobody gave a scored answer. Neither has a score, and the group then has no index.",
+    )
+    score: float | None = Field(description="Rounded to one decimal, half up; null when there is no answer to score or it is suppressed.")
     exact: float | None = Field(description="The unrounded score the index is computed from.")
-    answers: int = Field(description="Scored answers (not applicable and unanswered left out).")
+    answers: int | None = Field(description="Scored answers (not applicable and unanswered left out); null when suppressed.")
+    respondents: int | None = Field(default=None, description="Respondents with at least one scored answer for this value; null when suppressed.")
 
 
 class GroupScore(Model):
@@ -65,6 +71,10 @@ class UnitParticipation(Model):
     rate: float | None = Field(description="respondents / headcount * 100, one decimal.")
     minimum: int | None = Field(description="Slovin's minimum sample for the headcount.")
     meets_minimum: bool | None
+    implausible: bool = Field(
+        default=False,
+        description="More respondents than the headcount: duplicates or a wrong headcount; meets_minimum is then null.",
+    )
 
 
 class Participation(Model):
@@ -75,6 +85,8 @@ class Participation(Model):
     total_rate: float | None
     total_minimum: int | None
     units_below_minimum: int
+    implausible_units: list[str] = Field(default_factory=list, description="Codes of the units with more respondents than their headcount.")
+    total_implausible: bool = Field(default=False, description="More respondents in all than the total headcount.")
 
 
 class RankedUnit(Model):
@@ -110,6 +122,31 @@ class ValueVotes(Model):
     desired: int | None
 
 
+class ValueGap(Model):
+    """One value in the culture people see and the culture they want."""
+
+    value: str
+    label: str
+    current: float | None = Field(description="The value's options' share (%) of all votes cast in 'organisation now'.")
+    desired: float | None = Field(description="The same in 'organisation wanted'.")
+    gap: float | None = Field(description="desired - current, percentage points (rounded half away from zero); positive: wanted more than seen.")
+
+
+class UnitCulture(Model):
+    """Culture measures of one unit, hidden like its scores."""
+
+    code: str
+    name: str
+    status: Literal["shown", "suppressed", "empty"]
+    suppression: Literal["small", "complementary"] | None = None
+    respondents: int | None = Field(default=None, description="Respondents who answered 'organisation now'.")
+    entropy: float | None = None
+    positive_energy: float | None = None
+    top_current: list[OptionVotes] = Field(default_factory=list)
+    top_desired: list[OptionVotes] = Field(default_factory=list)
+    gaps: list[ValueGap] = Field(default_factory=list)
+
+
 class ValuesResult(Model):
     status: Literal["shown", "suppressed"]
     top_n: int
@@ -121,6 +158,7 @@ class ValuesResult(Model):
     alignment_personal_current: int | None = Field(default=None, description="Options in both top lists.")
     alignment_current_desired: int | None = None
     votes_by_value: list[ValueVotes] = Field(default_factory=list)
+    gaps: list[ValueGap] = Field(default_factory=list, description="Organisation-wide: which values people want more of than they see.")
 
 
 class JoinReasons(Model):
@@ -131,12 +169,112 @@ class JoinReasons(Model):
     reasons: list[OptionVotes] = Field(default_factory=list)
 
 
+class IndicatorScore(Model):
+    """One behaviour indicator (a statement of a value, or of engagement) in one group."""
+
+    item: str
+    value: str = Field(description="The value (dimension) the statement belongs to, or 'engagement'.")
+    name: str = Field(description="The indicator's short name (the official behaviour for the built-in questionnaire).")
+    statement: str
+    reverse: bool
+    status: Literal["shown", "suppressed", "no_data"] = Field(description="suppressed: fewer than min_group_size answered it.")
+    score: float | None
+    exact: float | None
+    respondents: int | None = Field(description="Respondents with a scored answer; null when suppressed.")
+    codes: list[int] = Field(description="The scale points, in order, as coded (before reversing).")
+    distribution: list[float] | None = Field(description="Share (%) of the scored answers at each point of `codes`; null when suppressed.")
+    not_applicable: float = Field(description="Share (%) of the group's respondents who said 'not applicable'.")
+    missing: float = Field(description="Share (%) of the group's respondents who left it unanswered.")
+
+
+class IndicatorGroup(Model):
+    key: str | None = Field(description="Unit code; null for everyone.")
+    label: str
+    status: Literal["shown", "suppressed", "empty"]
+    suppression: Literal["small", "complementary"] | None = None
+    indicators: list[IndicatorScore] = Field(default_factory=list)
+
+
+class Indicators(Model):
+    """Every statement for everyone and per unit, under the same suppression as the scores."""
+
+    overall: IndicatorGroup
+    units: list[IndicatorGroup]
+
+
+class IndicatorRef(Model):
+    item: str
+    name: str
+    value: str
+    value_label: str
+    score: float
+
+
+class UnitAction(Model):
+    """A unit's weakest value and that value's indicators, lowest first."""
+
+    code: str
+    name: str
+    value: str
+    value_label: str
+    value_score: float
+    indicators: list[IndicatorRef]
+
+
+class WhereToAct(Model):
+    lowest: list[IndicatorRef] = Field(description="The lowest indicators of the values, organisation-wide (three).")
+    units: list[UnitAction]
+
+
+class FigureChange(Model):
+    """A figure now, in the earlier wave, and the change (of the shown figures: 78.0 - 62.3 = 15.7)."""
+
+    code: str
+    label: str
+    previous: float | None
+    current: float | None
+    change: float | None = None
+
+
+class UnitChange(Model):
+    code: str
+    name: str
+    status: Literal["both", "new", "gone", "no_figure"] = Field(
+        description="new: no respondents in the earlier wave; gone: none now; no_figure: not in the published figures."
+    )
+    hidden: bool = Field(description="Suppressed now (too few respondents): no current figure.")
+    previous: float | None
+    current: float | None
+    change: float | None = None
+
+
+class PreviousWave(Model):
+    kind: Literal["database", "baseline"]
+    label: str
+    year: int | None = None
+    source: str | None = None
+
+
+class Comparison(Model):
+    """The earlier wave beside this one."""
+
+    previous: PreviousWave
+    index: FigureChange
+    values: list[FigureChange]
+    items: list[FigureChange] = Field(description="Statement by statement; empty when items_refused says why.")
+    items_refused: str | None = Field(description="Why the statements are not compared one by one (values still are).")
+    units: list[UnitChange]
+    notes: list[str] = Field(default_factory=list)
+
+
 class SurveyInfo(Model):
     id: str
     name: str
     questionnaire: str
     questionnaire_version: str
     questionnaire_hash: str
+    first_submitted: str | None = Field(default=None, description="Fieldwork: the day (YYYY-MM-DD, UTC) of the first submitted response.")
+    last_submitted: str | None = Field(default=None, description="The day of the last submitted response.")
 
 
 class StageScore(Model):
@@ -243,6 +381,10 @@ class ScoreReport(Model):
     evaluation: EvaluationReport | None = Field(
         default=None, description="The evaluation and the composite index; null when no evaluation is stored."
     )
+    indicators: Indicators | None = None
+    where_to_act: WhereToAct | None = None
+    culture_units: list[UnitCulture] = Field(default_factory=list, description="Entropy, top values and gaps per unit.")
+    comparison: Comparison | None = Field(default=None, description="The earlier wave (akhlak report --compare / --baseline).")
 
     def breakdown(self, field: str) -> Breakdown | None:
         return next((b for b in self.breakdowns if b.field == field), None)

@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from akhlak_tui.report.i18n import number, word
-from akhlak_tui.report.text import BAND_STYLES, bar
+from akhlak_tui.report.tables import missing_values_note
+from akhlak_tui.report.text import BAND_STYLES, HIDDEN, NO_DATA, dim_cell, bar
 from akhlak_tui.scoring.model import ScoreReport
 from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.key_bar import KeyBar
@@ -120,6 +121,9 @@ class DashboardScreen(Screen[None]):
         if o.status == "shown" and o.index is not None:
             headline.append(number(o.index, lang) + "\n", style="bold")
             headline.append(f"{o.category} {o.category_label}\n", style=BAND_STYLES.get(o.category or "", "bold"))
+        elif o.status == "shown":  # a value without data, or hidden: say which, never "no respondents"
+            headline.append(word("no_index", lang) + "\n", style="italic")
+            headline.append(missing_values_note(o.dimensions, report.min_group_size, lang) + "\n", style="bold")
         else:
             headline.append(word("suppressed" if o.status == "suppressed" else "empty", lang) + "\n", style="italic")
         headline.append(f"\n{word('respondents', lang)}: {number(report.respondents, lang)}")
@@ -130,7 +134,7 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dashboard-headline", Static).update(headline)
         values = Table.grid(padding=(0, 1))
         for d in o.dimensions:
-            values.add_row(Text(d.label, no_wrap=True, overflow="ellipsis"), Text(number(d.score, lang), justify="right"), bar(d.score, 14))
+            values.add_row(Text(d.label, no_wrap=True, overflow="ellipsis"), dim_cell(d, lang), bar(d.score, 14))
         self.query_one("#dashboard-values", Static).update(values)
         self._fill_units(report)
         p = report.participation
@@ -150,12 +154,13 @@ class DashboardScreen(Screen[None]):
         for g in units.groups if units else []:
             u = participation.get(g.key or "")
             label = textwrap.shorten(g.label, 28, placeholder=" …")  # whole words only
-            n = number(u.respondents if u else 0, lang)
+            n = Text(number(u.respondents if u else 0, lang) + (" !" if u and u.implausible else ""), style="bold red" if u and u.implausible else "")
             minimum = Text(number(u.minimum, lang, 0) if u and u.minimum else "", style="red" if u and u.meets_minimum is False else "")
             if g.status == "shown":
-                scores = [number(d.score, lang) for d in g.dimensions]
-                row = [label, n, minimum, number(g.index, lang), Text(f"{g.category or ''}", style=BAND_STYLES.get(g.category or "", "")), *scores]
+                scores = [dim_cell(d, lang) for d in g.dimensions]
+                index = number(g.index, lang) if g.index is not None else Text(HIDDEN if any(d.status == "suppressed" for d in g.dimensions) else NO_DATA, style="dim")
+                row = [label, n, minimum, index, Text(f"{g.category or ''}", style=BAND_STYLES.get(g.category or "", "")), *scores]
             else:
                 hidden = Text(word("suppressed" if g.status == "suppressed" else "empty", lang), style="italic dim")
-                row = [label, n, minimum, hidden, "", *[""] * len(dims)]
+                row = [label, n, minimum, hidden, "", *[Text(HIDDEN if g.status == "suppressed" else NO_DATA, style="dim")] * len(dims)]
             table.add_row(*row, key=g.key or "-")
