@@ -162,7 +162,10 @@ def test_a_pinned_device_key_refuses_an_impersonator(coordinator: Coordinator, d
     assert fingerprint(bytes.fromhex(impostor_key)) in outcome.reason
     assert result.exit_code == 1
     assert snapshot(db) == before
-    assert db.db.execute("select status from bundles where hash = ?", [outcome.bundle_hash]).fetchone() == (REFUSED,)
+    assert db.db.execute("select count(*) from bundles where hash = ?", [outcome.bundle_hash]).fetchone() == (0,)
+    assert db.db.execute("select device_id, reason, times from refusals where bundle_hash = ?", [outcome.bundle_hash]).fetchone() == (
+        device.id, outcome.reason, 1
+    )
 
 
 def test_trusted_devices_list_refuses_unlisted_devices_and_wrong_fingerprints(coordinator: Coordinator, device, other_device, db: MergedDatabase) -> None:
