@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from akhlak_tui.crypto.coordinator import CoordinatorKeys
     from akhlak_tui.merge.database import MergedDatabase
     from akhlak_tui.merge.ingest import BundleOutcome
-    from akhlak_tui.merge.run import MergeResult
+    from akhlak_tui.merge.run import FoundBundles, MergeResult
     from akhlak_tui.merge.trust import TrustedDevices
     from akhlak_tui.survey.package import SurveyPackage
 
@@ -73,13 +73,13 @@ def merge(
         return
     if not paths:
         raise UserError("give at least one bundle file or directory (or --list)", exit_code=USAGE)
-    files, keys, surveys, trusted = _prepare(obj, paths, trusted_devices, passphrase_file)
+    found, keys, surveys, trusted = _prepare(obj, paths, trusted_devices, passphrase_file)
     try:
         db = MergedDatabase(database)
     except MergedDatabaseError as exc:
         raise UserError(str(exc), exit_code=USAGE) from None
     with db:
-        result = _run(db, files, keys, surveys, trusted, workers, show_progress=not as_json)
+        result = _run(db, found, keys, surveys, trusted, workers, show_progress=not as_json)
     if as_json:
         from akhlak_tui.merge.report import result_json
 
@@ -94,18 +94,18 @@ def merge(
 
 def _prepare(
     obj: CliContext, paths: tuple[str, ...], trusted_devices: str | None, passphrase_file: str | None
-) -> tuple[list[Path], CoordinatorKeys, dict[str, SurveyPackage], TrustedDevices | None]:
+) -> tuple[FoundBundles, CoordinatorKeys, dict[str, SurveyPackage], TrustedDevices | None]:
     """Everything checked before merging starts (each problem is a usage error, exit 2)."""
     from akhlak_tui.crypto.coordinator import CoordinatorKeyError, load_coordinator_public, unlock_coordinator
-    from akhlak_tui.merge.run import BundlePathError, bundle_files
+    from akhlak_tui.merge.run import BundlePathError, find_bundles
     from akhlak_tui.merge.trust import TrustedDevices, TrustedDevicesError
     from akhlak_tui.survey import SurveyPackageError, coordinator_surveys
 
     try:
-        files = bundle_files(paths)
+        found = find_bundles(paths)
     except BundlePathError as exc:
         raise UserError(str(exc), exit_code=USAGE) from None
-    if not files:
+    if not found.files and not found.refused:
         raise UserError(f"{', '.join(paths)}: no bundle files (*.akhlak-bundle) found", exit_code=USAGE)
     try:
         trusted = TrustedDevices.load(trusted_devices) if trusted_devices else None
@@ -120,12 +120,12 @@ def _prepare(
         raise UserError(str(exc), exit_code=USAGE) from None
     if not surveys:
         raise UserError(f"{data_dir}: this coordinator has created no survey yet (see `akhlak survey create`)", exit_code=USAGE)
-    return files, keys, surveys, trusted
+    return found, keys, surveys, trusted
 
 
 def _run(
     db: MergedDatabase,
-    files: list[Path],
+    found: FoundBundles,
     keys: CoordinatorKeys,
     surveys: dict[str, SurveyPackage],
     trusted: TrustedDevices | None,
@@ -136,14 +136,15 @@ def _run(
     from akhlak_tui.merge.run import default_workers, merge_bundles
 
     workers = workers or default_workers()
+    files, refused = found.files, found.refused
     if not (show_progress and sys.stderr.isatty()):
-        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, trusted=trusted, workers=workers)
+        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, trusted=trusted, workers=workers, refused_paths=refused)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("Merging"), BarColumn(), MofNCompleteColumn(), TextColumn("bundles, {task.fields[responses]:,} responses"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("merge", total=len(files), responses=0)
+        task = bar.add_task("merge", total=len(files) + len(refused), responses=0)
         done = 0
 
         def advance(outcome: BundleOutcome) -> None:
@@ -151,7 +152,9 @@ def _run(
             done += outcome.accepted + outcome.duplicates + outcome.conflicts + outcome.quarantined
             bar.update(task, advance=1, responses=done)
 
-        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, trusted=trusted, workers=workers, progress=advance)
+        return merge_bundles(
+            db, files, box_key=keys.box_key, surveys=surveys, trusted=trusted, workers=workers, progress=advance, refused_paths=refused
+        )
 
 
 def _print_listing(database: Path, as_json: bool) -> None:
