@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, Any, Union
 
 import nacl.exceptions
 from nacl.public import PrivateKey
@@ -199,6 +199,27 @@ def _buffered(member: IO[bytes]) -> io.BufferedReader:
     return io.BufferedReader(member, buffer_size=CHUNK)  # type: ignore[arg-type]
 
 
+class _Hashed(io.RawIOBase):
+    """A zip member whose bytes are hashed as they are read from it (in the buffer's large blocks, not record by record)."""
+
+    def __init__(self, member: IO[bytes], digest: hashlib._Hash) -> None:
+        super().__init__()
+        self._member = member
+        self._digest = digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        got = self._member.readinto(buffer)  # type: ignore[attr-defined]
+        self._digest.update(memoryview(buffer)[:got])
+        return got  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self._member.close()
+        super().close()
+
+
 def _read_exact(stream: IO[bytes], size: int, digest: hashlib._Hash) -> int:
     """Read and hash up to `size` bytes in chunks; returns how many were there."""
     got = 0
@@ -304,18 +325,18 @@ class OpenedBundle:
         tagged = self.manifest.payload.encoding != UNTAGGED_PAYLOAD_ENCODING
         digest = hashlib.sha256()
         changed = "the file changed after it was verified: the payload read is not the signed one"
+        max_length = self._limits.max_record_bytes
         try:
-            with _buffered(self._archive.open(self._payload)) as payload:
+            # every byte parsed below comes through the hashing reader: what is parsed is what is hashed
+            with _buffered(_Hashed(self._archive.open(self._payload), digest)) as payload:
                 for index in range(self.manifest.counts.records):
                     header = payload.read(FRAME_HEADER)
                     length = int.from_bytes(header, "big")
-                    if len(header) < FRAME_HEADER or not SEAL_OVERHEAD <= length <= self._limits.max_record_bytes:
+                    if len(header) < FRAME_HEADER or not SEAL_OVERHEAD <= length <= max_length:
                         raise BundleRefused(f"{changed} (record {index} has length {length})")
                     sealed = payload.read(length)
                     if len(sealed) < length:
                         raise BundleRefused(f"{changed} (record {index} is truncated)")
-                    digest.update(header)
-                    digest.update(sealed)
                     try:
                         yield index, self._opener.open(sealed, tagged=tagged)
                     except RecordUnreadable as exc:
