@@ -5,9 +5,11 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 OWNER_ONLY = 0o600
 """The mode of every file holding answers or keys: read and written by its owner only."""
@@ -30,6 +32,62 @@ def read_at_most(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FileTooLarge(limit)
     return data
+
+
+class NotARegularFile(OSError):
+    """A path that is not a regular file (a directory, FIFO, socket, device, or a symbolic link loop); `kind` says which."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(errno.EINVAL, kind)
+        self.kind = kind
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def file_kind(mode: int) -> str | None:
+    """What a file of this `st_mode` is when it is not a regular file (`a FIFO (named pipe)`, ...); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+def open_regular_file(path: Path) -> tuple[BinaryIO, os.stat_result]:
+    """Open `path` for reading, and its status, only if it is (or links to) a regular file.
+
+    Anything else raises NotARegularFile at once, without reading a byte: opening never waits
+    for a FIFO's writer (non-blocking open where the platform has it), and the type is checked
+    again on the open file, so swapping the name for a FIFO or a device in between does not help.
+    Other OSErrors as opening raises them (FileNotFoundError also for a link to nothing).
+    """
+    try:
+        before = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotARegularFile("a symbolic link loop") from None
+        raise
+    kind = file_kind(before.st_mode)
+    if kind is not None:
+        raise NotARegularFile(kind)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | _BINARY
+    fd = os.open(path, flags)
+    try:
+        status = os.fstat(fd)
+        kind = file_kind(status.st_mode)
+        if kind is not None:
+            raise NotARegularFile(kind)
+        if flags & getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), status
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def fsync_directory(directory: Path) -> None:

@@ -161,7 +161,10 @@ def test_a_pinned_device_key_refuses_an_impersonator(coordinator: Coordinator, d
     assert fingerprint(bytes.fromhex(impostor_key)) in outcome.reason
     assert result.exit_code == 1
     assert snapshot(db) == before
-    assert db.db.execute("select status from bundles where hash = ?", [outcome.bundle_hash]).fetchone() == (REFUSED,)
+    assert db.db.execute("select count(*) from bundles where hash = ?", [outcome.bundle_hash]).fetchone() == (0,)
+    assert db.db.execute("select device_id, reason, times from refusals where bundle_hash = ?", [outcome.bundle_hash]).fetchone() == (
+        device.id, outcome.reason, 1
+    )
 
 
 def test_a_sequence_number_exported_twice_merges_once_with_a_note(coordinator: Coordinator, device, db: MergedDatabase) -> None:

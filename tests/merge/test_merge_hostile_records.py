@@ -105,7 +105,7 @@ def test_a_broken_link_named_as_a_bundle_is_refused_not_skipped(coordinator: Coo
     result = coordinator.merge(db, bundle_files([stick]))
 
     outcomes = {Path(o.file).name: (o.status, o.reason) for o in result.outcomes}
-    assert outcomes == {bundle.name: ("merged", None), broken.name: ("refused", "no such file")}
+    assert outcomes == {bundle.name: ("merged", None), broken.name: ("refused", "a symbolic link to nothing")}
 
 
 def test_control_characters_in_a_file_name_are_shown_escaped(coordinator: Coordinator, tmp_path: Path) -> None:

@@ -116,3 +116,15 @@ def human_size(size: int) -> str:
         if size >= factor:
             return f"{size / factor:.1f} {unit}"
     return f"{size} bytes"
+
+
+def over_limit(size: int, limit: int) -> str:
+    """`<size>; the limit is <limit>` for a size above its limit, in units that show the difference.
+
+    `3.0 GiB; the limit is 1.0 GiB`, but `65,537 bytes; the limit is 65,536 bytes (64 KiB)`: where both
+    round to the same figure, the exact byte counts are given.
+    """
+    shown, limit_shown = human_size(size), human_size(limit)
+    if shown != limit_shown:
+        return f"{shown}; the limit is {limit_shown}"
+    return f"{size:,} bytes; the limit is {limit:,} bytes ({limit_shown})"

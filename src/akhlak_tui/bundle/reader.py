@@ -3,6 +3,12 @@
 Whole-bundle problems raise BundleRefused with a one-line reason, found before any record is
 returned; a record that cannot be opened or parsed becomes a RecordFailure and the rest go on.
 Memory stays bounded: the payload is streamed, one sealed record at a time.
+
+Only verified bytes are returned: the file is opened once (only if it is a regular file), and the
+records are read from that open file while their bytes are hashed again; if what was read is not
+the signed payload, the iteration ends in BundleRefused, so a reader that commits nothing before
+the iteration ends never keeps a byte that the signature did not cover. A bundle's identity
+(`bundle_hash`) is the SHA-256 of its signed manifest, not of the zip container around it.
 """
 
 from __future__ import annotations
@@ -13,10 +19,11 @@ import json
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, Any, Union
 
 import nacl.exceptions
 from nacl.public import PrivateKey
@@ -38,11 +45,12 @@ from akhlak_tui.bundle.format import (
     UNTAGGED_PAYLOAD_ENCODING,
     BundleLimits,
     Manifest,
-    human_size,
+    over_limit,
 )
 from akhlak_tui.crypto.coordinator import CoordinatorKeys
 from akhlak_tui.crypto.fingerprint import fingerprint, key_id
 from akhlak_tui.crypto.records import OpenedRecord, RecordOpener, RecordUnreadable
+from akhlak_tui.files import NotARegularFile, open_regular_file
 from akhlak_tui.response import Response
 
 CHUNK = 1024 * 1024
@@ -51,6 +59,8 @@ END_SIGNATURE = b"PK\x05\x06"
 END_RECORD = struct.Struct("<4s4H2LH")
 MAX_DIRECTORY_BYTES = 4096
 MAX_LISTED_MEMBERS = 8
+MAX_MANIFEST_DIGITS = 32
+"""A manifest's integers fit in 16 digits; longer ones are refused before Python converts them."""
 NON_FINITE = re.compile(rb"NaN|Infinity")
 """A quick look for non-finite numbers; a match may be in a string, so the JSON is then parsed to be sure."""
 # What zipfile raises on damaged archives besides BadZipFile (truncated headers, bad fields).
@@ -119,35 +129,48 @@ def _check_members(archive: zipfile.ZipFile, limits: BundleLimits) -> dict[str, 
             raise BundleRefused(f"unexpected member {name!r} (a bundle holds exactly {', '.join(sorted(MEMBERS))})")
         if info.flag_bits & 0x1:
             raise BundleRefused(f"member {name!r} is zip-encrypted; bundle members are not")
-        if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+        if info.compress_type != zipfile.ZIP_STORED:
             raise BundleRefused(f"member {name!r} is compressed (method {info.compress_type}); bundle members are stored uncompressed")
+        if info.compress_size != info.file_size:
+            raise BundleRefused(
+                f"member {name!r} is stored, but its directory entry gives two sizes "
+                f"({info.compress_size} bytes stored, {info.file_size} bytes uncompressed)"
+            )
         members[name] = info
     for name in MEMBERS:
         if name not in members:
             raise BundleRefused(f"member {name!r} is missing")
     size = members[MANIFEST_MEMBER].file_size
     if size > limits.max_manifest_bytes:
-        raise BundleRefused(f"manifest is {human_size(size)}; the limit is {human_size(limits.max_manifest_bytes)}")
+        raise BundleRefused(f"manifest is {over_limit(size, limits.max_manifest_bytes)}")
     if members[SIGNATURE_MEMBER].file_size != SIGNATURE_BYTES:
         raise BundleRefused(f"manifest.sig is {members[SIGNATURE_MEMBER].file_size} bytes; an Ed25519 signature is {SIGNATURE_BYTES}")
     size = members[PAYLOAD_MEMBER].file_size
     if size > limits.max_payload_bytes:
-        raise BundleRefused(f"payload is {human_size(size)}; the limit is {human_size(limits.max_payload_bytes)}")
+        raise BundleRefused(f"payload is {over_limit(size, limits.max_payload_bytes)}")
     return members
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    with archive.open(info) as member:
-        data = member.read(info.file_size + 1)
-    if len(data) != info.file_size:
-        raise BundleRefused(f"member {info.filename!r} is not the size its directory entry states")
-    return data
+class _LongNumber(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _manifest_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_MANIFEST_DIGITS:
+        raise _LongNumber(len(text.lstrip("-")))
+    return int(text)
 
 
 def _parse_manifest(data: bytes) -> Manifest:
     try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        document = json.loads(data.decode("utf-8"), parse_int=_manifest_int)
+    except _LongNumber as exc:
+        raise BundleRefused(f"manifest holds a number of {exc.digits:,} digits; its numbers have at most 16") from None
+    except RecursionError:
+        raise BundleRefused("manifest is nested too deeply to be a manifest (its objects are two levels deep)") from None
+    except (UnicodeDecodeError, ValueError):
         raise BundleRefused("manifest is not UTF-8 JSON") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BundleRefused(f"manifest: format is not {FORMAT!r}")
@@ -174,6 +197,27 @@ def _verify_manifest(manifest_bytes: bytes, signature: bytes, manifest: Manifest
 def _buffered(member: IO[bytes]) -> io.BufferedReader:
     """A zip member read through a C buffer: two small reads per record cost less than zipfile's own reads."""
     return io.BufferedReader(member, buffer_size=CHUNK)  # type: ignore[arg-type]
+
+
+class _Hashed(io.RawIOBase):
+    """A zip member whose bytes are hashed as they are read from it (in the buffer's large blocks, not record by record)."""
+
+    def __init__(self, member: IO[bytes], digest: hashlib._Hash) -> None:
+        super().__init__()
+        self._member = member
+        self._digest = digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        got = self._member.readinto(buffer)  # type: ignore[attr-defined]
+        self._digest.update(memoryview(buffer)[:got])
+        return got  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self._member.close()
+        super().close()
 
 
 def _read_exact(stream: IO[bytes], size: int, digest: hashlib._Hash) -> int:
@@ -215,6 +259,8 @@ def _check_payload(archive: zipfile.ZipFile, info: zipfile.ZipInfo, manifest: Ma
             _read_exact(payload, info.file_size, digest)  # the rest after a framing problem, for the hash
     except ZIP_ERRORS as exc:
         raise BundleRefused(f"payload is damaged ({exc})") from None
+    except OSError as exc:
+        raise BundleRefused(f"cannot read: {exc.strerror or exc}") from None
     if digest.hexdigest() != manifest.payload.sha256:
         raise BundleRefused("payload hash mismatch (the payload was altered after signing)")
     if problem:
@@ -225,18 +271,41 @@ def _check_payload(archive: zipfile.ZipFile, info: zipfile.ZipInfo, manifest: Ma
 
 @dataclass
 class OpenedBundle:
-    """A verified bundle: its manifest, the SHA-256 of its file, and its records (iterate, or `records()`)."""
+    """A verified bundle: its manifest, its identity, and its records (iterate, or `records()`).
+
+    It holds the file open from verification to the end of its records (`close()`, or the end of
+    the iteration, closes it). The records are read from that open file and hashed again as they
+    are read: the iteration ends in BundleRefused if the bytes read are not the signed payload
+    (the file was rewritten after it was verified), so nothing taken from an iteration that did
+    not end normally may be kept.
+    """
 
     path: Path
     manifest: Manifest
     bundle_hash: str
+    """The bundle's identity: SHA-256 (hex) of its signed manifest.json (the same however the zip around it is made)."""
     size: int
     _opener: RecordOpener = field(repr=False)
-    _stat: tuple[int, int] = field(repr=False)
+    _archive: zipfile.ZipFile = field(repr=False)
+    _payload: zipfile.ZipInfo = field(repr=False)
+    _limits: BundleLimits = field(repr=False, default=DEFAULT_LIMITS)
 
     @property
     def device_fingerprint(self) -> str:
         return fingerprint(bytes.fromhex(self.manifest.device_public_key))
+
+    def close(self) -> None:
+        """Close the file (the records can no longer be read)."""
+        handle = self._archive.fp
+        self._archive.close()
+        if handle is not None:
+            handle.close()
+
+    def __enter__(self) -> OpenedBundle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __iter__(self) -> Iterator[BundleItem]:
         return self.records()
@@ -249,22 +318,39 @@ class OpenedBundle:
     def opened_records(self) -> Iterator[tuple[int, OpenedRecord | RecordFailure]]:
         """Each record opened but not parsed: (index, its JSON and the zlib stream it came in), or a RecordFailure.
 
-        The merge parses and checks the JSON itself, and stores the zlib stream as it came.
+        The merge parses and checks the JSON itself, and stores the zlib stream as it came. The
+        payload's bytes are hashed as they are read; BundleRefused at the end (or on the way, if
+        the framing no longer holds) when they are not the payload the signed manifest names.
         """
-        stat = self.path.stat()
-        if (stat.st_size, stat.st_mtime_ns) != self._stat:
-            raise BundleRefused("the file changed after it was verified")
         tagged = self.manifest.payload.encoding != UNTAGGED_PAYLOAD_ENCODING
+        digest = hashlib.sha256()
+        changed = "the file changed after it was verified: the payload read is not the signed one"
+        max_length = self._limits.max_record_bytes
         try:
-            with zipfile.ZipFile(self.path) as archive, _buffered(archive.open(PAYLOAD_MEMBER)) as payload:
+            # every byte parsed below comes through the hashing reader: what is parsed is what is hashed
+            with _buffered(_Hashed(self._archive.open(self._payload), digest)) as payload:
                 for index in range(self.manifest.counts.records):
-                    length = int.from_bytes(payload.read(FRAME_HEADER), "big")
+                    header = payload.read(FRAME_HEADER)
+                    length = int.from_bytes(header, "big")
+                    if len(header) < FRAME_HEADER or not SEAL_OVERHEAD <= length <= max_length:
+                        raise BundleRefused(f"{changed} (record {index} has length {length})")
+                    sealed = payload.read(length)
+                    if len(sealed) < length:
+                        raise BundleRefused(f"{changed} (record {index} is truncated)")
                     try:
-                        yield index, self._opener.open(payload.read(length), tagged=tagged)
+                        yield index, self._opener.open(sealed, tagged=tagged)
                     except RecordUnreadable as exc:
                         yield index, RecordFailure(index, None, exc.reason)
+                if payload.read(1):
+                    raise BundleRefused(f"{changed} (more bytes after the last record)")
         except ZIP_ERRORS as exc:
             raise BundleRefused(f"payload is damaged ({exc})") from None
+        except OSError as exc:
+            raise BundleRefused(f"cannot read: {exc.strerror or exc}") from None
+        finally:
+            self.close()
+        if digest.hexdigest() != self.manifest.payload.sha256:
+            raise BundleRefused(changed)
 
     def binding_problem(self, survey_id: object, device_id: object, questionnaire_hash: object, status: object) -> str | None:
         """Why a record with these fields does not belong in this bundle (None: it does)."""
@@ -318,57 +404,144 @@ def _response_id(plain: bytes) -> str | None:
     return value if isinstance(value, str) and len(value) <= 64 else None
 
 
+def _open_file(path: Path) -> tuple[IO[bytes], int]:
+    """The open file and its size, if it is a regular file; BundleRefused (why not) otherwise."""
+    try:
+        handle, status = open_regular_file(path)
+    except NotARegularFile as exc:
+        raise BundleRefused(f"{exc.kind}, not a bundle file") from None
+    except FileNotFoundError:
+        raise BundleRefused("a symbolic link to nothing" if path.is_symlink() else "no such file") from None
+    except OSError as exc:
+        raise BundleRefused(f"cannot read: {exc.strerror or exc}") from None
+    return handle, status.st_size
+
+
 def read_bundle(
     path: str | Path, *, coordinator: CoordinatorKeys | PrivateKey, limits: BundleLimits = DEFAULT_LIMITS
 ) -> OpenedBundle:
-    """Verify a bundle file and return it, ready to iterate; BundleRefused (one-line reason) if not.
+    """Verify a bundle file and return it, open and ready to iterate; BundleRefused (one-line reason) if not.
 
-    Checked in this order, each before reading further: file size, zip structure and members
-    (names, duplicates, compression, sizes), manifest format and fields, device id and manifest
+    Checked in this order, each before reading further: a regular file (never a FIFO, socket or
+    device, which are refused without reading), file size, zip structure and members (names,
+    duplicates, compression, sizes), manifest format and fields, device id and manifest
     signature, the coordinator key the records are sealed to, payload size, hash and framing.
     """
     path = Path(path)
     box_key = coordinator.box_key if isinstance(coordinator, CoordinatorKeys) else coordinator
+    handle, size = _open_file(path)
     try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise BundleRefused("no such file") from None
-    except OSError as exc:
-        raise BundleRefused(f"cannot read: {exc.strerror or exc}") from None
-    if not path.is_file():
-        raise BundleRefused("not a file")
-    if stat.st_size > limits.max_file_bytes:
-        raise BundleRefused(f"file is {human_size(stat.st_size)}; the limit is {human_size(limits.max_file_bytes)}")
+        archive, manifest_bytes, manifest, payload = _verify(handle, size, bytes(box_key.public_key), limits)
+    except BaseException:
+        handle.close()
+        raise
+    return OpenedBundle(
+        path=path,
+        manifest=manifest,
+        bundle_hash=hashlib.sha256(manifest_bytes).hexdigest(),
+        size=size,
+        _opener=RecordOpener(box_key),
+        _archive=archive,
+        _payload=payload,
+        _limits=limits,
+    )
+
+
+def _verify(handle: IO[bytes], size: int, ours: bytes, limits: BundleLimits) -> tuple[zipfile.ZipFile, bytes, Manifest, zipfile.ZipInfo]:
+    """read_bundle's checks on the open file: the archive (left open), the manifest's bytes, the manifest, the payload member."""
+    if size == 0:
+        raise BundleRefused("empty file")
+    if size > limits.max_file_bytes:
+        raise BundleRefused(f"file is {over_limit(size, limits.max_file_bytes)}")
     try:
-        with open(path, "rb") as handle:
-            if handle.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
-                raise BundleRefused("not a bundle (not a zip archive)")
-            _check_end_record(handle, stat.st_size)
-            with zipfile.ZipFile(handle) as archive:
-                members = _check_members(archive, limits)
-                manifest_bytes = _read_member(archive, members[MANIFEST_MEMBER])
-                signature = _read_member(archive, members[SIGNATURE_MEMBER])
-                manifest = _parse_manifest(manifest_bytes)
-                _verify_manifest(manifest_bytes, signature, manifest)
-                ours = bytes(box_key.public_key)
-                if manifest.coordinator_box_key != ours.hex():
-                    raise BundleRefused(
-                        f"sealed to coordinator key {fingerprint(bytes.fromhex(manifest.coordinator_box_key))}, "
-                        f"not this coordinator's {fingerprint(ours)}"
-                    )
-                _check_payload(archive, members[PAYLOAD_MEMBER], manifest, limits)
-            handle.seek(0)
-            digest = hashlib.sha256()
-            _read_exact(handle, stat.st_size, digest)
+        if handle.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
+            raise BundleRefused("not a bundle (not a zip archive)")
+        _check_end_record(handle, size)
+        archive = zipfile.ZipFile(handle)
     except ZIP_ERRORS as exc:
         raise BundleRefused(f"not a bundle: damaged zip archive ({exc})") from None
     except OSError as exc:
         raise BundleRefused(f"cannot read: {exc.strerror or exc}") from None
-    return OpenedBundle(
-        path=path,
-        manifest=manifest,
-        bundle_hash=digest.hexdigest(),
-        size=stat.st_size,
-        _opener=RecordOpener(box_key),
-        _stat=(stat.st_size, stat.st_mtime_ns),
-    )
+    try:
+        members = _check_members(archive, limits)
+        manifest_bytes = _read_member(archive, members[MANIFEST_MEMBER])
+        signature = _read_member(archive, members[SIGNATURE_MEMBER])
+        manifest = _parse_manifest(manifest_bytes)
+        _verify_manifest(manifest_bytes, signature, manifest)
+        if manifest.coordinator_box_key != ours.hex():
+            raise BundleRefused(
+                f"sealed to coordinator key {fingerprint(bytes.fromhex(manifest.coordinator_box_key))}, "
+                f"not this coordinator's {fingerprint(ours)}"
+            )
+        _check_payload(archive, members[PAYLOAD_MEMBER], manifest, limits)
+    except BaseException:
+        archive.close()
+        raise
+    return archive, manifest_bytes, manifest, members[PAYLOAD_MEMBER]
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        with archive.open(info) as member:
+            data = member.read(info.file_size + 1)
+    except ZIP_ERRORS as exc:
+        raise BundleRefused(f"member {info.filename!r} is damaged ({exc})") from None
+    except OSError as exc:
+        raise BundleRefused(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) != info.file_size:
+        raise BundleRefused(f"member {info.filename!r} is not the size its directory entry states")
+    return data
+
+
+def bundle_identity(path: str | Path, limits: BundleLimits = DEFAULT_LIMITS) -> str | None:
+    """The identity (`OpenedBundle.bundle_hash`) of the manifest a file holds, read leniently; None if there is none.
+
+    For recognising a bundle merged before in another wrapping (bytes in front of the zip,
+    members in another order, the manifest deflated): nothing is verified, so use it only to
+    look up identities of bundles verified and merged before (equal manifest bytes were signed).
+    Reading stays bounded: a regular file within the size limit, a small zip directory, and at
+    most the manifest's size limit inflated.
+    """
+    opened = _open_within_limit(path, limits)
+    if opened is None:
+        return None
+    handle, size = opened
+    try:
+        with handle:
+            _check_end_record(handle, size)
+            with zipfile.ZipFile(handle) as archive:
+                info = archive.getinfo(MANIFEST_MEMBER)
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+                    return None
+                with archive.open(info) as member:
+                    data = member.read(limits.max_manifest_bytes + 1)
+    except (BundleRefused, KeyError, OSError, zlib.error, *ZIP_ERRORS):
+        return None
+    return hashlib.sha256(data).hexdigest() if len(data) <= limits.max_manifest_bytes else None
+
+
+def regular_file_sha256(path: str | Path, limits: BundleLimits = DEFAULT_LIMITS) -> str | None:
+    """SHA-256 of a regular file within the bundle size limit (None for anything else): to log a refused file by."""
+    opened = _open_within_limit(path, limits)
+    if opened is None:
+        return None
+    handle, size = opened
+    digest = hashlib.sha256()
+    try:
+        with handle:
+            _read_exact(handle, size, digest)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _open_within_limit(path: str | Path, limits: BundleLimits) -> tuple[IO[bytes], int] | None:
+    """The open file and its size if it is a regular file, not empty and within the size limit; else None."""
+    try:
+        handle, size = _open_file(Path(path))
+    except BundleRefused:
+        return None
+    if 0 < size <= limits.max_file_bytes:
+        return handle, size
+    handle.close()
+    return None

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from akhlak_tui.crypto.coordinator import CoordinatorKeys
     from akhlak_tui.merge.database import MergedDatabase
     from akhlak_tui.merge.ingest import BundleOutcome
-    from akhlak_tui.merge.run import MergeResult
+    from akhlak_tui.merge.run import FoundBundles, MergeResult
     from akhlak_tui.enrolment.record import DeviceRecord
     from akhlak_tui.survey.package import SurveyPackage
 
@@ -87,7 +87,7 @@ def merge(
         return
     if not paths:
         raise UserError("give at least one bundle file or directory (or --list)", exit_code=USAGE)
-    files, keys, surveys = _prepare(obj, paths, passphrase_file)
+    found, keys, surveys = _prepare(obj, paths, passphrase_file)
     from akhlak_tui.enrolment.record import DeviceRecord, DeviceRecordError
 
     try:
@@ -96,7 +96,7 @@ def merge(
     except (MergedDatabaseError, DeviceRecordError) as exc:
         raise UserError(str(exc), exit_code=USAGE) from None
     with db, enrolments:
-        result = _run(db, files, keys, surveys, enrolments, workers, show_progress=not as_json)
+        result = _run(db, found, keys, surveys, enrolments, workers, show_progress=not as_json)
     if as_json:
         from akhlak_tui.merge.report import result_json
 
@@ -111,17 +111,17 @@ def merge(
 
 def _prepare(
     obj: CliContext, paths: tuple[str, ...], passphrase_file: str | None
-) -> tuple[list[Path], CoordinatorKeys, dict[str, SurveyPackage]]:
+) -> tuple[FoundBundles, CoordinatorKeys, dict[str, SurveyPackage]]:
     """Everything checked before merging starts (each problem is a usage error, exit 2)."""
     from akhlak_tui.crypto.coordinator import CoordinatorKeyError, load_coordinator_public, unlock_coordinator
-    from akhlak_tui.merge.run import BundlePathError, bundle_files
+    from akhlak_tui.merge.run import BundlePathError, find_bundles
     from akhlak_tui.survey import SurveyPackageError, coordinator_surveys
 
     try:
-        files = bundle_files(paths)
+        found = find_bundles(paths)
     except BundlePathError as exc:
         raise UserError(str(exc), exit_code=USAGE) from None
-    if not files:
+    if not found.files and not found.refused:
         raise UserError(f"{', '.join(paths)}: no bundle files (*.akhlak-bundle) found", exit_code=USAGE)
     data_dir = obj.data_dir
     try:
@@ -136,12 +136,12 @@ def _prepare(
             "on a new computer, `akhlak survey import PACKAGE_FILE` restores one)",
             exit_code=USAGE,
         )
-    return files, keys, surveys
+    return found, keys, surveys
 
 
 def _run(
     db: MergedDatabase,
-    files: list[Path],
+    found: FoundBundles,
     keys: CoordinatorKeys,
     surveys: dict[str, SurveyPackage],
     enrolments: DeviceRecord,
@@ -152,14 +152,15 @@ def _run(
     from akhlak_tui.merge.run import default_workers, merge_bundles
 
     workers = workers or default_workers()
+    files, refused = found.files, found.refused
     if not (show_progress and sys.stderr.isatty()):
-        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, enrolments=enrolments, workers=workers)
+        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, enrolments=enrolments, workers=workers, refused_paths=refused)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("Merging"), BarColumn(), MofNCompleteColumn(), TextColumn("bundles, {task.fields[responses]:,} responses"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("merge", total=len(files), responses=0)
+        task = bar.add_task("merge", total=len(files) + len(refused), responses=0)
         done = 0
 
         def advance(outcome: BundleOutcome) -> None:
@@ -167,7 +168,9 @@ def _run(
             done += outcome.accepted + outcome.duplicates + outcome.conflicts + outcome.quarantined
             bar.update(task, advance=1, responses=done)
 
-        return merge_bundles(db, files, box_key=keys.box_key, surveys=surveys, enrolments=enrolments, workers=workers, progress=advance)
+        return merge_bundles(
+            db, files, box_key=keys.box_key, surveys=surveys, enrolments=enrolments, workers=workers, progress=advance, refused_paths=refused
+        )
 
 
 def _accept_copied(database: Path, device_id: str, as_json: bool) -> None:

@@ -13,8 +13,9 @@ accepted response twice over, for two kinds of reader:
 
 Paradata is not copied into rows of its own: each response's events are already in its
 `document`, and the `paradata` view unnests them (json_each) into one merged table across all
-devices. Provenance and audit: `devices` (pinned public keys), `bundles` (every bundle seen,
-merged or refused, with the reason), `quarantine` and `conflicts`.
+devices. Provenance and audit: `devices` (pinned public keys), `bundles` (every bundle merged,
+known by the SHA-256 of its signed manifest), `refusals` (refused files, one row per file hash
+with a count), `quarantine` and `conflicts`.
 """
 
 from __future__ import annotations
@@ -230,6 +231,43 @@ def m004_held_bundles(db: Database) -> None:
         {"device_id": str, "flagged_at": str, "reason": str, "resolved_at": str, "resolution": str},
         pk="device_id",
     )
+
+
+@migrations()
+def m005_bundle_identity(db: Database) -> None:
+    """Bundles are known by the SHA-256 of their signed manifest; refused files go to a log of their own.
+
+    Bundles merged before keep the SHA-256 of their file as their `hash` (their manifests are not
+    at hand): `identified_by_file` marks them, and the merge recognises those files by their hash.
+    Refused files move from `bundles` to `refusals`, one row per file hash with a count.
+    """
+    db["bundles"].add_column("identified_by_file", int)
+    db.execute("update bundles set identified_by_file = 1")
+    _create_refusals(db)
+    db.execute(
+        "insert into refusals (file_hash, file_name, bundle_hash, device_id, sequence, reason, first_at, last_at, times) "
+        "select hash, file_name, null, device_id, sequence, reason, merged_at, merged_at, 1 from bundles where status = 'refused'"
+    )
+    db.execute("delete from bundles where status = 'refused'")
+
+
+def _create_refusals(db: Database) -> None:
+    db["refusals"].create(
+        {
+            "file_hash": str,  # SHA-256 of the refused file; '' for the row that counts files beyond the log's limit
+            "file_name": str,  # the last name it was refused under
+            "bundle_hash": str,  # the identity of the bundle it claims to be, when its manifest was verified
+            "device_id": str,
+            "sequence": int,
+            "reason": str,  # the last reason
+            "first_at": str,
+            "last_at": str,
+            "times": int,  # how often it was refused
+        },
+        pk="file_hash",
+        not_null={"times"},
+    )
+    db["refusals"].create_index(["device_id"])
 
 
 class MergedDatabaseError(Exception):

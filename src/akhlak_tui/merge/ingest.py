@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from akhlak_tui.bundle.reader import BundleRefused
+from akhlak_tui.bundle.reader import BundleRefused, regular_file_sha256
 from akhlak_tui.crypto.fingerprint import fingerprint
 from akhlak_tui.merge.database import MergedDatabase, document_text
 from akhlak_tui.merge.prepare import CHUNK_RECORDS, BundleHeader, RecordChunk
@@ -38,6 +38,9 @@ GROUP_RECORDS = 8000
 GROUP_SECONDS = 2.0
 """A CommitGroup commits once it holds this many records, or this long after it began."""
 _LOOKUP_BATCH = 500
+MAX_LOGGED_REFUSALS = 10_000
+"""Refused files logged one by one (by file hash, with a count); beyond this, one row counts the rest."""
+OVERFLOW_KEY = ""
 
 
 @dataclass
@@ -103,6 +106,10 @@ class Merger:
         """Bundles merged or held before: a file with one of these hashes changes nothing."""
         return frozenset(row[0] for row in self.conn.execute("select hash from bundles where status in (?, ?)", [MERGED, HELD]))
 
+    def file_identities(self) -> bool:
+        """Whether some bundles were merged by an earlier version, which knew them by their file's SHA-256."""
+        return bool(self.conn.execute("select exists (select 1 from bundles where identified_by_file = 1)").fetchone()[0])
+
     def _bundle_row(self, bundle_hash: str) -> dict[str, Any] | None:
         cursor = self.conn.execute("select * from bundles where hash = ?", [bundle_hash])
         row = cursor.fetchone()
@@ -122,28 +129,36 @@ class Merger:
         )
 
     # -- refusing ------------------------------------------------------------------------------
-    def refuse(self, file: str, reason: str, bundle_hash: str | None = None, header: BundleHeader | None = None) -> BundleOutcome:
-        """Record a refused bundle (when its hash is known) and return its outcome."""
+    def refuse(
+        self, file: str, reason: str, bundle_hash: str | None = None, header: BundleHeader | None = None, *, file_hash: str | None = None
+    ) -> BundleOutcome:
+        """Log a refused file (by the SHA-256 of its bytes, `file_hash` or read here; not a FIFO or device) and return its outcome.
+
+        `bundle_hash` is the identity of the bundle the file claims to be, when known. Refusals
+        never touch `bundles`: a refused copy does not make the genuine bundle "already merged".
+        """
         outcome = BundleOutcome(file, REFUSED, reason, bundle_hash)
         if header is not None:
             outcome.device_id, outcome.sequence = header.device_id, header.sequence
-        if bundle_hash is not None and self.already_merged(file, bundle_hash) is None:
+        key = file_hash if file_hash is not None else regular_file_sha256(file)
+        if key is not None:
             with self.db.db.atomic():
-                self.conn.execute(
-                    "insert or replace into bundles (hash, file_name, device_id, sequence, created_at, merged_at, status, reason, "
-                    "accepted, duplicates, conflicts, quarantined) values (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)",
-                    [
-                        bundle_hash,
-                        Path(file).name,
-                        outcome.device_id,
-                        outcome.sequence,
-                        header.created_at if header else None,
-                        self.clock(),
-                        REFUSED,
-                        reason,
-                    ],
-                )
+                self._log_refusal(key, outcome, header)
         return outcome
+
+    def _log_refusal(self, key: str, outcome: BundleOutcome, header: BundleHeader | None) -> None:
+        name = Path(outcome.file).name
+        known = self.conn.execute("select 1 from refusals where file_hash = ?", [key]).fetchone()
+        if known is None and self.conn.execute("select count(*) from refusals").fetchone()[0] >= MAX_LOGGED_REFUSALS:
+            key, name = OVERFLOW_KEY, f"(files beyond the first {MAX_LOGGED_REFUSALS:,}; the last: {name})"
+        now = self.clock()
+        self.conn.execute(
+            "insert into refusals (file_hash, file_name, bundle_hash, device_id, sequence, reason, first_at, last_at, times) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, 1) on conflict(file_hash) do update set file_name = excluded.file_name, "
+            "bundle_hash = excluded.bundle_hash, device_id = excluded.device_id, sequence = excluded.sequence, "
+            "reason = excluded.reason, last_at = excluded.last_at, times = times + 1",
+            [key, name, outcome.bundle_hash, outcome.device_id, outcome.sequence, outcome.reason, now, now],
+        )
 
     def admit(self, file: str, header: BundleHeader) -> BundleOutcome | None:
         """A refusal or "already merged" outcome decided from the header alone; None to go on."""

@@ -26,8 +26,7 @@ from typing import Any, TypeVar
 from nacl.public import PrivateKey
 
 from akhlak_tui.bundle.format import DEFAULT_LIMITS, BundleLimits, Manifest
-from akhlak_tui.bundle.reader import BundleRefused, OpenedBundle, RecordFailure, read_bundle
-from akhlak_tui.bundle.writer import file_sha256
+from akhlak_tui.bundle.reader import BundleRefused, OpenedBundle, RecordFailure, bundle_identity, read_bundle, regular_file_sha256
 from akhlak_tui.enrolment.documents import EnrolmentError, read_enrolment
 from akhlak_tui.merge.checks import ResponseChecker
 from akhlak_tui.merge.incoming import IncomingResponse, InvalidResponse, read_incoming
@@ -88,10 +87,13 @@ class PreparedBundle:
 
     path: str
     bundle_hash: str | None = None
+    """The bundle's identity (or, for a bundle merged by an earlier version, its file's hash) when known."""
     header: BundleHeader | None = None
     refused: str | None = None
+    file_hash: str | None = None
+    """Of a refused file (a regular file within the size limit): the SHA-256 its refusal is logged by."""
     known: bool = False
-    """The file's hash is of a bundle merged before: nothing was opened."""
+    """The bundle was merged before (`bundle_hash` says which): nothing was verified."""
     chunks: list[RecordChunk] = field(default_factory=list)
     stream: bool = False
 
@@ -143,12 +145,15 @@ class BundlePreparer:
         limits: BundleLimits = DEFAULT_LIMITS,
         merged_hashes: frozenset[str] = frozenset(),
         chunk_records: int = CHUNK_RECORDS,
+        file_identities: bool = False,
     ) -> None:
         self.box_key = box_key
         self.surveys = surveys
         self.limits = limits
         self.merged_hashes = merged_hashes
         self.chunk_records = chunk_records
+        self.file_identities = file_identities
+        """Some bundles were merged by an earlier version, which knew a bundle by its file's SHA-256."""
         self._checkers: dict[str, ResponseChecker] = {}
 
     def checker(self, survey_id: str) -> ResponseChecker:
@@ -156,20 +161,25 @@ class BundlePreparer:
             self._checkers[survey_id] = ResponseChecker.for_package(self.surveys[survey_id])
         return self._checkers[survey_id]
 
-    def open(self, path: str | Path) -> tuple[BundleHeader, Iterator[RecordChunk]]:
+    def open(self, path: str | Path) -> tuple[BundleHeader, RecordChunks]:
         """Verify a bundle; its header and a lazy iterator of record chunks. BundleRefused if it fails."""
         with _refusing_unexpected_errors():
             opened = read_bundle(path, coordinator=self.box_key, limits=self.limits)
         m = opened.manifest
         survey = self.surveys.get(m.survey_id)
-        if survey is None:
-            raise BundleRefused(f"survey {m.survey_id} was not created by this coordinator")
-        if m.questionnaire_hash != survey.questionnaire_hash:
-            raise BundleRefused(
-                f"questionnaire {m.questionnaire_id} {m.questionnaire_version} (hash {m.questionnaire_hash[:12]}) "
-                f"is not the one of survey {m.survey_id} (hash {survey.questionnaire_hash[:12]})"
-            )
-        return header_of(opened, carried_enrolment(m, survey)), self._chunks(opened)
+        try:
+            if survey is None:
+                raise BundleRefused(f"survey {m.survey_id} was not created by this coordinator")
+            if m.questionnaire_hash != survey.questionnaire_hash:
+                raise BundleRefused(
+                    f"questionnaire {m.questionnaire_id} {m.questionnaire_version} (hash {m.questionnaire_hash[:12]}) "
+                    f"is not the one of survey {m.survey_id} (hash {survey.questionnaire_hash[:12]})"
+                )
+            header = header_of(opened, carried_enrolment(m, survey))
+        except BaseException:
+            opened.close()
+            raise
+        return header, RecordChunks(self._chunks(opened), opened)
 
     def _chunks(self, opened: OpenedBundle) -> Iterator[RecordChunk]:
         checker = self.checker(opened.manifest.survey_id)
@@ -203,27 +213,54 @@ class BundlePreparer:
         if len(rows) or quarantined:
             yield RecordChunk(*rows.take(), quarantined)
 
+    def identities(self, path: str | Path) -> Iterator[str]:
+        """What a bundle merged before would be known by: the identity of the manifest the file holds (read
+        leniently, so another wrapping of the same signed content is recognised), and, where bundles
+        merged by an earlier version are in the database, the file's SHA-256. Nothing is verified:
+        only for looking up bundles verified and merged before."""
+        identity = bundle_identity(path, self.limits)
+        if identity is not None:
+            yield identity
+        if self.file_identities:
+            file_hash = regular_file_sha256(path, self.limits)
+            if file_hash is not None:
+                yield file_hash
+
     def prepare(self, path: str) -> PreparedBundle:
         """Everything a worker can do for one file without the database."""
         result = PreparedBundle(path=path)
         try:
-            size = Path(path).stat().st_size
-            if self.merged_hashes and size <= self.limits.max_file_bytes:
-                result.bundle_hash = file_sha256(Path(path))
-                if result.bundle_hash in self.merged_hashes:
-                    result.known = True
+            if self.merged_hashes:
+                known = next((key for key in self.identities(path) if key in self.merged_hashes), None)
+                if known is not None:
+                    result.bundle_hash, result.known = known, True
                     return result
             result.header, chunks = self.open(path)
             result.bundle_hash = result.header.bundle_hash
             if result.header.records > self.chunk_records:
                 result.stream = True
+                chunks.close()
             else:
                 result.chunks = list(chunks)
         except BundleRefused as exc:
             result.refused = exc.reason
-        except OSError as exc:
-            result.refused = f"cannot read: {exc.strerror or exc}"
+            result.chunks = []
+            result.file_hash = regular_file_sha256(path, self.limits)
         return result
+
+
+class RecordChunks(Iterator[RecordChunk]):
+    """A bundle's record chunks, and `close()` for the file when they are not read (a bundle streamed elsewhere)."""
+
+    def __init__(self, chunks: Iterator[RecordChunk], opened: OpenedBundle) -> None:
+        self._chunks = chunks
+        self._opened = opened
+
+    def __next__(self) -> RecordChunk:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        self._opened.close()
 
 
 @contextmanager
@@ -255,12 +292,18 @@ _preparer: BundlePreparer | None = None
 
 
 def init_worker(
-    box_secret: bytes, surveys: dict[str, SurveyPackage], limits: BundleLimits, chunk_records: int, merged_hashes: frozenset[str]
+    box_secret: bytes,
+    surveys: dict[str, SurveyPackage],
+    limits: BundleLimits,
+    chunk_records: int,
+    merged_hashes: frozenset[str],
+    file_identities: bool = False,
 ) -> None:
     """Process-pool initializer: one preparer per worker process, which ends when the merge process does."""
     global _preparer
     _preparer = BundlePreparer(
-        PrivateKey(box_secret), surveys, limits=limits, merged_hashes=merged_hashes, chunk_records=chunk_records
+        PrivateKey(box_secret), surveys, limits=limits, merged_hashes=merged_hashes, chunk_records=chunk_records,
+        file_identities=file_identities,
     )
     _exit_with_parent()
 

@@ -140,7 +140,7 @@ def device_summaries(db: MergedDatabase) -> list[DeviceSummary]:
     bundles = {row[0]: row[1:] for row in conn.execute(
         "select device_id, count(*), max(sequence) from bundles where status = 'merged' group by device_id"
     )}
-    refused = counts("select device_id, count(*) from bundles where status = 'refused' group by device_id")
+    refused = counts("select device_id, count(*) from refusals where device_id is not null group by device_id")
     held = counts("select device_id, count(*) from bundles where status = 'held' group by device_id")
     submitted = counts("select device_id, count(*) from responses where status = 'submitted' group by device_id")
     abandoned = counts("select device_id, count(*) from responses where status = 'abandoned' group by device_id")
@@ -205,7 +205,7 @@ def listing_totals(db: MergedDatabase) -> dict[str, int]:
 
     return {
         "bundles_merged": one("select count(*) from bundles where status = 'merged'"),
-        "bundles_refused": one("select count(*) from bundles where status = 'refused'"),
+        "bundles_refused": one("select count(*) from refusals"),
         "submitted": one("select count(*) from responses where status = 'submitted'"),
         "abandoned": one("select count(*) from responses where status = 'abandoned'"),
         "quarantined": one("select count(*) from quarantine"),
