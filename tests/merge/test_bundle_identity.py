@@ -14,7 +14,7 @@ from akhlak_tui.bundle.format import MANIFEST_MEMBER, MEMBERS, PAYLOAD_MEMBER, S
 from akhlak_tui.bundle.reader import regular_file_sha256
 from akhlak_tui.merge import ingest
 from akhlak_tui.merge.database import MergedDatabase, migrations
-from akhlak_tui.merge.ingest import ALREADY_MERGED, MERGED, REFUSED, Merger
+from akhlak_tui.merge.ingest import ALREADY_MERGED, HELD, MERGED, REFUSED, Merger
 
 
 def rewrap(path: Path, target: Path, *, prefix: bytes = b"", order: tuple[str, ...] = MEMBERS, compression: int = zipfile.ZIP_STORED) -> Path:
@@ -90,6 +90,27 @@ def test_a_bundle_merged_by_an_earlier_version_is_still_known_by_its_file(coordi
         outcomes = coordinator.merge(db, [genuine, other], workers=workers).outcomes
         assert [o.status for o in outcomes] == [ALREADY_MERGED, MERGED]
 
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_rewrapped_copy_of_a_held_bundle_is_held_not_merged(coordinator: Coordinator, device, tmp_path: Path, db: MergedDatabase, workers: int) -> None:
+    a1, b1, other = coordinator.responses(device, 3)
+    machine_a = coordinator.bundle(device, 1, [a1], out=coordinator.out / "a")
+    machine_b = coordinator.bundle(device, 1, [b1], out=coordinator.out / "b")  # one device key on two machines
+    assert [o.status for o in coordinator.merge(db, [machine_a, machine_b]).outcomes] == [MERGED, HELD]
+    held_before = db.db.execute("select * from held order by id").fetchall()
+    copy = rewrap(machine_b, tmp_path / "copy" / "renamed.akhlak-bundle", prefix=b"\x00" * 3, compression=zipfile.ZIP_DEFLATED)
+    more = coordinator.bundle(device, 2, [other], out=coordinator.out / "a")
+
+    result = coordinator.merge(db, [copy, more], workers=workers)
+
+    outcome = result.outcomes[0]
+    assert (outcome.status, outcome.device_id, outcome.sequence) == (HELD, device.id, 1)
+    assert "possible copied device" in (outcome.reason or "")
+    assert db.db.execute("select count(*) from responses").fetchone()[0] == 0  # neither machine scored
+    assert db.db.execute("select * from held where bundle_hash != ? order by id", [result.outcomes[1].bundle_hash]).fetchall() == held_before
+    assert db.db.execute("select count(*) from bundles where device_id = ? and sequence = 1", [device.id]).fetchone()[0] == 2
+    assert db.db.execute("select count(*) from refusals").fetchone()[0] == 0
 
 def junk(directory: Path, name: str, content: bytes) -> Path:
     directory.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from merge_world import Coordinator, make_coordinator, snapshot
 
+from akhlak_tui.demo.generate import demo_device
 from akhlak_tui.enrolment.record import DeviceRecord, record_path
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.merge.ingest import HELD, MERGED, REFUSED
@@ -39,6 +40,30 @@ def test_a_bundle_from_a_new_never_enrolled_key_is_refused_by_default(coordinato
     assert "akhlak survey install PACKAGE" in outcome.reason and "akhlak device approve DIR" in outcome.reason
     assert count(db, "responses") == 0
 
+
+
+def test_refusals_for_enrolment_go_to_the_refusal_log_and_the_bundle_merges_once_enrolled(coordinator: Coordinator, device, db: MergedDatabase) -> None:
+    merged = coordinator.bundle(device, 1, coordinator.responses(device, 2))
+    coordinator.merge(db, [merged])
+    with coordinator.record() as record:
+        record.revoke(device.id)
+    revoked = coordinator.bundle(device, 2, coordinator.responses(device, 1, seed=8), enrolled=False)
+    stranger = demo_device(99, 7)
+    unenrolled = coordinator.bundle(stranger, 1, coordinator.responses(stranger, 3), enrolled=False)
+
+    result = coordinator.merge(db, [revoked, unenrolled, revoked])
+
+    assert [o.status for o in result.outcomes] == [REFUSED] * 3
+    assert db.db.execute("select device_id, sequence, times from refusals order by device_id").fetchall() == sorted(
+        [(device.id, 2, 2), (stranger.id, 1, 1)]
+    )
+    assert db.db.execute("select count(*) from bundles where status != ?", [MERGED]).fetchone()[0] == 0
+    assert "    1 bundle(s) refused" in listing_lines(db)  # under the revoked device, which merged before
+    assert listing_json(db)["totals"]["bundles_refused"] == 2
+
+    coordinator.enrol(stranger)
+    [outcome] = coordinator.merge(db, [unenrolled]).outcomes
+    assert (outcome.status, outcome.accepted) == (MERGED, 3)
 
 def test_an_enrolment_signed_by_another_coordinator_does_not_count(coordinator: Coordinator, device, db: MergedDatabase, tmp_path) -> None:
     stranger = make_coordinator(tmp_path / "stranger", tmp_path / "stranger-stick")
