@@ -113,11 +113,29 @@ class AkhlakApp(App[None]):
         """Every key goes through it: applied in the order typed, to the screen it was typed for."""
         self._idle_timer: Any = None
         self._idle_warned = False
+        self._first_frame_shown = False
+        self._after_first_frame: list[Callable[[], None]] = []
 
     # -- start ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
         self._catch_signals()
         self.push_screen(HomeScreen())
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: run what waited for it (loading the survey)."""
+        self._first_frame_shown = True
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
+
+    def after_first_frame(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the first frame has reached the terminal, so that slow work (loading
+        the survey) never keeps the screen blank. (`call_after_refresh` alone is not enough at
+        start: Textual holds every frame back until the app is mounted.)"""
+        if self._first_frame_shown:
+            self.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append(callback)
 
     def load_core(self) -> None:
         """Load the survey, open the store and the device key (once; after the first screen shows)."""
