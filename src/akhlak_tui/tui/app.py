@@ -119,7 +119,9 @@ class AkhlakApp(App[None]):
     # -- start ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
         self._catch_signals()
-        self.push_screen(HomeScreen())
+        # Pushed once the app is mounted: pushed during the mount, its first frame (drawn while
+        # Textual holds frames back) was lost and the home screen showed a refresh period later.
+        self.call_later(self.push_screen, HomeScreen())
 
     def on_ready(self) -> None:
         """The first frame is on the terminal: run what waited for it (loading the survey)."""

@@ -57,13 +57,13 @@ class HomeScreen(Screen[None]):
         # The first frame's text from the start, so that it is drawn in one go.
         yield Static("akhlak", id="home-title", classes="title")
         yield Static(t("home.loading", self.app.lang), id="home-survey")
-        with VerticalScroll(id="home-counts-box"):
-            yield Static(id="home-counts")
-        # the menu (#home-menu) is mounted above the key bar once the survey is loaded
+        # the counts and the menu are mounted above the key bar with the survey (_show_loaded)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self._waiting: list[Callable[[], None]] = []
+        self._counts: Static | None = None
+        self._menu: OptionList | None = None
         self.relabel()
         if self.app.core is None and self.app.load_error is None:
             self.app.after_first_frame(self._load)
@@ -109,7 +109,7 @@ class HomeScreen(Screen[None]):
         key_bar = self.query_one(KeyBar)
         if core is None:
             # The first frame, before the survey is loaded: the title and the keys (typed now,
-            # they wait for the survey); the menu comes with the survey.
+            # they wait for the survey).
             title.update("akhlak")
             error = app.load_error
             info.update(app.load_error_text(lang) if error else t("home.loading", lang))
@@ -128,7 +128,6 @@ class HomeScreen(Screen[None]):
         if survey.is_practice:
             lines.append(t("home.practice", lang))
         info.update("\n".join(lines))
-        self.query_one("#home-counts", Static).update(self._counts_text(lang))
         labels = {
             "interview": t("home.interview", lang),
             "kiosk": t("home.kiosk", lang),
@@ -137,18 +136,25 @@ class HomeScreen(Screen[None]):
             "quit": t("home.quit", lang),
         }
         keys = {"interview": "n", "kiosk": "k", "resume": "r", "export": "e", "quit": "q"}
-        options = [Option(f"{keys[a]}  {labels[a]}", id=a) for a in ACTIONS]
-        menus = self.query("#home-menu").results(OptionList)
-        menu = next(menus, None)
-        if menu is None:
-            menu = OptionList(*options, id="home-menu")
-            self.mount(menu, before=key_bar)
-            menu.highlighted = 0
-        else:
-            highlighted = menu.highlighted
-            menu.set_options(options)
-            menu.highlighted = highlighted if highlighted is not None else 0
+        self._show_loaded(self._counts_text(lang), [Option(f"{keys[a]}  {labels[a]}", id=a) for a in ACTIONS])
         key_bar.show_keys(self._keys(lang))
+
+    def _show_loaded(self, counts: str, options: list[Option]) -> None:
+        """Today's counts and the menu: mounted the first time (they are not in the first frame)."""
+        if self._menu is None:
+            self._counts = Static(counts, id="home-counts")
+            box = VerticalScroll(self._counts, id="home-counts-box")
+            self._menu = OptionList(*options, id="home-menu")
+            self.mount(box, self._menu, before=self.query_one(KeyBar))
+            self._menu.highlighted = 0
+            if self.focused is None:
+                box.focus()  # as when it was composed: arrows scroll the counts
+            return
+        assert self._counts is not None
+        self._counts.update(counts)
+        highlighted = self._menu.highlighted
+        self._menu.set_options(options)
+        self._menu.highlighted = highlighted if highlighted is not None else 0
 
     @staticmethod
     def _keys(lang: str) -> list[KeyHint]:
