@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from akhlak_tui.tui.texts import t
+
 from .support import screen_name, screen_text
 
 HEAVY = ("pydantic", "sqlite_utils", "nacl", "jinja2", "xlsxwriter", "msgspec", "numpy", "akhlak_tui.store", "akhlak_tui.questionnaire")
@@ -32,8 +34,8 @@ async def test_the_first_screen_has_the_title_and_keys_before_the_survey_is_load
         text = screen_text(pilot)
         assert text.splitlines()[0] == "akhlak"
         assert "Memuat survei ..." in text
-        for key in ("Wawancara baru", "Kiosk", "Lanjutkan", "Ekspor", "English", "Keluar"):
-            assert key in text
+        for key in ("key.next_interview", "key.kiosk", "key.resume", "key.export", "key.language", "key.quit"):
+            assert t(key, "id") in text
         app.call_later(held[0])
         await pilot.pause()
         assert app.core is not None
@@ -116,6 +118,22 @@ def test_the_home_screen_reaches_a_real_terminal_before_the_survey_loads(tmp_pat
         child.expect("Keluar")  # the key bar, in the same frame
         go.touch()
         child.expect("Kuesioner")  # the survey, loaded after
+        child.sendcontrol("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")
+def test_a_key_typed_before_the_app_starts_reaches_the_home_screen(tmp_path: Path):
+    """`n` typed right after `akhlak`, before anything is on screen, starts an interview."""
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "TERM": "xterm-256color", "AKHLAK_HOME": str(tmp_path / "data")}
+    env.pop("TEXTUAL", None)
+    child = pexpect.spawn(sys.executable, ["-m", "akhlak_tui"], env=env, dimensions=(24, 80), timeout=30)
+    try:
+        child.send("n")
+        child.expect("bersedia")  # the welcome screen's question
         child.sendcontrol("q")
         child.expect(pexpect.EOF)
     finally:

@@ -119,9 +119,11 @@ class AkhlakApp(App[None]):
     # -- start ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
         self._catch_signals()
-        # Pushed once the app is mounted: pushed during the mount, its first frame (drawn while
-        # Textual holds frames back) was lost and the home screen showed a refresh period later.
-        self.call_later(self.push_screen, HomeScreen())
+        # Pushed now, not after the mount: a key typed ahead of the start is then applied to the
+        # home screen (pushed later, the key reached the blank default screen and was lost). The
+        # price: the frame drawn during the mount is held back by Textual, and the whole home
+        # screen reaches the terminal at the next refresh (up to 1/60 s later).
+        self.push_screen(HomeScreen())
 
     def on_ready(self) -> None:
         """The first frame is on the terminal: run what waited for it (loading the survey)."""
