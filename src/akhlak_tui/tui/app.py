@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import events
+from textual import events, messages
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -120,13 +120,16 @@ class AkhlakApp(App[None]):
     def on_mount(self) -> None:
         self._catch_signals()
         # Pushed now, not after the mount: a key typed ahead of the start is then applied to the
-        # home screen (pushed later, the key reached the blank default screen and was lost). The
-        # price: the frame drawn during the mount is held back by Textual, and the whole home
-        # screen reaches the terminal at the next refresh (up to 1/60 s later).
+        # home screen (pushed later, the key reached the blank default screen and was lost).
         self.push_screen(HomeScreen())
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: run what waited for it (loading the survey)."""
+        """The mount is over: the home screen is drawn whole at once, then what waited for the
+        first frame runs (loading the survey)."""
+        # The home screen's first frame, drawn during the mount, was held back by Textual, which
+        # then counts it as shown: without this the terminal got only the key bar, and the rest
+        # of the screen a refresh (up to 1/60 s) later.
+        self.screen.post_message(messages.Update(self.screen))
         self._first_frame_shown = True
         waiting, self._after_first_frame = self._after_first_frame, []
         for callback in waiting:
