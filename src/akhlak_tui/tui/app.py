@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import events
+from textual import events, messages
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -113,11 +113,36 @@ class AkhlakApp(App[None]):
         """Every key goes through it: applied in the order typed, to the screen it was typed for."""
         self._idle_timer: Any = None
         self._idle_warned = False
+        self._first_frame_shown = False
+        self._after_first_frame: list[Callable[[], None]] = []
 
     # -- start ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
         self._catch_signals()
+        # Pushed now, not after the mount: a key typed ahead of the start is then applied to the
+        # home screen (pushed later, the key reached the blank default screen and was lost).
         self.push_screen(HomeScreen())
+
+    def on_ready(self) -> None:
+        """The mount is over: the home screen is drawn whole at once, then what waited for the
+        first frame runs (loading the survey)."""
+        # The home screen's first frame, drawn during the mount, was held back by Textual, which
+        # then counts it as shown: without this the terminal got only the key bar, and the rest
+        # of the screen a refresh (up to 1/60 s) later.
+        self.screen.post_message(messages.Update(self.screen))
+        self._first_frame_shown = True
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
+
+    def after_first_frame(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the first frame has reached the terminal, so that slow work (loading
+        the survey) never keeps the screen blank. (`call_after_refresh` alone is not enough at
+        start: Textual holds every frame back until the app is mounted.)"""
+        if self._first_frame_shown:
+            self.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append(callback)
 
     def load_core(self) -> None:
         """Load the survey, open the store and the device key (once; after the first screen shows)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from akhlak_tui.tui.texts import t
-from akhlak_tui.tui.widgets.key_bar import KeyBar
+from akhlak_tui.tui.widgets.key_bar import KeyBar, KeyHint
 
 if TYPE_CHECKING:
     from akhlak_tui.tui.app import AkhlakApp
@@ -53,24 +54,43 @@ class HomeScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(id="home-title", classes="title")
-        yield Static(id="home-survey")
-        with VerticalScroll(id="home-counts-box"):
-            yield Static(id="home-counts")
-        yield OptionList(id="home-menu")
+        # The first frame's text from the start, so that it is drawn in one go.
+        yield Static("akhlak", id="home-title", classes="title")
+        yield Static(t("home.loading", self.app.lang), id="home-survey")
+        # the counts and the menu are mounted above the key bar with the survey (_show_loaded)
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self._waiting: list[Callable[[], None]] = []
+        self._counts: Static | None = None
+        self._menu: OptionList | None = None
         self.relabel()
         if self.app.core is None and self.app.load_error is None:
-            self.call_after_refresh(self._load)
+            self.app.after_first_frame(self._load)
         else:
             self.call_later(self._offer_resume)
 
     def _load(self) -> None:
         self.app.load_core()
         self.relabel()
-        self._offer_resume()
+        waiting, self._waiting = self._waiting, []
+        if waiting and self.app.core is not None:
+            self.app.offer_resume = False
+            for action in waiting:  # keys typed while the survey was loading, in order
+                if self.app.screen is not self:
+                    break  # an earlier one left the home screen
+                action()
+        else:
+            self._offer_resume()
+
+    def _when_loaded(self, action: Callable[[], None]) -> bool:
+        """True if the survey is loaded; else `action` waits until it is (or is dropped if it
+        cannot load), so that a key typed before the survey is there still does what it says."""
+        if self.app.core is not None:
+            return True
+        if self.app.load_error is None:
+            self._waiting.append(action)
+        return False
 
     def _offer_resume(self) -> None:
         app = self.app
@@ -86,15 +106,14 @@ class HomeScreen(Screen[None]):
         core = app.core
         title = self.query_one("#home-title", Static)
         info = self.query_one("#home-survey", Static)
-        counts = self.query_one("#home-counts", Static)
-        menu = self.query_one("#home-menu", OptionList)
+        key_bar = self.query_one(KeyBar)
         if core is None:
+            # The first frame, before the survey is loaded: the title and the keys (typed now,
+            # they wait for the survey).
             title.update("akhlak")
             error = app.load_error
             info.update(app.load_error_text(lang) if error else t("home.loading", lang))
-            counts.update("")
-            menu.set_options([Option(t("home.quit", lang), id="quit")])
-            self.query_one(KeyBar).show_keys([("q", "app.quit", t("key.quit", lang))])
+            key_bar.show_keys([("q", "app.quit", t("key.quit", lang))] if error else self._keys(lang))
             return
         survey = core.survey
         questionnaire = survey.questionnaire
@@ -109,29 +128,44 @@ class HomeScreen(Screen[None]):
         if survey.is_practice:
             lines.append(t("home.practice", lang))
         info.update("\n".join(lines))
-        counts.update(self._counts_text(lang))
-        drafts = len(core.store.drafts())
         labels = {
             "interview": t("home.interview", lang),
             "kiosk": t("home.kiosk", lang),
-            "resume": t("home.resume", lang, n=drafts),
+            "resume": t("home.resume", lang, n=len(core.store.drafts())),
             "export": t("home.export", lang),
             "quit": t("home.quit", lang),
         }
         keys = {"interview": "n", "kiosk": "k", "resume": "r", "export": "e", "quit": "q"}
-        highlighted = menu.highlighted
-        menu.set_options([Option(f"{keys[a]}  {labels[a]}", id=a) for a in ACTIONS])
-        menu.highlighted = highlighted if highlighted is not None else 0
-        self.query_one(KeyBar).show_keys(
-            [
-                ("n", "screen.interview", t("key.next_interview", lang)),
-                ("k", "screen.kiosk", t("key.kiosk", lang)),
-                ("r", "screen.resume", t("key.resume", lang), 1),
-                ("e", "screen.export", t("key.export", lang), 1),
-                ("^l", "screen.language", t("key.language", lang)),
-                ("q", "app.quit", t("key.quit", lang)),
-            ]
-        )
+        self._show_loaded(self._counts_text(lang), [Option(f"{keys[a]}  {labels[a]}", id=a) for a in ACTIONS])
+        key_bar.show_keys(self._keys(lang))
+
+    def _show_loaded(self, counts: str, options: list[Option]) -> None:
+        """Today's counts and the menu: mounted the first time (they are not in the first frame)."""
+        if self._menu is None:
+            self._counts = Static(counts, id="home-counts")
+            box = VerticalScroll(self._counts, id="home-counts-box")
+            self._menu = OptionList(*options, id="home-menu")
+            self.mount(box, self._menu, before=self.query_one(KeyBar))
+            self._menu.highlighted = 0
+            if self.focused is None:
+                box.focus()  # as when it was composed: arrows scroll the counts
+            return
+        assert self._counts is not None
+        self._counts.update(counts)
+        highlighted = self._menu.highlighted
+        self._menu.set_options(options)
+        self._menu.highlighted = highlighted if highlighted is not None else 0
+
+    @staticmethod
+    def _keys(lang: str) -> list[KeyHint]:
+        return [
+            ("n", "screen.interview", t("key.next_interview", lang)),
+            ("k", "screen.kiosk", t("key.kiosk", lang)),
+            ("r", "screen.resume", t("key.resume", lang), 1),
+            ("e", "screen.export", t("key.export", lang), 1),
+            ("^l", "screen.language", t("key.language", lang)),
+            ("q", "app.quit", t("key.quit", lang)),
+        ]
 
     def _counts_text(self, lang: str) -> str:
         core = self.app.core
@@ -168,17 +202,17 @@ class HomeScreen(Screen[None]):
             getattr(self, f"action_{action}")()
 
     def action_interview(self) -> None:
-        if self.app.core is not None:
+        if self._when_loaded(self.action_interview):
             self.app.show_welcome("enumerator")
 
     def action_kiosk(self) -> None:
-        if self.app.core is not None:
+        if self._when_loaded(self.action_kiosk):
             self.app.ask_kiosk_pin()
 
     def action_resume(self) -> None:
-        core = self.app.core
-        if core is None:
+        if not self._when_loaded(self.action_resume):
             return
+        core = self.app.core
         if not core.store.drafts():
             self.notify(t("home.no_drafts", self.app.lang))
             return
@@ -193,11 +227,12 @@ class HomeScreen(Screen[None]):
             self.relabel()
 
     def action_export(self) -> None:
-        if self.app.core is None:
+        if not self._when_loaded(self.action_export):
             return
         from akhlak_tui.tui.screens.export import ExportScreen
 
         self.app.push_screen(ExportScreen(), lambda _: self.relabel())
 
     def action_language(self) -> None:
-        self.app.toggle_language()
+        if self._when_loaded(self.action_language):
+            self.app.toggle_language()
