@@ -400,7 +400,6 @@ class AkhlakApp(App[None]):
         else:
             self.notify(t("app.quit_hint", self.lang))
 
-
     # -- failures --------------------------------------------------------------------------------
     def store_failed(self, error: StoreError, *, saved: bool = True) -> None:
         """Say that the store failed (a toast); a damaged file stops the interview (failure screen)."""
