@@ -106,3 +106,47 @@ def test_whole_interview_typed_in_one_burst(tmp_path):
     shown = [item for (item,) in query(db, "select item_id from events where kind = 'shown' order by id")]
     assert shown == list(dict.fromkeys(shown))
     assert shown[0] == "unit" and shown[-1] == "comment"
+
+
+def test_escape_then_a_key_typed_at_once_is_back_then_that_key(tmp_path):
+    """A terminal sends Esc and the key after it as one burst of bytes (ESC "5"): still two keys."""
+    data_dir = tmp_path / "data"
+    db = data_dir / "responses.db"
+    env = {**os.environ, "TERM": "xterm-256color", "AKHLAK_HOME": str(data_dir)}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "akhlak_tui", "--data-dir", str(data_dir)], env=env, dimensions=(24, 80), timeout=TIMEOUT
+    )
+
+    def answers() -> dict:
+        return {item: json.loads(value) for item, value in query(db, "select item_id, value from answers")}
+
+    def wait_until(condition) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and not condition():
+            try:
+                child.read_nonblocking(65536, timeout=0.05)
+            except pexpect.TIMEOUT:
+                pass
+        assert condition(), answers()
+
+    try:
+        child.expect("Latihan")
+        # Unit and profile, then bp1..bp4 = 1: on ak1.
+        child.send("n" + ENTER + "rsud" + ENTER + "".join(k + ENTER for k in "11111") + ("1" + ENTER) * 4)
+        wait_until(lambda: answers().get("bp4") == 1 and query(db, "select position from responses") == [("ak1",)])
+        # Back twice (to bp3), 5, on to bp4, 4, on: ESC "5", ESC Enter and the rest in one write.
+        child.send("\x1b\x1b5" + ENTER + "4" + ENTER)
+        wait_until(lambda: query(db, "select position from responses") == [("ak1",)] and answers().get("bp4") == 4)
+        # Esc then Enter at once: back to bp4, and on again to ak1; Esc then Space, Esc then 3.
+        child.send("\x1b" + ENTER + "\x1b3" + ENTER)
+        wait_until(lambda: answers().get("bp4") == 3)
+        child.send("\x11")  # ctrl+q: the quit dialog
+        child.send(ENTER)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    got = answers()
+    assert [got.get(item) for item in ("bp1", "bp2", "bp3", "bp4")] == [1, 1, 5, 3]
+    assert "ak1" not in got
+    backs = query(db, "select item_id from events where kind = 'back' order by id")
+    assert backs == [("ak1",), ("bp4",), ("ak1",), ("ak1",)]

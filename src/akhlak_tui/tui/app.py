@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from akhlak_tui.tui.key_order import OrderedKeys
+from akhlak_tui.tui.terminal_keys import read_escape_then_key
 from akhlak_tui.tui.screens.home import HomeScreen
 from akhlak_tui.tui.texts import t
 
@@ -77,6 +78,7 @@ class AkhlakApp(App[None]):
         debug: bool = False,
     ) -> None:
         super().__init__()
+        read_escape_then_key()  # Esc then a key, typed fast, is two keys (see terminal_keys.py)
         self.show_tracebacks = debug
         """Unexpected errors end the app with Textual's traceback (otherwise: logged, and the app goes on)."""
         self.unlogged = 0
