@@ -462,3 +462,28 @@ async def test_a_failed_worker_does_not_end_kiosk_mode(app_factory, data_dir, ru
         assert "Terjadi kesalahan tak terduga" in notified(pilot)
         await assert_locked(pilot)
     assert "OSError" in (data_dir / LOG_NAME).read_text(encoding="utf-8")
+
+
+async def test_enter_after_a_failed_answer_still_says_it_was_not_saved(app_factory, rules_survey, fault):
+    """On a required question, Enter after a digit that could not be saved must not replace the
+    disk-full message with "required": the respondent would never learn to call for help."""
+    app = app_factory(survey=rules_survey, debug=False)
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await pilot.press("n", "enter")
+        await type_text(pilot, "puskes")
+        await pilot.press("enter", "1", "enter")
+        assert app.interview.item.id == "bp1"  # required
+        fault[0] = ERRORS["full"]
+        await pilot.press("3")
+        await pilot.press("enter")
+        assert app.interview.item.id == "bp1"
+        said = str(app.screen.query_one("#message").render())
+        assert SAYS["full"] in said and "wajib dijawab" not in said
+        fault[0] = None  # room again; until an answer is saved, the screen still says it is not
+        await pilot.press("enter")
+        assert SAYS["full"] in str(app.screen.query_one("#message").render())
+        await pilot.press("3")
+        assert str(app.screen.query_one("#message").render()) == ""
+        await pilot.press("enter")
+        assert app.interview.item.id == "bp2" and app.interview.answers["bp1"] == 3

@@ -102,6 +102,8 @@ class QuestionScreen(Screen[None]):
         """Shown under the first item drawn (e.g. that the response was resumed)."""
         self.from_review = False
         """The item was opened from the review: Enter (once the answer is accepted) and Esc go back there."""
+        self.failure_note = ""
+        """What the last failed write said (until a write succeeds): a rule's message never hides it."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="where"):
@@ -301,7 +303,8 @@ class QuestionScreen(Screen[None]):
             self.app.store_failed(error)
             return
         saved = not in_hand or self.interview.is_saved(value)
-        self.show_item(failure_text(error, self.interview.lang, saved=saved), keep_input=True)
+        self.failure_note = failure_text(error, self.interview.lang, saved=saved)
+        self.show_item(self.failure_note, keep_input=True)
 
     def _note_cleared(self, cleared: list[str]) -> str:
         return t("answer.cleared", self.interview.lang, n=len(cleared)) if cleared else ""
@@ -331,6 +334,7 @@ class QuestionScreen(Screen[None]):
         except StoreError as error:
             self._failed(error, value)
             return
+        self.failure_note = ""
         number, total = self.interview.progress()
         self.query_one("#progress", Static).update(f"{number} / {total}")
         self.say(self._note_cleared(cleared))
@@ -345,14 +349,13 @@ class QuestionScreen(Screen[None]):
         except StoreError as error:
             self._failed(error, value)
             return
-        if self.from_review:
-            if problem is not None:
-                self.say(problem)
-            else:
-                self.action_review()
-            return
         if problem is not None:
-            self.say(problem)
+            # After a failed write the answer is missing because it could not be saved: say that.
+            self.say(self.failure_note or problem)
+            return
+        self.failure_note = ""
+        if self.from_review:
+            self.action_review()
             return
         if interview.item.id == before:
             self.action_review()
