@@ -223,3 +223,24 @@ async def test_review_marks_missing_and_jumps(app_factory, rules_survey):
     response = load(app.data_dir, response_id)
     assert response.status == "submitted"
     assert response.answer_map == {"unit": "DINKES", "role": "fungsional", "bp1": 5, "picks": ["jujur"]}
+
+
+async def test_a_long_comment_takes_no_more_than_its_limit_and_says_so(app_factory, builtin_survey):
+    """Text past the limit was kept in the field, then silently dropped on Esc or Ctrl+R."""
+    from textual import events
+
+    app = app_factory(survey=builtin_survey)
+    async with app.run_test() as pilot:
+        await start(pilot)
+        app.interview.jump("comment")
+        app.screen.show_item()
+        await pilot.pause()
+        app.screen.query_one("#longtext").post_message(events.Paste("a" * 990 + " " + "b" * 109))
+        await pilot.pause()
+        await type_text(pilot, "cd")
+        area = app.screen.query_one("#longtext")
+        assert len(area.text) == 1000 and area.text.endswith("b" * 9)
+        assert message(pilot) == "Paling banyak 1000 karakter."
+        await pilot.press("ctrl+r")  # leaving keeps what is typed: all of it fits
+        assert screen_name(pilot) == "ReviewScreen"
+        assert len(app.interview.store.answers(app.interview.response_id)["comment"]) == 1000

@@ -170,7 +170,10 @@ class QuestionScreen(Screen[None]):
             field.placeholder = t("answer.number" if self.kind == "number" else "answer.text", lang)
             field.focus()
         elif self.kind == "longtext":
-            area = self.query_one("#longtext", TextArea)
+            area = self.query_one("#longtext", AnswerArea)
+            area.max_length = item.max_length if isinstance(item, TextItem) else None
+            if area.max_length is not None:
+                area.too_long_text = flow_message("too_long", lang, n=area.max_length)
             if not keep_input:
                 area.text = value or ""
                 area.move_cursor(area.document.end)
