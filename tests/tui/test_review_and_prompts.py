@@ -160,6 +160,18 @@ async def test_kiosk_decline_leaves_the_welcome_question_readable(app_factory):
         assert screen_name(pilot) == "WelcomeScreen" and app.interview is None
 
 
+async def test_kiosk_after_a_decline_the_next_person_starts_in_bahasa(app_factory):
+    app = app_factory(thanks_seconds=0.3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_kiosk(pilot)
+        await pilot.press("ctrl+l", "n")  # the respondent reads it in English, and declines
+        assert app.lang == "en" and "Thank you" in screen_text(pilot)
+        await pilot.pause(1.2)
+        assert screen_name(pilot) == "WelcomeScreen" and app.kiosk is not None
+        assert app.lang == "id" and "Apakah Anda bersedia mengisi survei ini?" in screen_text(pilot)
+        assert "Thank you" not in screen_text(pilot)
+
+
 def real_survey() -> ActiveSurvey:
     practice = practice_survey()
     return ActiveSurvey("uji-2026", "Survei uji", practice.questionnaire, practice.units, coordinator_box_key=bytes(32))

@@ -85,9 +85,13 @@ class WelcomeScreen(Screen[None]):
             return
         # In kiosk mode the welcome stays for the next person: the thanks goes on its own line
         # under the question (a notice in the corner would cover it), and goes away by itself.
-        message = self.query_one("#welcome-message", Static)
-        message.update(t("welcome.declined", self.app.lang))
-        self.set_timer(max(self.app.thanks_seconds, 1.0), lambda: message.update(""))
+        # Then a fresh welcome, in the questionnaire's first language, for the next person.
+        self.query_one("#welcome-message", Static).update(t("welcome.declined", self.app.lang))
+        self.set_timer(max(self.app.thanks_seconds, 1.0), self._next_person)
+
+    def _next_person(self) -> None:
+        if self.app.screen is self:
+            self.app.show_welcome("kiosk")
 
     def action_language(self) -> None:
         self.app.toggle_language()
