@@ -172,16 +172,16 @@ TEXTS: dict[str, dict[str, str]] = {
     # store failures and unexpected errors (what the enumerator or respondent is told, and what to do)
     "failure.full": {"id": "Jawaban tidak dapat disimpan: disk penuh.", "en": "The answer cannot be saved: the disk is full."},
     "failure.full_do": {
-        "id": "Panggil petugas: kosongkan ruang di disk, lalu coba lagi.",
-        "en": "Call the enumerator: free some disk space, then try again.",
+        "id": "Kosongkan ruang di disk, lalu coba lagi (responden: panggil petugas).",
+        "en": "Free some disk space, then try again (respondents: call the enumerator).",
     },
     "failure.read_only": {
         "id": "Jawaban tidak dapat disimpan: folder data tidak dapat ditulisi.",
         "en": "The answer cannot be saved: the data folder cannot be written.",
     },
     "failure.read_only_do": {
-        "id": "Panggil petugas: buat folder data dapat ditulisi lagi (drive hanya-baca? izin?), lalu coba lagi.",
-        "en": "Call the enumerator: make the data folder writable again (a read-only drive? permissions?), then try again.",
+        "id": "Pastikan folder data dapat ditulisi (drive hanya-baca? izin?), lalu coba lagi (responden: panggil petugas).",
+        "en": "Make sure the data folder can be written (a read-only drive? permissions?), then try again (respondents: call the enumerator).",
     },
     "failure.damaged": {
         "id": "Jawaban tidak dapat disimpan: berkas data rusak.",
@@ -192,7 +192,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Do not delete the file responses.db. Copy the whole data folder to a USB drive and call the coordinator.",
     },
     "failure.other": {"id": "Jawaban tidak dapat disimpan.", "en": "The answer cannot be saved."},
-    "failure.other_do": {"id": "Panggil petugas, lalu coba lagi.", "en": "Call the enumerator, then try again."},
+    "failure.other_do": {"id": "Coba lagi; bila tetap gagal, hubungi koordinator (responden: panggil petugas).", "en": "Try again; if it still fails, call the coordinator (respondents: call the enumerator)."},
     "failure.not_saved": {"id": "Jawaban terakhir BELUM tersimpan.", "en": "The last answer was NOT saved."},
     "failure.kept": {"id": "Jawaban sebelumnya tetap tersimpan.", "en": "The answers before it are kept."},
     "failure.not_submitted": {
