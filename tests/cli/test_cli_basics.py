@@ -29,9 +29,24 @@ def test_status_on_a_fresh_data_dir(tmp_path: Path):
     home = tmp_path / "fresh"
     proc = run("status", env={"AKHLAK_HOME": str(home)})
     assert proc.returncode == 0, proc.stderr
-    assert f"Data dir:      {home}" in proc.stdout
+    assert f"Data dir:      {home}  (new: nothing was stored here before)" in proc.stdout
     assert "Responses:     0 (0 submitted, 0 draft, 0 abandoned)" in proc.stdout
     assert (home / "responses.db").exists() and (home / "device.key").exists()
+    again = run("status", env={"AKHLAK_HOME": str(home)})
+    assert f"Data dir:      {home}\n" in again.stdout  # no longer new
+
+
+def test_status_on_a_damaged_store_is_one_line_naming_the_file(tmp_path: Path):
+    home = tmp_path / "home"
+    assert run("status", env={"AKHLAK_HOME": str(home)}).returncode == 0
+    db = home / "responses.db"
+    data = bytearray(db.read_bytes())
+    data[4096 : 4096 + 2048] = b"rusak!" * 341 + b"xx"  # the second page overwritten
+    db.write_bytes(bytes(data))
+    proc = run("status", env={"AKHLAK_HOME": str(home)})
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(f"error: {db}: ")
+    assert "damaged" in proc.stderr and "internal error" not in proc.stderr
 
 
 def test_status_counts_by_unit(isolated_home: Path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -61,10 +62,18 @@ class AkhlakGroup(click.Group):
             raise usage_error(exc) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader (`akhlak status | head`) stopped reading: nothing to say
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(1) from None
         except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into one line
             obj = ctx.find_object(CliContext)
             if obj is not None and obj.debug:
                 raise
+            from akhlak_tui.store.errors import StoreError
+
+            if isinstance(exc, StoreError):  # the laptop's store: a full disk, a read-only folder, a damaged file
+                raise UserError(str(exc)) from None
             raise UserError(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)") from None
 
 

@@ -23,10 +23,11 @@ def status(obj: CliContext) -> None:
     from akhlak_tui.store import Store
 
     data_dir = obj.data_dir
+    new = not any(data_dir.iterdir())  # a mistyped --data-dir is made anew, empty: say so
     survey = active_survey(data_dir)
     device = load_or_create_device(data_dir)
     q = survey.questionnaire
-    click.echo(f"Data dir:      {data_dir}")
+    click.echo(f"Data dir:      {data_dir}" + ("  (new: nothing was stored here before)" if new else ""))
     click.echo(f"Device:        {device.id}")
     click.echo(f"Survey:        {survey.name}" + (f" ({survey.survey_id})" if survey.survey_id else ""))
     click.echo(f"Questionnaire: {tr(q.questionnaire.title, 'en')} [{q.id} {q.version}, hash {q.content_hash[:12]}]")

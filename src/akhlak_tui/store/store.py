@@ -24,6 +24,7 @@ from akhlak_tui.store.errors import (
     READ_ONLY,
     StoreError,
     cannot_open_kind,
+    failure_kind,
     free_bytes,
     store_error,
     writable,
@@ -46,6 +47,14 @@ class DraftInfo:
     answered: int
     questionnaire_hash: str
     survey_id: str | None
+
+
+_OPEN_PROBLEMS = {
+    FULL: "cannot be opened for writing: the disk is full",
+    READ_ONLY: "cannot be opened for writing: the folder or the file is read-only",
+    DAMAGED: "damaged: not a usable akhlak database",
+}
+"""What stops a store from opening, by the kind of failure (the file may be fine but for the disk)."""
 
 
 def _dump(value: Any) -> str | None:
@@ -104,7 +113,8 @@ class Store:
             self.db.execute("PRAGMA secure_delete=ON")
             migrations.apply(self.db)
         except (sqlite3.Error, OSError) as exc:
-            raise store_error(exc, self.path, "not a usable akhlak database") from None
+            problem = _OPEN_PROBLEMS.get(failure_kind(exc, self.path), "not a usable akhlak database")
+            raise store_error(exc, self.path, problem) from None
         self.clock = clock
 
     def _quick_check(self) -> None:
@@ -117,7 +127,8 @@ class Store:
             result = (str(exc),)
         if result is None or result[0] != "ok":
             self.db.close()
-            raise StoreError(f"{self.path}: not a usable akhlak database (damaged: {result and result[0]})", DAMAGED)
+            found = " ".join(str(result and result[0]).split())  # SQLite's report spans lines: one line
+            raise StoreError(f"{self.path}: not a usable akhlak database (damaged: {found})", DAMAGED)
 
     def require_writable(self) -> None:
         """Raise StoreError (read_only or full) if answers cannot be written now; cheap: no write."""
