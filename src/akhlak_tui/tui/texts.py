@@ -97,7 +97,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "pin.short": {"id": "PIN paling sedikit 4 karakter.", "en": "The PIN needs at least 4 characters."},
     "pin.enter": {"id": "PIN untuk keluar dari mode kios", "en": "PIN to leave kiosk mode"},
     "pin.wrong": {"id": "PIN salah ({n} kali).", "en": "Wrong PIN (attempt {n})."},
-    "pin.wait": {"id": "Tunggu {n} detik sebelum mencoba lagi.", "en": "Wait {n} seconds before trying again."},
+    "pin.wait": {"id": "Tunggu {n} detik sebelum mencoba lagi.", "en": "Wait {n} s before trying again."},
     "idle.title": {"id": "Masih di sini?", "en": "Still there?"},
     "idle.body": {
         "id": "Tanpa aktivitas, jawaban ini dibatalkan dalam {n} detik. Tekan tombol apa saja untuk melanjutkan.",
@@ -108,7 +108,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "abandon.placeholder": {"id": "misalnya: responden harus pergi", "en": "e.g. the respondent had to leave"},
     "abandon.needed": {"id": "Alasan wajib diisi.", "en": "A reason is needed."},
     "resume.title": {"id": "Jawaban yang belum selesai", "en": "Unfinished responses"},
-    "resume.line": {"id": "{when} · {unit} · {n} jawaban · {mode}", "en": "{when} · {unit} · {n} answers · {mode}"},
+    "resume.line": {"id": "{when} · {unit} · {n} jawaban · {mode}", "en": "{when} · {unit} · answers: {n} · {mode}"},
     "resume.abandon": {"id": "Batalkan (terputus)", "en": "Abandon (interrupted)"},
     "resume.other_questionnaire": {
         "id": "Jawaban ini memakai kuesioner lain dan tidak dapat dilanjutkan di sini.",
