@@ -200,3 +200,16 @@ async def test_keys_after_a_key_whose_handling_failed_are_still_applied(app_fact
         assert app.is_running
         assert stored(app)["bp1"] == 4
         assert app.interview.item.id == "bp2"
+
+
+async def test_a_screen_that_never_falls_still_does_not_hold_keys_for_ever(app_factory, rules_survey, monkeypatch):
+    """A widget that keeps getting messages (an animation) delays a key by at most a second."""
+    from akhlak_tui.tui import key_order
+
+    app = app_factory(survey=rules_survey)
+    async with app.run_test() as pilot:
+        await begin(pilot)
+        monkeypatch.setattr(key_order, "_idle", lambda node: False)
+        await burst(pilot, *chars("din"), "enter", "1", "enter")
+        assert stored(app) == {"unit": "DINKES", "role": "fungsional"}
+        assert app.interview.item.id == "bp1"

@@ -13,6 +13,7 @@ key before it (an answer changed, a filter typed) not yet handled.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 RETRY_SECONDS = 0.002
 """How soon a key that had to wait for the screen is tried again."""
+MAX_WAIT_SECONDS = 1.0
+"""The longest a key waits for a screen that never falls still (one that keeps animating): then
+it is applied as soon as every screen is mounted, rather than never."""
 
 
 class OrderedKeys:
@@ -37,6 +41,8 @@ class OrderedKeys:
         """Keys typed and not yet applied, oldest first."""
         self._scheduled: Timer | bool | None = None
         """The pending call of `apply_next` (a timer while the screen moves), if any."""
+        self._waiting_since: float | None = None
+        """When the oldest waiting key first found the screen moving."""
 
     def __len__(self) -> int:
         return len(self.waiting)
@@ -59,24 +65,32 @@ class OrderedKeys:
         self._scheduled = None
         if not self.waiting:
             return
-        if not self.screen_is_still():
+        if not self.screen_is_still() and not self._waited_long_enough():
             self._scheduled = self.app.set_timer(RETRY_SECONDS, self.apply_next, name="ordered-keys")
             return
+        self._waiting_since = None
         try:
             await self._apply(self.waiting.popleft())
         finally:  # even when the key's handling failed, the keys after it are applied in turn
             self._scheduled = True
             self.app.call_later(self.apply_next)
 
+    def _waited_long_enough(self) -> bool:
+        now = time.monotonic()
+        if self._waiting_since is None:
+            self._waiting_since = now
+        return now - self._waiting_since >= MAX_WAIT_SECONDS and self.screens_mounted()
+
+    def screens_mounted(self) -> bool:
+        """True when every screen shown is mounted (a key before that would go nowhere)."""
+        return all(screen.is_mounted for screen in self.app.screen_stack)
+
     def screen_is_still(self) -> bool:
         """True when every screen shown is mounted and nothing posted to the screen on top or to
         its widgets, and no callback of the App or the screen, is waiting to be handled."""
         app = self.app
-        if app._next_callbacks:
+        if app._next_callbacks or not self.screens_mounted():
             return False
-        for screen in app.screen_stack:
-            if not screen.is_mounted:
-                return False
         screen = app.screen
         if screen._callbacks:  # callbacks waiting for the screen's next refresh
             return False
