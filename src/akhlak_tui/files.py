@@ -6,7 +6,7 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -32,6 +32,21 @@ def read_at_most(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FileTooLarge(limit)
     return data
+
+
+def read_small_file(path: Path, limit: int, error: Callable[[str], Exception], *, what: str = "") -> bytes:
+    """`read_at_most`, with every failure raised as `error(one line naming the file)`; `what`
+    names what the file should have been ("a returned form"), for a directory given instead."""
+    try:
+        return read_at_most(path, limit)
+    except FileTooLarge:
+        raise error(f"{path}: file is larger than the limit of {limit} bytes") from None
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a directory" + (f", not {what}" if what else "")) from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 class NotARegularFile(OSError):

@@ -16,7 +16,7 @@ from nacl.signing import SigningKey, VerifyKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from akhlak_tui.crypto.fingerprint import fingerprint, key_id
-from akhlak_tui.files import read_at_most
+from akhlak_tui.files import read_small_file
 
 REQUEST_FORMAT = "akhlak-enrolment-request"
 ENROLMENT_FORMAT = "akhlak-enrolment"
@@ -161,14 +161,7 @@ def read_enrolment(data: bytes, label: str, *, coordinator_signing_key: bytes | 
 
 def read_document_file(path: Path) -> bytes:
     """The bytes of a request or enrolment file; EnrolmentError (one line naming it) if it cannot be read."""
-    try:
-        return read_at_most(path, MAX_DOCUMENT_BYTES)
-    except FileNotFoundError:
-        raise EnrolmentError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise EnrolmentError(f"{path}: is a directory") from None
-    except OSError as exc:
-        raise EnrolmentError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return read_small_file(path, MAX_DOCUMENT_BYTES, EnrolmentError)
 
 
 def document_name(survey_id: str, device_id: str, suffix: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from akhlak_tui.evaluation.model import Instrument
 from akhlak_tui.evaluation.store import Claim, EvidenceFile, UnitReturn
-from akhlak_tui.files import FileTooLarge, read_at_most, write_file_atomically
+from akhlak_tui.files import FileTooLarge, read_at_most, read_small_file, write_file_atomically
 from akhlak_tui.questionnaire.model import tr
 from akhlak_tui.questionnaire.units import Unit
 
@@ -140,16 +140,7 @@ class _Row:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return read_at_most(path, MAX_FORM_BYTES)
-    except FileTooLarge:
-        raise FormError(f"{path}: file is larger than the limit of {MAX_FORM_BYTES} bytes") from None
-    except FileNotFoundError:
-        raise FormError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise FormError(f"{path}: is a directory, not a returned form") from None
-    except OSError as exc:
-        raise FormError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return read_small_file(path, MAX_FORM_BYTES, FormError, what="a returned form")
 
 
 def _clip(value: object) -> str:
