@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.questionnaire.units import Unit
+
+if TYPE_CHECKING:
+    from akhlak_tui.store import Store
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,18 @@ def active_survey(data_dir: Path) -> ActiveSurvey:
 
     Raises SurveyPackageError if the active survey's stored package no longer verifies.
     """
-    from akhlak_tui.survey.install import active_package
+    from akhlak_tui import locations
+    from akhlak_tui.store import Store
 
-    package = active_package(data_dir)
+    with Store(locations.store_path(Path(data_dir))) as store:
+        return active_survey_in(store)
+
+
+def active_survey_in(store: Store) -> ActiveSurvey:
+    """`active_survey` from the laptop's store already open (it is not opened and checked again)."""
+    from akhlak_tui.survey.install import active_package_in
+
+    package = active_package_in(store)
     return practice_survey() if package is None else package.active()
 
 

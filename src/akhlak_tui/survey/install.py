@@ -108,8 +108,13 @@ def installed_package(store: Store, survey_id: str) -> SurveyPackage:
 def active_package(data_dir: Path) -> SurveyPackage | None:
     """The active installed survey's package, or None (practice)."""
     with _store(data_dir) as store:
-        survey_id = store.get_setting(ACTIVE_SETTING)
-        return None if survey_id is None else installed_package(store, survey_id)
+        return active_package_in(store)
+
+
+def active_package_in(store: Store) -> SurveyPackage | None:
+    """The active installed survey's package in an open store, or None (practice)."""
+    survey_id = store.get_setting(ACTIVE_SETTING)
+    return None if survey_id is None else installed_package(store, survey_id)
 
 
 def activate_survey(data_dir: Path, survey_id: str | None) -> SurveyPackage | None:

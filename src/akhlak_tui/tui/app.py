@@ -151,13 +151,17 @@ class AkhlakApp(App[None]):
         if self.core is not None or self.load_error is not None:
             return
         from akhlak_tui import locations
-        from akhlak_tui.active import active_survey
+        from akhlak_tui.active import active_survey_in
         from akhlak_tui.crypto.device import load_or_create_device
         from akhlak_tui.questionnaire.flow import Flow
 
         try:
-            survey = self._survey_override or active_survey(self.data_dir)
             store = self._open_store(locations.store_path(self.data_dir))
+            try:
+                survey = self._survey_override or active_survey_in(store)
+            except Exception:
+                store.close()
+                raise
             device_id = load_or_create_device(self.data_dir).id
         except Exception as exc:  # noqa: BLE001 - shown on the home screen in one line
             self._load_failed(exc)
