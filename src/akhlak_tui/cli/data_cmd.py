@@ -21,35 +21,50 @@ def data() -> None:
     """
 
 
+FORMATS = {".xlsx": "xlsx"}
+
+
 @data.command("export")
 @click.option("--db", type=click.Path(dir_okay=False), help="Merged database (default: merged.db in the data dir).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None, help="Default: from the file name, else csv.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
-@click.option("--no-comments", is_flag=True, help="Leave out open-text answers (comments).")
+@click.option("--no-comments", is_flag=True, help="Leave out open-text answers (comments): they can identify their writer.")
+@click.option("--full", is_flag=True, help="Exact times, real device ids and every profile answer: for the coordinator's own use only.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the codebook labels.")
 @pass_cli
-def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_comments: bool, lang: str) -> None:
+def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_comments: bool, full: bool, lang: str) -> None:
     """Export one row per submitted response and one column per item (answer codes), plus unit,
-    times and device; never a name or anything else that identifies a person. The codebook
-    (column and code labels) goes to a `codebook` sheet, or to FILE-codebook.csv beside a CSV.
+    dates and device; never a name or anything else that identifies a person. By default what could
+    narrow a respondent down is coarsened: times to the day, the device as a pseudonym valid in this
+    export only, and profile answers (gender, age band...) given by fewer than min_group_size people
+    of a unit left blank; --full exports everything as stored. The codebook (columns, codes, tags,
+    scoring settings, unit headcounts) goes to a `codebook` sheet, or to FILE-codebook.csv beside a
+    CSV.
 
     \b
     Examples:
       akhlak data export -o jawaban.csv
       akhlak data export --format xlsx -o jawaban.xlsx --no-comments
     """
-    from akhlak_tui.report.export import ExportError, export_csv, export_xlsx
+    from akhlak_tui.report.export import Disclosure, ExportError, export_csv, export_xlsx
 
     target = Path(output)
-    fmt = fmt or ("xlsx" if target.suffix.lower() == ".xlsx" else "csv")
+    fmt = fmt or FORMATS.get(target.suffix.lower(), "csv")
+    disclosure = Disclosure(full=full)
+    if full:
+        click.echo(
+            f"warning: {target} holds exact times, real device ids and the profile answers of small groups: "
+            "keep it for your own use, do not pass it on",
+            err=True,
+        )
     path = merged_db_path(obj, db)
     with open_merged(path) as mdb:
         try:
             if fmt == "xlsx":
-                n = export_xlsx(mdb, target, not no_comments, lang)
+                n = export_xlsx(mdb, target, not no_comments, lang, disclosure)
                 click.echo(f"wrote {target}: {n} responses (codebook in sheet 'codebook')")
             else:
-                n, codebook_path = export_csv(mdb, target, not no_comments, lang)
+                n, codebook_path = export_csv(mdb, target, not no_comments, lang, disclosure)
                 click.echo(f"wrote {target}: {n} responses; codebook {codebook_path}")
         except ExportError as exc:
             raise UserError(str(exc)) from None
