@@ -21,16 +21,16 @@ def data() -> None:
     """
 
 
-FORMATS = {".xlsx": "xlsx"}
+FORMATS = {".xlsx": "xlsx", ".sav": "sav", ".dta": "dta"}
 
 
 @data.command("export")
 @click.option("--db", type=click.Path(dir_okay=False), help="Merged database (default: merged.db in the data dir).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None, help="Default: from the file name, else csv.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "sav", "dta"]), default=None, help="csv, xlsx, sav (SPSS) or dta (Stata 14+). Default: from the file name, else csv.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
 @click.option("--no-comments", is_flag=True, help="Leave out open-text answers (comments): they can identify their writer.")
 @click.option("--full", is_flag=True, help="Exact times, real device ids and every profile answer: for the coordinator's own use only.")
-@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the codebook labels.")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the codebook and of the SPSS/Stata labels.")
 @pass_cli
 def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_comments: bool, full: bool, lang: str) -> None:
     """Export one row per submitted response and one column per item (answer codes), plus unit,
@@ -39,14 +39,18 @@ def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_com
     export only, and profile answers (gender, age band...) given by fewer than min_group_size people
     of a unit left blank; --full exports everything as stored. The codebook (columns, codes, tags,
     scoring settings, unit headcounts) goes to a `codebook` sheet, or to FILE-codebook.csv beside a
-    CSV.
+    CSV, SAV or DTA file. SAV and DTA carry variable and value labels, missing codes, and one 0/1
+    variable per option of a multiple choice (docs/data-export.md).
 
     \b
     Examples:
       akhlak data export -o jawaban.csv
       akhlak data export --format xlsx -o jawaban.xlsx --no-comments
+      akhlak data export -o jawaban.sav --lang en
+      akhlak data export -o jawaban.dta
     """
     from akhlak_tui.report.export import Disclosure, ExportError, export_csv, export_xlsx
+    from akhlak_tui.report.export_stats import export_labelled
 
     target = Path(output)
     fmt = fmt or FORMATS.get(target.suffix.lower(), "csv")
@@ -63,8 +67,11 @@ def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_com
             if fmt == "xlsx":
                 n = export_xlsx(mdb, target, not no_comments, lang, disclosure)
                 click.echo(f"wrote {target}: {n} responses (codebook in sheet 'codebook')")
-            else:
+            elif fmt == "csv":
                 n, codebook_path = export_csv(mdb, target, not no_comments, lang, disclosure)
+                click.echo(f"wrote {target}: {n} responses; codebook {codebook_path}")
+            else:
+                n, codebook_path = export_labelled(mdb, target, fmt, not no_comments, lang, disclosure)
                 click.echo(f"wrote {target}: {n} responses; codebook {codebook_path}")
         except ExportError as exc:
             raise UserError(str(exc)) from None
