@@ -223,3 +223,13 @@ def test_odd_unicode_labels_survive(tmp_path_factory, item_label, option_label):
         _, meta = read(out)
         assert meta.column_names_to_labels["bp1"] == clip(item_label, var_limit).decode("utf-8")
         assert meta.column_names_to_labels["values_now_jujur"] == clip(f"Nilai sekarang: {option_label}", var_limit).decode("utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".dta"])
+def test_an_answer_outside_the_questionnaire_is_a_one_line_error(tmp_path, suffix):
+    db = build(tmp_path, people=[*PEOPLE, {"unit": "U1", "gender": "zz", "bp1": 3, "values_now": ["jujur"], "comment": None}])
+    out = tmp_path / f"data{suffix}"
+    result = CliRunner().invoke(cli, ["data", "export", "--db", str(db), "-o", str(out), "--full"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{db}: column gender: answer 'zz' is not a code of the questionnaire" in result.output
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or "data" in p.name] == []

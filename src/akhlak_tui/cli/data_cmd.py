@@ -50,6 +50,7 @@ def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_com
       akhlak data export -o jawaban.dta
     """
     from akhlak_tui.report.export import Disclosure, ExportError, export_csv, export_xlsx
+    from akhlak_tui.report.export_labelled import AnswerError
     from akhlak_tui.report.export_stats import export_labelled
 
     target = Path(output)
@@ -73,6 +74,8 @@ def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_com
             else:
                 n, codebook_path = export_labelled(mdb, target, fmt, not no_comments, lang, disclosure)
                 click.echo(f"wrote {target}: {n} responses; codebook {codebook_path}")
+        except AnswerError as exc:
+            raise UserError(f"{path}: {exc}") from None
         except ExportError as exc:
             raise UserError(str(exc)) from None
         except OSError as exc:

@@ -212,6 +212,10 @@ def _name_texts(mdb: MergedDatabase, columns: list[str]) -> list[str]:
     return texts
 
 
+class AnswerError(ExportError):
+    """A stored answer the questionnaire has no code for."""
+
+
 class Lookup(dict):
     """Raw answer -> encoded value; an answer the questionnaire does not know is an error, never
     a silent blank."""
@@ -221,7 +225,7 @@ class Lookup(dict):
         self.column = column
 
     def __missing__(self, key: object) -> object:
-        raise ExportError(f"column {self.column}: answer {key!r} is not a code of the questionnaire")
+        raise AnswerError(f"column {self.column}: answer {key!r} is not a code of the questionnaire")
 
 
 def picks_encoder(i: int, variables: list[Variable], off: int, on: int, unanswered: int) -> Callable[[list[object]], bytes]:
