@@ -143,6 +143,9 @@ def test_labels_values_and_rows_read_back(tmp_path, suffix):
     assert df["created_at"].iloc[0] == dt.date(2026, 3, 2) or str(df["created_at"].iloc[0]).startswith("2026-03-02")
     assert all(re.fullmatch(r"d[0-9a-f]{12}", d) for d in df["device_id"])
     assert (tmp_path / "data-codebook.csv").exists()
+    if suffix == ".sav":
+        measure = meta.variable_measure
+        assert (measure["bp1"], measure["gender"], measure["values_now_silo"], measure["created_at"], measure["comment"]) == ("ordinal", "nominal", "nominal", "scale", "nominal")
 
 
 def test_sav_missing_codes(tmp_path):
@@ -216,6 +219,7 @@ def _quoted(text: str) -> str:
 def test_odd_unicode_labels_survive(tmp_path_factory, item_label, option_label):
     tmp = tmp_path_factory.mktemp("uni")
     toml = TOML.replace('"LABEL_BP1"', _quoted(item_label)).replace('"OPTION_JUJUR"', _quoted(option_label))
+    toml = toml.replace('{ id = "Perempuan", en = "Female" }', "{ id = " + _quoted(option_label) + ', en = "Female" }')
     db = build(tmp, toml)
     for suffix, var_limit in ((".sav", 255), (".dta", 320)):
         out = tmp / f"u{suffix}"
@@ -223,6 +227,8 @@ def test_odd_unicode_labels_survive(tmp_path_factory, item_label, option_label):
         _, meta = read(out)
         assert meta.column_names_to_labels["bp1"] == clip(item_label, var_limit).decode("utf-8")
         assert meta.column_names_to_labels["values_now_jujur"] == clip(f"Nilai sekarang: {option_label}", var_limit).decode("utf-8")
+        value_limit = 120 if suffix == ".sav" else 32000
+        assert meta.variable_value_labels["gender"][1] == clip(option_label, value_limit).decode("utf-8")
 
 
 @pytest.mark.parametrize("suffix", [".sav", ".dta"])

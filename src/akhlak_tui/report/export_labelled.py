@@ -92,6 +92,7 @@ class Variable:
     labels: list[tuple[int | str, str]] = field(default_factory=list)
     na_code: int | None = None
     width: int = 0
+    ordinal: bool = False
 
     @property
     def valid_codes(self) -> list[int]:
@@ -177,7 +178,7 @@ def build_plan(mdb: MergedDatabase, columns: list[str], lang: str, disclosure: D
                 codes[na.code] = NA
                 value_labels.append((NA, tr(na.label, lang)))
             codes[None] = UNANSWERED
-            out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*value_labels, unanswered], na_code=na.code if na else None))
+            out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*value_labels, unanswered], na_code=na.code if na else None, ordinal=True))
         elif isinstance(item, SingleItem):
             codes = {o.code: i for i, o in enumerate(item.options, start=1)}
             codes[None] = UNANSWERED

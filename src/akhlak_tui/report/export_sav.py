@@ -122,6 +122,8 @@ class _Dictionary:
         out = bytearray()
         out += _i32(7, 3, 4, 8, 20, 0, 0, -1, 1, 1, 2, 65001)
         out += _i32(7, 4, 8, 3) + struct.pack("<3d", SYSMIS, 1.7976931348623157e308, -1.7976931348623155e308)
+        display = [self._display(v) for v in self.plan.variables for _ in (_segments(v.width) if v.kind == "string" else [0])]
+        out += _i32(7, 11, 4, 3 * len(display)) + b"".join(_i32(*d) for d in display)
         names = "\t".join(f"{s}={v.name}" for s, v in zip(self.short, self.plan.variables)).encode("utf-8")
         out += _i32(7, 13, 1, len(names)) + names
         if self.very_long:
@@ -129,6 +131,15 @@ class _Dictionary:
             out += _i32(7, 14, 1, len(text)) + text
         out += _i32(7, 20, 1, 5) + b"UTF-8"
         return bytes(out)
+
+    @staticmethod
+    def _display(v: Variable) -> tuple[int, int, int]:
+        """Measure (1 nominal, 2 ordinal, 3 scale), display width and alignment (0 left, 1 right)."""
+        if v.kind == "string":
+            return 1, max(8, min(v.width, 40)), 0
+        if v.kind in ("date", "datetime", "number"):
+            return 3, 11 if v.kind == "date" else 23 if v.kind == "datetime" else 8, 1
+        return (2 if v.ordinal else 1), 8, 1
 
     def header(self, cases: int) -> bytes:
         now = dt.datetime.now()
