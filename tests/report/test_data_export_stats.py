@@ -1,10 +1,13 @@
 """`akhlak data export --format sav|dta`: read back with pyreadstat (ReadStat, a second implementation
-of both formats): labels, values, missing codes, rows, one 0/1 variable per option, long texts."""
+of both formats): labels, values, missing codes, rows, one 0/1 variable per option, long texts; and
+the .sav by PSPP too when it is installed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -239,3 +242,35 @@ def test_an_answer_outside_the_questionnaire_is_a_one_line_error(tmp_path, suffi
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{db}: column gender: answer 'zz' is not a code of the questionnaire" in result.output
     assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or "data" in p.name] == []
+
+
+@pytest.mark.skipif(shutil.which("pspp") is None, reason="PSPP (a third reader of .sav files) is not installed")
+@pytest.mark.parametrize("extra", [[], ["--full"]], ids=["coarsened", "full"])
+def test_pspp_reads_the_sav_without_a_warning(tmp_path, extra):
+    db = build(tmp_path)
+    out = tmp_path / "data.sav"
+    export(db, out, *extra)
+    syntax = tmp_path / "check.sps"
+    syntax.write_text(f"GET FILE='{out}'.\nDISPLAY DICTIONARY.\nLIST /VARIABLES=unit gender bp1 values_now_silo created_at.\n", "utf-8")
+    done = subprocess.run(["pspp", str(syntax)], capture_output=True, text=True, timeout=120)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0 and "warning" not in output.lower() and "error" not in output.lower(), output
+    assert "Unit Dua ünïcode" in output and "02-MAR-2026" in output
+    assert ("Disembunyikan" in output) == (not extra) and ("08:00:00.000" in output) == bool(extra)
+
+
+def test_pandas_own_stata_reader_reads_the_dta(tmp_path):
+    """pandas reads .dta with its own code, not ReadStat: a third implementation."""
+    import pandas as pd
+
+    db = build(tmp_path)
+    out = tmp_path / "data.dta"
+    export(db, out, "--lang", "en")
+    with pd.io.stata.StataReader(out) as reader:
+        df = reader.read(convert_missing=True, convert_categoricals=False)
+        labels, values = reader.variable_labels(), reader.value_labels()
+    assert len(df) == 6 and labels["bp1"] == "Staff listen" and values["bp1"][5] == "Strongly agree"
+    assert [str(v) for v in df["bp1"]] == ["5", ".a", ".b", "2", "4", "1"]
+    assert str(df["gender"].iloc[2]) == ".c" and values["gender"][2147483624] == "Blanked (small group)"
+    assert df["comment"].iloc[0] == LONG and df["values_now_silo"].tolist()[:2] == [0, 1]
+    assert str(df["created_at"].iloc[0]).startswith("2026-03-02")

@@ -22,7 +22,7 @@ SYSMIS = -1.7976931348623157e308
 SPSS_EPOCH = dt.datetime(1582, 10, 14, tzinfo=dt.timezone.utc)
 F8 = (5 << 16) | (8 << 8)
 DATE11 = (20 << 16) | (11 << 8)
-DATETIME23 = (22 << 16) | (23 << 8) | 3
+DATETIME24 = (22 << 16) | (24 << 8) | 3
 BIAS = 100
 RAW, SPACES, MISSING = 253, 254, 255
 SEGMENT = 255  # bytes of a very long string per segment; each segment takes 256 in a case
@@ -94,7 +94,7 @@ class _Dictionary:
                     self.records += _i32(2, -1, 0, 0, fmt, fmt) + b" " * 8
                 self.slots += _slots(w)
             return
-        fmt = {"date": DATE11, "datetime": DATETIME23}.get(v.kind, F8)
+        fmt = {"date": DATE11, "datetime": DATETIME24}.get(v.kind, F8)
         missing = sorted({spss_number(v, c) for c, _ in v.labels if isinstance(c, str)})[:3]
         self.records += _i32(2, 0, int(bool(label)), len(missing), fmt, fmt) + _padded(short.encode(), 8)
         if label:
@@ -138,7 +138,7 @@ class _Dictionary:
         if v.kind == "string":
             return 1, max(8, min(v.width, 40)), 0
         if v.kind in ("date", "datetime", "number"):
-            return 3, 11 if v.kind == "date" else 23 if v.kind == "datetime" else 8, 1
+            return 3, 11 if v.kind == "date" else 24 if v.kind == "datetime" else 8, 1
         return (2 if v.ordinal else 1), 8, 1
 
     def header(self, cases: int) -> bytes:
