@@ -17,12 +17,13 @@ from pathlib import Path
 from akhlak_tui.files import private_output
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import tr
-from akhlak_tui.report.export import Disclosure, export_columns, raw_rows
+from akhlak_tui.report.export import Disclosure, ExportError, export_columns, raw_rows
 from akhlak_tui.report.export_labelled import BLANKED, NA, UNANSWERED, Lookup, Plan, Variable, build_plan, clip, moment, picks_encoder, walk
 
 BYTE, INT, LONG, DOUBLE = 65530, 65529, 65528, 65526
 STRL = 32768
 MAX_STR = 2045
+MAX_VARIABLES = 32767
 EXTENDED = {NA: 1, UNANSWERED: 2, BLANKED: 3}  # .a .b .c
 MISSING_BASE = {BYTE: 101, INT: 32741, LONG: 2147483621}
 LIMITS = {BYTE: (-127, 100), INT: (-32767, 32740), LONG: (-2147483647, 2147483620)}
@@ -179,6 +180,8 @@ def write_dta(mdb: MergedDatabase, path: Path, comments: bool, lang: str, disclo
     columns = export_columns(mdb.questionnaire, comments)
     plan = build_plan(mdb, columns, lang, disclosure)
     variables = plan.variables
+    if len(variables) > MAX_VARIABLES:
+        raise ExportError(f"{path}: {len(variables)} variables do not fit in a Stata file ({MAX_VARIABLES} at most); use --format sav or csv")
     kinds = [storage(v) for v in variables]
     label_names, sets = _label_sets(plan)
     title = clip(tr(mdb.questionnaire.questionnaire.title, lang), 80)
