@@ -17,7 +17,6 @@ from pathlib import Path
 from akhlak_tui.files import private_output
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import (
-    IntegerItem,
     LikertItem,
     MultiItem,
     Questionnaire,
@@ -97,9 +96,9 @@ def unit_column(q: Questionnaire) -> str:
 
 
 def profile_items(q: Questionnaire) -> list[str]:
-    """The profile (demographic) items whose small groups are blanked: the single-choice and number
-    items the results are broken down by (gender, employment, age band...), not the unit itself."""
-    return [b for b in q.scoring.breakdowns if isinstance(q.item_by_id.get(b), (SingleItem, IntegerItem))]
+    """The profile (demographic) items whose small groups are blanked: the single-choice items the
+    results are broken down by (gender, employment, age band...), not the unit itself."""
+    return [b for b in q.scoring.breakdowns if isinstance(q.item_by_id.get(b), SingleItem)]
 
 
 def export_columns(q: Questionnaire, comments: bool) -> list[str]:
