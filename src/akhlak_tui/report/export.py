@@ -224,6 +224,10 @@ def codebook(q: Questionnaire, units: list[Unit], columns: list[str], lang: str,
             rows.append(row(column, _label(column, lang, disclosure), "context"))
             if column == "unit":
                 rows += [row(column, "", "", u.code, u.name, f"headcount={u.headcount if u.headcount is not None else ''}", u.code) for u in units]
+                listed = {u.code for u in units}
+                rows += [row(column, "", "", code, "", "not in the unit list", code) for (c, code) in names if c == column and code not in listed and code is not None]
+            else:  # language and mode: their numbers in SPSS and Stata
+                rows += [row(column, "", "", code, "", "", code) for (c, code) in names if c == column and code is not None]
             continue
         item = q.item_by_id[column]
         label, kind = tr(item.label, lang), item.type  # type: ignore[attr-defined]
