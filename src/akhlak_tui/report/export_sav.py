@@ -57,10 +57,6 @@ def _slots(width: int) -> int:
     return (width + 7) // 8
 
 
-def _storage(width: int) -> list[int]:
-    return [_slots(w) for w in _segments(width)]
-
-
 class _Dictionary:
     """The records before the data, built from the plan."""
 
