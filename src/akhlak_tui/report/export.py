@@ -108,7 +108,8 @@ def export_columns(q: Questionnaire, comments: bool) -> list[str]:
     return [*CONTEXT, *extra, *items]
 
 
-def _select(q: Questionnaire, column: str) -> str:
+def column_sql(q: Questionnaire, column: str) -> str:
+    """The SQL expression of an export column over `answers a JOIN responses r`."""
     if column == "response_id":
         return "a.response_id"
     if column in CONTEXT or (column == "unit" and column not in q.item_by_id):
@@ -126,8 +127,8 @@ def small_profile_groups(mdb: MergedDatabase) -> dict[str, set[tuple[object, obj
     items = profile_items(q)
     if not items:
         return {}
-    unit = _select(q, unit_column(q))
-    sql = f"SELECT {unit}, {', '.join(_select(q, i) for i in items)}, count(*) {SUBMITTED_FROM} GROUP BY {unit}, {', '.join(_select(q, i) for i in items)}"
+    unit = column_sql(q, unit_column(q))
+    sql = f"SELECT {unit}, {', '.join(column_sql(q, i) for i in items)}, count(*) {SUBMITTED_FROM} GROUP BY {unit}, {', '.join(column_sql(q, i) for i in items)}"
     counts: list[dict[tuple[object, object], int]] = [{} for _ in items]
     for row in mdb.db.conn.execute(sql):
         n = row[-1]
@@ -143,7 +144,7 @@ def raw_rows(mdb: MergedDatabase, columns: list[str], disclosure: Disclosure) ->
     """The export rows of submitted responses, in merge order, streamed: stored values (multiple
     choice as its JSON list), coarsened as `disclosure` says; blanked answers are WITHHELD."""
     q = mdb.questionnaire
-    sql = f"SELECT {', '.join(_select(q, c) for c in columns)} {SUBMITTED_FROM} ORDER BY a.rowid"
+    sql = f"SELECT {', '.join(column_sql(q, c) for c in columns)} {SUBMITTED_FROM} ORDER BY a.rowid"
     cursor = mdb.db.conn.execute(sql)
     small = {} if disclosure.full else {k: v for k, v in small_profile_groups(mdb).items() if v and k in columns}
     blank = [(columns.index(item), pairs) for item, pairs in small.items()]
@@ -255,7 +256,8 @@ def codebook(q: Questionnaire, units: list[Unit], columns: list[str], lang: str,
     return rows
 
 
-def _write_codebook(path: Path, rows: list[list[str]], lang: str) -> None:
+def write_codebook(path: Path, rows: list[list[str]], lang: str) -> None:
+    """The codebook rows as a CSV (UTF-8 with BOM, owner-only) with the headers of `lang`."""
     with private_output(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CODEBOOK_HEADERS.get(lang, CODEBOOK_HEADERS["en"]))
@@ -279,7 +281,7 @@ def export_csv(mdb: MergedDatabase, path: Path, comments: bool, lang: str, discl
         for row in data_rows(mdb, columns, disclosure):
             writer.writerow(row)
             n += 1
-    _write_codebook(codebook_path, codebook(mdb.questionnaire, mdb.units, columns, lang, disclosure), lang)
+    write_codebook(codebook_path, codebook(mdb.questionnaire, mdb.units, columns, lang, disclosure), lang)
     return n, codebook_path
 
 

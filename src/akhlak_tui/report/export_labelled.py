@@ -9,19 +9,21 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import get_args
 
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import IntegerItem, LikertItem, MultiItem, SingleItem, TextItem, UnitItem, tr
 from akhlak_tui.report.export import (
-    CONTEXT_LABELS,
     COARSE_LABELS,
+    CONTEXT_LABELS,
     SUBMITTED_FROM,
     WITHHELD,
     Disclosure,
     ExportError,
-    _select,
+    column_sql,
     profile_items,
 )
+from akhlak_tui.response import Mode
 
 NA, UNANSWERED, BLANKED = "na", "unanswered", "blanked"
 """The three kinds of missing answer: SPSS keeps the scale's code for NA and uses -1 and -2 for the
@@ -38,7 +40,7 @@ RESERVED = {
     # Stata
     "byte", "double", "float", "if", "in", "int", "long", "using", "strl",
 }  # fmt: skip
-MODES = ("enumerator", "kiosk", "demo")
+MODES = get_args(Mode)
 
 
 def variable_name(text: str) -> str:
@@ -126,12 +128,12 @@ class Plan:
 
 def _distinct(mdb: MergedDatabase, column: str) -> list[object]:
     q = mdb.questionnaire
-    sql = f"SELECT DISTINCT {_select(q, column)} {SUBMITTED_FROM}"
+    sql = f"SELECT DISTINCT {column_sql(q, column)} {SUBMITTED_FROM}"
     return [r[0] for r in mdb.db.conn.execute(sql) if r[0] is not None]
 
 
 def _width(mdb: MergedDatabase, column: str) -> int:
-    sql = f"SELECT max(length(CAST({_select(mdb.questionnaire, column)} AS BLOB))) {SUBMITTED_FROM}"
+    sql = f"SELECT max(length(CAST({column_sql(mdb.questionnaire, column)} AS BLOB))) {SUBMITTED_FROM}"
     return max(1, mdb.db.conn.execute(sql).fetchone()[0] or 0)
 
 

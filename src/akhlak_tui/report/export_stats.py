@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from akhlak_tui.merge.database import MergedDatabase
-from akhlak_tui.report.export import Disclosure, _write_codebook, codebook, codebook_path_for
+from akhlak_tui.report.export import Disclosure, codebook, codebook_path_for, write_codebook
 
 
 def export_labelled(mdb: MergedDatabase, path: Path, fmt: str, comments: bool, lang: str, disclosure: Disclosure) -> tuple[int, Path]:
@@ -16,5 +16,5 @@ def export_labelled(mdb: MergedDatabase, path: Path, fmt: str, comments: bool, l
         from akhlak_tui.report.export_dta import write_dta as write
     n, plan = write(mdb, path, comments, lang, disclosure)
     codebook_path = codebook_path_for(path)
-    _write_codebook(codebook_path, codebook(mdb.questionnaire, mdb.units, plan.columns, lang, disclosure, plan.names()), lang)
+    write_codebook(codebook_path, codebook(mdb.questionnaire, mdb.units, plan.columns, lang, disclosure, plan.names()), lang)
     return n, codebook_path
