@@ -1,7 +1,9 @@
-"""Raw data for other programs: one row per submitted response, one column per item (answer codes),
-with a codebook mapping every column and code to its label. Nothing that identifies a person, and by
-default nothing that narrows a respondent down: times to the day, the device as a pseudonym, the
-profile answers of small groups within a unit blanked (docs/data-export.md)."""
+"""Raw data for other programs: one row per submitted response, one column per item, and a codebook.
+
+Answer codes, with a codebook mapping every column and code to its label and stating the scoring
+settings. Nothing that identifies a person, and by default nothing that narrows a respondent down:
+times to the day, the device as a pseudonym, the profile answers of small groups within a unit
+blanked (docs/data-export.md)."""
 
 from __future__ import annotations
 

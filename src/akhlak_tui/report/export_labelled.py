@@ -1,5 +1,6 @@
-"""The variables of an SPSS or Stata export: names valid in both programs, labels, numeric codes and
-missing codes, shared by the .sav and .dta writers (docs/data-export.md)."""
+"""The variables of an SPSS or Stata export, shared by the .sav and .dta writers.
+
+Names valid in both programs, labels, numeric codes and missing codes (docs/data-export.md)."""
 
 from __future__ import annotations
 
