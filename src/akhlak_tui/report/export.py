@@ -75,7 +75,7 @@ class Disclosure:
     the device, but the same device has the same pseudonym throughout one export."""
 
     full: bool = False
-    key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     _pseudonyms: dict[str, str] = field(default_factory=dict, repr=False)
 
     def device(self, device_id: str | None) -> str | None:
@@ -103,6 +103,16 @@ def profile_items(q: Questionnaire) -> list[str]:
     return [b for b in q.scoring.breakdowns if isinstance(q.item_by_id.get(b), SingleItem)]
 
 
+SMALL_GROUP_CONTEXT = ("device_id", "language", "mode")
+
+
+def small_group_columns(q: Questionnaire) -> list[str]:
+    """The columns whose small groups within a unit are blanked: the device, language and mode a
+    respondent answered with (the one interview by an enumerator, the one English speaker), and
+    the profile items."""
+    return [*SMALL_GROUP_CONTEXT, *profile_items(q)]
+
+
 def export_columns(q: Questionnaire, comments: bool) -> list[str]:
     """Context columns, then one per answerable item (open-text items left out unless `comments`)."""
     items = [i.id for i in q.answerable_items if comments or not isinstance(i, TextItem)]
@@ -122,13 +132,13 @@ def column_sql(q: Questionnaire, column: str) -> str:
 SUBMITTED_FROM = "FROM answers a JOIN responses r ON r.id = a.response_id WHERE r.status = 'submitted'"
 
 
-def small_profile_groups(mdb: MergedDatabase) -> dict[str, set[tuple[object, object]]]:
-    """For each profile item, the (unit, answer) pairs given by fewer than `min_group_size`
-    respondents of that unit: one scan of the data, whatever the number of items."""
+def small_groups(mdb: MergedDatabase) -> dict[str, set[tuple[object, object]]]:
+    """For each column of `small_group_columns`, the (unit, value) pairs to blank: those given by
+    fewer than `min_group_size` respondents of that unit, and, when these together are fewer than
+    `min_group_size`, the next smallest groups of the unit too, so that a blank never stands for
+    one answer only (the one woman of a unit of men). One scan of the data."""
     q = mdb.questionnaire
-    items = profile_items(q)
-    if not items:
-        return {}
+    items = small_group_columns(q)
     unit = column_sql(q, unit_column(q))
     sql = f"SELECT {unit}, {', '.join(column_sql(q, i) for i in items)}, count(*) {SUBMITTED_FROM} GROUP BY {unit}, {', '.join(column_sql(q, i) for i in items)}"
     counts: list[dict[tuple[object, object], int]] = [{} for _ in items]
@@ -139,7 +149,23 @@ def small_profile_groups(mdb: MergedDatabase) -> dict[str, set[tuple[object, obj
                 key = (row[0], value)
                 counts[k][key] = counts[k].get(key, 0) + n
     limit = q.scoring.min_group_size
-    return {item: {key for key, n in c.items() if n < limit} for item, c in zip(items, counts)}
+    return {item: _to_blank(c, limit) for item, c in zip(items, counts)}
+
+
+def _to_blank(counts: dict[tuple[object, object], int], limit: int) -> set[tuple[object, object]]:
+    """The (unit, value) pairs to blank, from the respondents per pair (see `small_groups`)."""
+    by_unit: dict[object, list[tuple[int, str, object]]] = {}
+    for (unit, value), n in counts.items():
+        by_unit.setdefault(unit, []).append((n, str(value), value))
+    blank: set[tuple[object, object]] = set()
+    for unit, groups in by_unit.items():
+        pool = 0
+        for n, _, value in sorted(groups, key=lambda g: g[:2]):
+            if n >= limit and (pool == 0 or pool >= limit):
+                break
+            blank.add((unit, value))
+            pool += n
+    return blank
 
 
 def raw_rows(mdb: MergedDatabase, columns: list[str], disclosure: Disclosure) -> Iterator[list[object]]:
@@ -148,7 +174,7 @@ def raw_rows(mdb: MergedDatabase, columns: list[str], disclosure: Disclosure) ->
     q = mdb.questionnaire
     sql = f"SELECT {', '.join(column_sql(q, c) for c in columns)} {SUBMITTED_FROM} ORDER BY a.rowid"
     cursor = mdb.db.conn.execute(sql)
-    small = {} if disclosure.full else {k: v for k, v in small_profile_groups(mdb).items() if v and k in columns}
+    small = {} if disclosure.full else {k: v for k, v in small_groups(mdb).items() if v and k in columns}
     blank = [(columns.index(item), pairs) for item, pairs in small.items()]
     unit_at = columns.index(unit_column(q))
     device_at = columns.index("device_id")
@@ -157,12 +183,13 @@ def raw_rows(mdb: MergedDatabase, columns: list[str], disclosure: Disclosure) ->
         for row in batch:
             out = list(row)
             if not disclosure.full:
-                out[device_at] = disclosure.device(out[device_at])
-                for t in times:
-                    out[t] = disclosure.time(out[t])
                 for at, pairs in blank:
                     if (out[unit_at], out[at]) in pairs:
                         out[at] = WITHHELD
+                if out[device_at] is not WITHHELD:
+                    out[device_at] = disclosure.device(out[device_at])
+                for t in times:
+                    out[t] = disclosure.time(out[t])
             yield out
 
 
@@ -187,8 +214,8 @@ def settings_rows(q: Questionnaire, disclosure: Disclosure) -> list[list[str]]:
     data and the codebook alone suffice to recompute the report (docs/scoring.md)."""
     s = q.scoring
     rows = [
-        ("export.disclosure", "full" if disclosure.full else "coarsened", "full: as stored; coarsened: times to the day, device pseudonym, small profile groups blanked"),
-        ("export.profile_items", " ".join(profile_items(q)), "profile answers blanked when fewer than min_group_size in the unit gave them"),
+        ("export.disclosure", "full" if disclosure.full else "coarsened", "full: as stored; coarsened: times to the day, device pseudonym, small groups blanked"),
+        ("export.small_groups", "" if disclosure.full else " ".join(small_group_columns(q)), "values blanked when fewer than min_group_size in the unit gave them (with the next smallest groups until the blanked are min_group_size or more)"),
         ("questionnaire", f"{q.id} {q.version}", "questionnaire id and version"),
         ("sav.missing", "-1 -2", "SPSS: -1 unanswered, -2 blanked (small group), and each scale's not-applicable code, declared missing"),
         ("dta.missing", ".a .b .c", "Stata: .a not applicable, .b unanswered, .c blanked (small group)"),
@@ -221,10 +248,11 @@ def codebook(q: Questionnaire, units: list[Unit], columns: list[str], lang: str,
         name, number = names.get((column, key), ("", ""))
         return [column, label, kind, code, code_label, detail, name, str(number)]
 
-    profile = set(profile_items(q))
+    small = set() if disclosure.full else set(small_group_columns(q))
+    note = "blanked when fewer than min_group_size in the unit"
     for column in columns:
         if column in CONTEXT_LABELS:
-            rows.append(row(column, _label(column, lang, disclosure), "context"))
+            rows.append(row(column, _label(column, lang, disclosure), "context", detail=note if column in small else ""))
             if column == "unit":
                 rows += [row(column, "", "", u.code, u.name, f"headcount={u.headcount if u.headcount is not None else ''}", u.code) for u in units]
                 listed = {u.code for u in units}
@@ -251,8 +279,8 @@ def codebook(q: Questionnaire, units: list[Unit], columns: list[str], lang: str,
                 kind += " (codes separated by spaces)"
         elif isinstance(item, UnitItem):
             codes = [(u.code, u.name, f"headcount={u.headcount if u.headcount is not None else ''}") for u in units]
-        if column in profile and not disclosure.full:
-            detail = "blanked when fewer than min_group_size in the unit"
+        if column in small:
+            detail = note
         rows.append(row(column, label, kind, detail=detail))
         rows += [row(column, "", "", code, code_label, extra, key=code) for code, code_label, extra in codes]
     return rows

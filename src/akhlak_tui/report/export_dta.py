@@ -18,7 +18,7 @@ from akhlak_tui.files import private_output
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import tr
 from akhlak_tui.report.export import Disclosure, ExportError, export_columns, raw_rows
-from akhlak_tui.report.export_labelled import BLANKED, NA, UNANSWERED, Lookup, Plan, Variable, build_plan, clip, moment, picks_encoder, walk
+from akhlak_tui.report.export_labelled import BLANKED, NA, UNANSWERED, Lookup, Plan, Variable, build_plan, clip, moment, picks_encoder, text, walk
 
 BYTE, INT, LONG, DOUBLE = 65530, 65529, 65528, 65526
 STRL = 32768
@@ -145,7 +145,7 @@ class _Encoder:
             return lambda row: DOUBLE_MISSING if row[i] is None else PACK[DOUBLE].pack(convert(row[i]))
         if kind == STRL:
             return self._strl(i, number)
-        return lambda row: clip(str(row[i] or ""), kind).ljust(kind, b"\x00")
+        return lambda row: clip(text(row[i]), kind).ljust(kind, b"\x00")
 
     @staticmethod
     def _bytes(run: list[tuple[int, Lookup]]):
@@ -159,10 +159,10 @@ class _Encoder:
         empty = bytes(8)
 
         def step(row):
-            value = row[i]
+            value = text(row[i])
             if not value:
                 return empty
-            data = str(value).encode("utf-8") + b"\x00"
+            data = value.encode("utf-8") + b"\x00"
             self.strls.write(b"GSO" + struct.pack("<IQBI", number, self.row_number, 130, len(data)) + data)
             return struct.pack("<H", number) + self.row_number.to_bytes(6, "little")
 

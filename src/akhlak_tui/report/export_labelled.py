@@ -22,7 +22,7 @@ from akhlak_tui.report.export import (
     Disclosure,
     ExportError,
     column_sql,
-    profile_items,
+    small_group_columns,
 )
 from akhlak_tui.response import Mode
 
@@ -151,7 +151,7 @@ def build_plan(mdb: MergedDatabase, columns: list[str], lang: str, disclosure: D
     q = mdb.questionnaire
     names = iter(unique_names(_name_texts(mdb, columns)))
     labels = CONTEXT_LABELS if disclosure.full else {**CONTEXT_LABELS, **COARSE_LABELS}
-    profile = set(profile_items(q)) if not disclosure.full else set()
+    small = set(small_group_columns(q)) if not disclosure.full else set()
     unanswered = (UNANSWERED, tr(MISSING_LABELS[UNANSWERED], lang))
     blanked = (BLANKED, tr(MISSING_LABELS[BLANKED], lang))
     out: list[Variable] = []
@@ -160,14 +160,18 @@ def build_plan(mdb: MergedDatabase, columns: list[str], lang: str, disclosure: D
         label = tr(labels[column], lang) if column in labels and item is None else tr(item.label, lang) if item else column
         if column == "response_id" or (column == "device_id" and disclosure.full):
             out.append(Variable(next(names), column, label, "string", width=_width(mdb, column)))
-        elif column == "device_id":
+        elif column == "device_id":  # the pseudonym, or empty when blanked
             out.append(Variable(next(names), column, label, "string", width=13))
         elif column in ("created_at", "submitted_at"):
             out.append(Variable(next(names), column, label, "datetime" if disclosure.full else "date"))
         elif column in ("language", "mode"):
             known = q.languages if column == "language" else list(MODES)
             codes, value_labels = _coded(known, _distinct(mdb, column), {})
-            out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*value_labels, unanswered]))
+            extra = [unanswered]
+            if column in small:
+                codes[WITHHELD] = BLANKED
+                extra.append(blanked)
+            out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*value_labels, *extra]))
         elif column == "unit" or isinstance(item, UnitItem):
             units = mdb.units
             codes, value_labels = _coded([u.code for u in units], _distinct(mdb, column), {u.code: u.name for u in units})
@@ -186,7 +190,7 @@ def build_plan(mdb: MergedDatabase, columns: list[str], lang: str, disclosure: D
             codes = {o.code: i for i, o in enumerate(item.options, start=1)}
             codes[None] = UNANSWERED
             extra = [unanswered]
-            if column in profile:
+            if column in small:
                 codes[WITHHELD] = BLANKED
                 extra.append(blanked)
             out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*((i, tr(o.label, lang)) for i, o in enumerate(item.options, start=1)), *extra]))
@@ -249,6 +253,11 @@ def picks_encoder(i: int, variables: list[Variable], off: int, on: int, unanswer
         return bytes(picked)
 
     return encode
+
+
+def text(value: object) -> str:
+    """A string variable's text: empty for no value and for a blanked one."""
+    return "" if value is None or value is WITHHELD else str(value)
 
 
 def moment(value: str) -> dt.datetime:

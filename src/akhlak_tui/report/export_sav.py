@@ -16,7 +16,7 @@ from akhlak_tui.files import private_output
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import tr
 from akhlak_tui.report.export import FETCH, Disclosure, export_columns, raw_rows
-from akhlak_tui.report.export_labelled import BLANKED, NA, UNANSWERED, Lookup, Plan, Variable, build_plan, clip, moment, picks_encoder, walk
+from akhlak_tui.report.export_labelled import BLANKED, NA, UNANSWERED, Lookup, Plan, Variable, build_plan, clip, moment, picks_encoder, text, walk
 
 SYSMIS = -1.7976931348623157e308
 SPSS_EPOCH = dt.datetime(1582, 10, 14, tzinfo=dt.timezone.utc)
@@ -227,11 +227,11 @@ class _Encoder:
         spaces = b" " * 8
 
         def step(row, cmds, raws):
-            value = row[i]
+            value = text(row[i])
             if not value:
                 cmds += empty
                 return
-            data = str(value).encode("utf-8")
+            data = value.encode("utf-8")
             if len(segments) == 1:
                 padded = data.ljust(slots * 8, b" ")
             else:

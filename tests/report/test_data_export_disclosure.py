@@ -1,0 +1,87 @@
+"""What a default (coarsened) `akhlak data export` must not give away: the answer of the one person
+of a unit behind a blank, the language, mode or laptop of the one respondent who differs."""
+
+from __future__ import annotations
+
+import csv
+
+from click.testing import CliRunner
+from merged_fixtures import make_response
+from test_data_export_stats import TOML, read
+
+from akhlak_tui.cli import cli
+from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.questionnaire.loading import parse_questionnaire
+from akhlak_tui.questionnaire.units import Unit
+
+UNITS = [Unit(code="U1", name="Unit Satu", headcount=10), Unit(code="U2", name="Unit Dua", headcount=10)]
+
+
+def build(tmp_path, people, toml: str = TOML, numbers=None):
+    """`people`: (answers, changes to the response) pairs, merged in this order; `numbers` gives
+    each response's id number (default 1, 2, ...)."""
+    q = parse_questionnaire(toml, "test")
+    path = tmp_path / "merged.db"
+    mdb = MergedDatabase(path)
+    mdb.set_survey("s1", "uji", toml, UNITS, "2026-01-01T00:00:00Z")
+    numbers = numbers or range(1, len(people) + 1)
+    rows = [(make_response(q, answers, n).model_copy(update=changes), "b1") for (answers, changes), n in zip(people, numbers)]
+    with mdb.db.atomic():
+        mdb.insert_responses(rows)
+    mdb.close()
+    return path
+
+
+def export(db, out, *extra):
+    result = CliRunner().invoke(cli, ["data", "export", "--db", str(db), "-o", str(out), *extra])
+    assert result.exit_code == 0, result.output
+
+
+def export_csv(db, out, *extra):
+    export(db, out, *extra)
+    return list(csv.DictReader(out.read_text("utf-8-sig").splitlines()))
+
+
+def person(unit, gender, **changes):
+    return {"unit": unit, "gender": gender, "bp1": 4, "values_now": ["jujur"]}, changes
+
+
+def test_a_blank_never_stands_for_one_small_group(tmp_path):
+    # min_group_size 2: the one woman of U1 is blanked, and so the men of U1 too: a blank in U1
+    # that meant "woman" would name her
+    db = build(tmp_path, [person("U1", "m"), person("U1", "m"), person("U1", "m"), person("U1", "f"), person("U2", "f"), person("U2", "f")])
+    rows = export_csv(db, tmp_path / "x.csv")
+    assert [r["gender"] for r in rows] == ["", "", "", "", "f", "f"]
+    export(db, tmp_path / "x.sav")
+    df, _ = read(tmp_path / "x.sav", user_missing=True)
+    assert df["gender"].tolist() == [-2, -2, -2, -2, 1, 1]
+
+
+def test_the_blanked_groups_of_a_unit_are_min_group_size_or_more(tmp_path):
+    # min_group_size 2: U1's one "f" and one "x" are blanked, together two, so its three "m" stay
+    toml = TOML.replace('  { code = "m", label = { id = "Laki-laki", en = "Male" } },', '  { code = "m", label = { id = "Laki-laki", en = "Male" } },\n  { code = "x", label = { id = "Lainnya", en = "Other" } },')
+    people = [person("U1", "m")] * 3 + [person("U1", "f"), person("U1", "x"), person("U1", None)]
+    db = build(tmp_path, people, toml)
+    rows = export_csv(db, tmp_path / "x.csv")
+    assert [r["gender"] for r in rows] == ["m", "m", "m", "", "", ""]
+
+
+def test_the_one_respondent_of_a_unit_in_another_language_mode_or_laptop_is_blanked(tmp_path):
+    # U1: one of five answered in English, interviewed by an enumerator on another laptop; with
+    # min_group_size 2 these are blanked, and so (see above) the other four's; U2's two English
+    # answers on one laptop are kept
+    people = [person("U1", "m")] * 4 + [person("U1", "m", language="en", mode="enumerator", device_id="dev-enum")]
+    people += [person("U2", "m", language="en", device_id="dev-b")] * 2
+    db = build(tmp_path, people)
+    rows = export_csv(db, tmp_path / "x.csv")
+    assert [r["language"] for r in rows] == [""] * 5 + ["en"] * 2
+    assert [r["mode"] for r in rows] == [""] * 5 + ["kiosk"] * 2
+    assert [r["device_id"] for r in rows][:5] == [""] * 5 and rows[5]["device_id"] == rows[6]["device_id"] != ""
+    for suffix, blanked in ((".sav", -2), (".dta", "c")):
+        out = tmp_path / f"x{suffix}"
+        export(db, out)
+        df, meta = read(out, user_missing=True)
+        assert df["language"].tolist()[:5] == df["mode"].tolist()[:5] == [blanked] * 5 and df["device_id"].tolist()[:5] == [""] * 5
+        assert meta.variable_value_labels["language"][blanked] == "Disembunyikan (kelompok kecil)"
+    full = export_csv(db, tmp_path / "full.csv", "--full")
+    assert (full[4]["language"], full[4]["mode"], full[4]["device_id"]) == ("en", "enumerator", "dev-enum")
