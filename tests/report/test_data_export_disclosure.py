@@ -1,9 +1,11 @@
 """What a default (coarsened) `akhlak data export` must not give away: the answer of the one person
-of a unit behind a blank, the language, mode or laptop of the one respondent who differs."""
+of a unit behind a blank, the order in which a laptop's respondents answered, the language, mode or
+laptop of the one respondent who differs."""
 
 from __future__ import annotations
 
 import csv
+import uuid
 
 from click.testing import CliRunner
 from merged_fixtures import make_response
@@ -64,6 +66,21 @@ def test_the_blanked_groups_of_a_unit_are_min_group_size_or_more(tmp_path):
     db = build(tmp_path, people, toml)
     rows = export_csv(db, tmp_path / "x.csv")
     assert [r["gender"] for r in rows] == ["m", "m", "m", "", "", ""]
+
+
+def test_rows_do_not_come_in_the_order_the_respondents_answered(tmp_path):
+    # merged in the order answered (a laptop's bundle is in time order); ids are random
+    numbers = [5, 3, 6, 1, 4, 2]
+    db = build(tmp_path, [person("U1", "m")] * 6, numbers=numbers)
+    merged = [str(uuid.UUID(int=n, version=4)) for n in numbers]
+    rows = export_csv(db, tmp_path / "x.csv")
+    assert [r["response_id"] for r in rows] == sorted(merged) != merged
+    full = export_csv(db, tmp_path / "full.csv", "--full")
+    assert [r["response_id"] for r in full] == merged
+    for suffix in (".sav", ".dta"):
+        export(db, tmp_path / f"x{suffix}")
+        df, _ = read(tmp_path / f"x{suffix}")
+        assert df["response_id"].tolist() == sorted(merged)
 
 
 def test_the_one_respondent_of_a_unit_in_another_language_mode_or_laptop_is_blanked(tmp_path):

@@ -36,8 +36,10 @@ def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_com
     """Export one row per submitted response and one column per item (answer codes), plus unit,
     dates and device; never a name or anything else that identifies a person. By default what could
     narrow a respondent down is coarsened: times to the day, the device as a pseudonym valid in this
-    export only, and profile answers (gender, age band...) given by fewer than min_group_size people
-    of a unit left blank; --full exports everything as stored. The codebook (columns, codes, tags,
+    export only, rows in random order, and profile answers (gender, age band...), language, mode and
+    device given by fewer than min_group_size people of a unit left blank (with the next smallest
+    groups, so that a blank never points at one group); --full exports everything as stored, in
+    merge order. The codebook (columns, codes, tags,
     scoring settings, unit headcounts) goes to a `codebook` sheet, or to FILE-codebook.csv beside a
     CSV, SAV or DTA file. SAV and DTA carry variable and value labels, missing codes, and one 0/1
     variable per option of a multiple choice (docs/data-export.md).

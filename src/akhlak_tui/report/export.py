@@ -169,10 +169,13 @@ def _to_blank(counts: dict[tuple[object, object], int], limit: int) -> set[tuple
 
 
 def raw_rows(mdb: MergedDatabase, columns: list[str], disclosure: Disclosure) -> Iterator[list[object]]:
-    """The export rows of submitted responses, in merge order, streamed: stored values (multiple
-    choice as its JSON list), coarsened as `disclosure` says; blanked answers are WITHHELD."""
+    """The export rows of submitted responses, streamed: stored values (multiple choice as its JSON
+    list), coarsened as `disclosure` says; blanked answers are WITHHELD. In merge order with
+    `full`; else in the order of the (random) response ids, as the merge order is the order in
+    which each laptop's respondents answered."""
     q = mdb.questionnaire
-    sql = f"SELECT {', '.join(column_sql(q, c) for c in columns)} {SUBMITTED_FROM} ORDER BY a.rowid"
+    order = "a.rowid" if disclosure.full else "a.response_id"
+    sql = f"SELECT {', '.join(column_sql(q, c) for c in columns)} {SUBMITTED_FROM} ORDER BY {order}"
     cursor = mdb.db.conn.execute(sql)
     small = {} if disclosure.full else {k: v for k, v in small_groups(mdb).items() if v and k in columns}
     blank = [(columns.index(item), pairs) for item, pairs in small.items()]
@@ -214,7 +217,7 @@ def settings_rows(q: Questionnaire, disclosure: Disclosure) -> list[list[str]]:
     data and the codebook alone suffice to recompute the report (docs/scoring.md)."""
     s = q.scoring
     rows = [
-        ("export.disclosure", "full" if disclosure.full else "coarsened", "full: as stored; coarsened: times to the day, device pseudonym, small groups blanked"),
+        ("export.disclosure", "full" if disclosure.full else "coarsened", "full: as stored, in merge order; coarsened: times to the day, device pseudonym, small groups blanked, rows in random order"),
         ("export.small_groups", "" if disclosure.full else " ".join(small_group_columns(q)), "values blanked when fewer than min_group_size in the unit gave them (with the next smallest groups until the blanked are min_group_size or more)"),
         ("questionnaire", f"{q.id} {q.version}", "questionnaire id and version"),
         ("sav.missing", "-1 -2", "SPSS: -1 unanswered, -2 blanked (small group), and each scale's not-applicable code, declared missing"),
