@@ -1,6 +1,6 @@
 """What a default (coarsened) `akhlak data export` must not give away: the answer of the one person
 of a unit behind a blank, the order in which a laptop's respondents answered, the language, mode or
-laptop of the one respondent who differs."""
+laptop of the one respondent who differs; and SPSS codes that never collide with a scale's."""
 
 from __future__ import annotations
 
@@ -102,3 +102,23 @@ def test_the_one_respondent_of_a_unit_in_another_language_mode_or_laptop_is_blan
         assert meta.variable_value_labels["language"][blanked] == "Disembunyikan (kelompok kecil)"
     full = export_csv(db, tmp_path / "full.csv", "--full")
     assert (full[4]["language"], full[4]["mode"], full[4]["device_id"]) == ("en", "enumerator", "dev-enum")
+
+
+BIPOLAR = TOML.replace("min_group_size = 2", "min_group_size = 1\nfavourable_min = 1")
+for old, new in (("1", "-2"), ("2", "-1"), ("3", "0"), ("4", "1"), ("5", "2")):
+    BIPOLAR = BIPOLAR.replace(f"code = {old}, label = {{ id = \"", f"code = {new}, label = {{ id = \"", 1)
+
+
+def test_spss_missing_codes_never_collide_with_a_scale_code(tmp_path):
+    db = build(tmp_path, [({"unit": "U1", "gender": "f", "bp1": v, "values_now": ["jujur"]}, {}) for v in (-2, -1, 0, 1, 2, 9, None)], BIPOLAR)
+    out = tmp_path / "x.sav"
+    export(db, out, "--lang", "en")
+    df, meta = read(out)
+    assert df["bp1"].tolist()[:5] == [-2, -1, 0, 1, 2] and df["bp1"].iloc[5:].isna().all()
+    labels = meta.variable_value_labels["bp1"]
+    assert (labels[-1], labels[-3]) == ("Disagree", "Not answered")
+    df, meta = read(out, user_missing=True)
+    assert sorted(r["lo"] for r in meta.missing_ranges["bp1"]) == [-3, 9]
+    assert df["bp1"].tolist()[5:] == [9, -3] and df["values_now_jujur"].tolist() == [1] * 7
+    codebook = {r["column"]: r["code"] for r in csv.DictReader((tmp_path / "x-codebook.csv").read_text("utf-8-sig").splitlines())}
+    assert codebook["sav.missing"] == "-3 -4"

@@ -216,11 +216,12 @@ def settings_rows(q: Questionnaire, disclosure: Disclosure) -> list[list[str]]:
     """The codebook's first rows: how this export was made and every scoring setting, so that the
     data and the codebook alone suffice to recompute the report (docs/scoring.md)."""
     s = q.scoring
+    unanswered, blanked = sav_missing(q)
     rows = [
         ("export.disclosure", "full" if disclosure.full else "coarsened", "full: as stored, in merge order; coarsened: times to the day, device pseudonym, small groups blanked, rows in random order"),
         ("export.small_groups", "" if disclosure.full else " ".join(small_group_columns(q)), "values blanked when fewer than min_group_size in the unit gave them (with the next smallest groups until the blanked are min_group_size or more)"),
         ("questionnaire", f"{q.id} {q.version}", "questionnaire id and version"),
-        ("sav.missing", "-1 -2", "SPSS: -1 unanswered, -2 blanked (small group), and each scale's not-applicable code, declared missing"),
+        ("sav.missing", f"{unanswered} {blanked}", f"SPSS: {unanswered} unanswered, {blanked} blanked (small group), and each scale's not-applicable code, declared missing"),
         ("dta.missing", ".a .b .c", "Stata: .a not applicable, .b unanswered, .c blanked (small group)"),
         ("scoring.method", s.method, "percent_favourable, mean_scaled or votes (docs/scoring.md)"),
         ("scoring.favourable_min", str(s.favourable_min), "answers at or above this point (after reversing) are favourable"),
@@ -237,6 +238,13 @@ def settings_rows(q: Questionnaire, disclosure: Disclosure) -> list[list[str]]:
         rows.append((f"scale.{scale.id}", " ".join(str(c) for c in scale.codes), f"points lowest to highest; not applicable: {na or 'none'}"))
         rows.append((f"scale.{scale.id}.not_applicable", na, "left out of every score, like an unanswered statement"))
     return [[name, note, "setting", value, "", "", "", ""] for name, value, note in rows]
+
+
+def sav_missing(q: Questionnaire) -> tuple[int, int]:
+    """The SPSS codes of an unanswered and of a blanked answer: -1 and -2, or the two numbers below
+    the lowest scale code when a scale uses those (a scale from -2 to 2)."""
+    lowest = min([0, *(c for s in q.scales for c in s.codes), *(s.not_applicable.code for s in q.scales if s.not_applicable)])
+    return lowest - 1, lowest - 2
 
 
 def codebook(q: Questionnaire, units: list[Unit], columns: list[str], lang: str, disclosure: Disclosure | None = None, names: dict | None = None) -> list[list[str]]:

@@ -22,6 +22,7 @@ from akhlak_tui.report.export import (
     Disclosure,
     ExportError,
     column_sql,
+    sav_missing,
     small_group_columns,
 )
 from akhlak_tui.response import Mode
@@ -109,6 +110,8 @@ class Plan:
     columns: list[str]
     variables: list[Variable]
     lang: str
+    sav_missing: tuple[int, int] = (-1, -2)
+    """SPSS's codes of unanswered and blanked (`export.sav_missing`)."""
 
     def of(self, column: str) -> list[Variable]:
         return [v for v in self.variables if v.column == column]
@@ -204,7 +207,7 @@ def build_plan(mdb: MergedDatabase, columns: list[str], lang: str, disclosure: D
             out.append(Variable(next(names), column, label, "number"))
         else:
             raise ExportError(f"{column}: no SPSS/Stata variable for this column")
-    return Plan(columns, out, lang)
+    return Plan(columns, out, lang, sav_missing(q))
 
 
 def _name_texts(mdb: MergedDatabase, columns: list[str]) -> list[str]:

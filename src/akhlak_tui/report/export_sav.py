@@ -37,11 +37,11 @@ def _padded(data: bytes, size: int) -> bytes:
     return data[:size].ljust(size, b" ")
 
 
-def spss_number(v: Variable, code: int | str) -> int:
-    """The number SPSS stores for a code or missing marker."""
+def spss_number(v: Variable, code: int | str, missing: tuple[int, int]) -> int:
+    """The number SPSS stores for a code or missing marker (`missing`: unanswered, blanked)."""
     if code == NA:
         return v.na_code  # type: ignore[return-value]
-    return {UNANSWERED: -1, BLANKED: -2}.get(code, code)  # type: ignore[arg-type]
+    return {UNANSWERED: missing[0], BLANKED: missing[1]}.get(code, code)  # type: ignore[arg-type]
 
 
 def _segments(width: int) -> list[int]:
@@ -91,7 +91,7 @@ class _Dictionary:
                 self.slots += _slots(w)
             return
         fmt = {"date": DATE11, "datetime": DATETIME24}.get(v.kind, F8)
-        missing = sorted({spss_number(v, c) for c, _ in v.labels if isinstance(c, str)})[:3]
+        missing = sorted({spss_number(v, c, self.plan.sav_missing) for c, _ in v.labels if isinstance(c, str)})[:3]
         self.records += _i32(2, 0, int(bool(label)), len(missing), fmt, fmt) + _padded(short.encode(), 8)
         if label:
             self.records += _i32(len(label)) + label.ljust((len(label) + 3) // 4 * 4, b" ")
@@ -103,7 +103,7 @@ class _Dictionary:
         sets: dict[tuple, list[int]] = {}
         for k, v in enumerate(self.plan.variables, start=1):
             if v.labels and v.kind not in ("string",):
-                key = tuple((spss_number(v, c), text) for c, text in v.labels)
+                key = tuple((spss_number(v, c, self.plan.sav_missing), text) for c, text in v.labels)
                 sets.setdefault(key, []).append(self.first_slot[k])
         out = bytearray()
         for labels, slots in sets.items():
@@ -166,18 +166,18 @@ class _Encoder:
     """Turns export rows into compression commands and the raw 8-byte blocks that follow them."""
 
     def __init__(self, plan: Plan) -> None:
+        self.missing = plan.sav_missing
         self.steps = walk(plan, self._byte_lookup, self._codes, self._picks, self._other)
 
-    @staticmethod
-    def _byte_lookup(v: Variable) -> Lookup | None:
-        numbers = {raw: spss_number(v, c) for raw, c in v.codes.items()}
+    def _byte_lookup(self, v: Variable) -> Lookup | None:
+        numbers = {raw: spss_number(v, c, self.missing) for raw, c in v.codes.items()}
         if all(-BIAS < n <= 251 - BIAS for n in numbers.values()):
             return Lookup(v.column, {raw: n + BIAS for raw, n in numbers.items()})
         return None
 
     def _other(self, i: int, number: int, v: Variable):
         if v.kind == "code":
-            return self._number(i, Lookup(v.column, {raw: float(spss_number(v, c)) for raw, c in v.codes.items()}).__getitem__)
+            return self._number(i, Lookup(v.column, {raw: float(spss_number(v, c, self.missing)) for raw, c in v.codes.items()}).__getitem__)
         if v.kind == "date":
             cache: dict[str, float] = {}
             return self._number(i, lambda s: cache[s] if s in cache else cache.setdefault(s, _days(s)))
@@ -194,9 +194,8 @@ class _Encoder:
 
         return step
 
-    @staticmethod
-    def _picks(i: int, variables: list[Variable]):
-        encode = picks_encoder(i, variables, BIAS, BIAS + 1, BIAS - 1)
+    def _picks(self, i: int, variables: list[Variable]):
+        encode = picks_encoder(i, variables, BIAS, BIAS + 1, BIAS + self.missing[0])
 
         def step(row, cmds, raws):
             cmds += encode(row)
