@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import uuid
 
+import pytest
 from click.testing import CliRunner
 from merged_fixtures import make_response
 from test_data_export_stats import TOML, read
@@ -15,6 +16,7 @@ from akhlak_tui.cli import cli
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.loading import parse_questionnaire
 from akhlak_tui.questionnaire.units import Unit
+from akhlak_tui.report.export_labelled import variable_name
 
 UNITS = [Unit(code="U1", name="Unit Satu", headcount=10), Unit(code="U2", name="Unit Dua", headcount=10)]
 
@@ -122,3 +124,9 @@ def test_spss_missing_codes_never_collide_with_a_scale_code(tmp_path):
     assert df["bp1"].tolist()[5:] == [9, -3] and df["values_now_jujur"].tolist() == [1] * 7
     codebook = {r["column"]: r["code"] for r in csv.DictReader((tmp_path / "x-codebook.csv").read_text("utf-8-sig").splitlines())}
     assert codebook["sav.missing"] == "-3 -4"
+
+
+@pytest.mark.parametrize("text", ["str" + "1" * 29, "str" + "9" * 40, "int"])
+def test_a_name_made_safe_stays_within_32_characters(text):
+    name = variable_name(text)
+    assert len(name) <= 32 and name.lower() not in ("int", "str") and name.endswith("_v")

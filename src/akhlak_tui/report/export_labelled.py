@@ -54,7 +54,7 @@ def variable_name(text: str) -> str:
         name = "v" + name
     name = name[:MAX_NAME].rstrip("_") or "v"
     if name.lower() in RESERVED or re.fullmatch(r"str\d+", name, re.I):
-        name = name + "_v"
+        name = name[: MAX_NAME - 2] + "_v"
     return name
 
 
