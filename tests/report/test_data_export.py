@@ -115,3 +115,16 @@ def test_full_export_keeps_everything_and_warns(survey_db, tmp_path):
         stored = {r[0]: r[1:] for r in conn.execute("select r.id, r.device_id, r.created_at, a.gender from responses r join answers a on a.response_id = r.id")}
     assert all((r["device_id"], r["created_at"], r["gender"] or None) == stored[r["response_id"]] for r in rows)
     assert next(r for r in read_csv(tmp_path / "full-codebook.csv") if r["kolom"] == "export.disclosure")["kode"] == "full"
+
+
+def test_xlsx_is_coarsened_like_the_csv(survey_db, tmp_path):
+    out = tmp_path / "jawaban.xlsx"
+    assert run("data", "export", "--db", str(survey_db), "-o", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as book:
+        text = "".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+    with sqlite3.connect(survey_db) as conn:
+        devices = {d for (d,) in conn.execute("select distinct device_id from responses")}
+        times = {t for (t,) in conn.execute("select created_at from responses where status = 'submitted'")}
+    assert devices and not any(f">{d}<" in text for d in devices)
+    assert not any(t in text for t in times) and {t[:10] for t in times} <= set(re.findall(r">(\d{4}-\d{2}-\d{2})<", text))
+    assert len(set(re.findall(r">(d[0-9a-f]{12})<", text))) == len(devices)
