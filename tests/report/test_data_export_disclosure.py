@@ -1,6 +1,7 @@
 """What a default (coarsened) `akhlak data export` must not give away: the answer of the one person
-of a unit behind a blank, the order in which a laptop's respondents answered, the language, mode or
-laptop of the one respondent who differs; and SPSS codes that never collide with a scale's."""
+of a unit behind a blank, the rows of a unit of one or two, the order in which a laptop's
+respondents answered, the language, mode or laptop of the one respondent who differs; and SPSS
+codes that never collide with a scale's."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from akhlak_tui.questionnaire.loading import parse_questionnaire
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.report.export_labelled import variable_name
 
-UNITS = [Unit(code="U1", name="Unit Satu", headcount=10), Unit(code="U2", name="Unit Dua", headcount=10)]
+UNITS = [Unit(code=f"U{k}", name=f"Unit {k}", headcount=10) for k in (1, 2, 3)]
 
 
 def build(tmp_path, people, toml: str = TOML, numbers=None):
@@ -68,6 +69,20 @@ def test_the_blanked_groups_of_a_unit_are_min_group_size_or_more(tmp_path):
     db = build(tmp_path, people, toml)
     rows = export_csv(db, tmp_path / "x.csv")
     assert [r["gender"] for r in rows] == ["m", "m", "m", "", "", ""]
+
+
+def test_a_unit_of_fewer_than_min_group_size_respondents_is_blanked_with_the_next_smallest(tmp_path):
+    # min_group_size 2: U2's one respondent, whom the report suppresses, would be the only row of
+    # U2; U2 is blanked, and U1 (three) with it so that the blank is not U2; U3 (five) is kept
+    db = build(tmp_path, [person("U1", "m")] * 3 + [person("U2", "m")] + [person("U3", "f")] * 5)
+    rows = export_csv(db, tmp_path / "x.csv")
+    assert [r["unit"] for r in rows] == [""] * 4 + ["U3"] * 5
+    assert [r["gender"] for r in rows] == ["m"] * 3 + [""] + ["f"] * 5
+    for suffix, blanked in ((".sav", -2), (".dta", "c")):
+        export(db, tmp_path / f"x{suffix}")
+        df, meta = read(tmp_path / f"x{suffix}", user_missing=True)
+        assert df["unit"].tolist() == [blanked] * 4 + [3] * 5 and meta.variable_value_labels["unit"][blanked] == "Disembunyikan (kelompok kecil)"
+    assert [r["unit"] for r in export_csv(db, tmp_path / "full.csv", "--full")] == ["U1"] * 3 + ["U2"] + ["U3"] * 5
 
 
 def test_rows_do_not_come_in_the_order_the_respondents_answered(tmp_path):

@@ -29,17 +29,17 @@ FORMATS = {".xlsx": "xlsx", ".sav": "sav", ".dta": "dta"}
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "sav", "dta"]), default=None, help="csv, xlsx, sav (SPSS) or dta (Stata 14+). Default: from the file name, else csv.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
 @click.option("--no-comments", is_flag=True, help="Leave out open-text answers (comments): they can identify their writer.")
-@click.option("--full", is_flag=True, help="Exact times, real device ids and every profile answer: for the coordinator's own use only.")
+@click.option("--full", is_flag=True, help="Exact times, real device ids, every unit and profile answer: for the coordinator's own use only.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the codebook and of the SPSS/Stata labels.")
 @pass_cli
 def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_comments: bool, full: bool, lang: str) -> None:
     """Export one row per submitted response and one column per item (answer codes), plus unit,
     dates and device; never a name or anything else that identifies a person. By default what could
     narrow a respondent down is coarsened: times to the day, the device as a pseudonym valid in this
-    export only, rows in random order, and profile answers (gender, age band...), language, mode and
-    device given by fewer than min_group_size people of a unit left blank (with the next smallest
-    groups, so that a blank never points at one group); --full exports everything as stored, in
-    merge order. The codebook (columns, codes, tags,
+    export only, rows in random order, the unit of units of fewer than min_group_size respondents,
+    and profile answers (gender, age band...), language, mode and device given by fewer than
+    min_group_size people of a unit left blank (with the next smallest groups, so that a blank
+    never points at one group); --full exports everything as stored, in merge order. The codebook (columns, codes, tags,
     scoring settings, unit headcounts) goes to a `codebook` sheet, or to FILE-codebook.csv beside a
     CSV, SAV or DTA file. SAV and DTA carry variable and value labels, missing codes, and one 0/1
     variable per option of a multiple choice (docs/data-export.md).
@@ -60,7 +60,7 @@ def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_com
     disclosure = Disclosure(full=full)
     if full:
         click.echo(
-            f"warning: {target} holds exact times, real device ids and the profile answers of small groups: "
+            f"warning: {target} holds exact times, real device ids, and the units and profile answers of small groups: "
             "keep it for your own use, do not pass it on",
             err=True,
         )

@@ -107,10 +107,11 @@ SMALL_GROUP_CONTEXT = ("device_id", "language", "mode")
 
 
 def small_group_columns(q: Questionnaire) -> list[str]:
-    """The columns whose small groups within a unit are blanked: the device, language and mode a
-    respondent answered with (the one interview by an enumerator, the one English speaker), and
-    the profile items."""
-    return [*SMALL_GROUP_CONTEXT, *profile_items(q)]
+    """The columns whose small groups are blanked: the unit (a unit of fewer than min_group_size
+    respondents, which the report suppresses), then, within each unit, the device, language and
+    mode a respondent answered with (the one interview by an enumerator, the one English speaker)
+    and the profile items."""
+    return [unit_column(q), *SMALL_GROUP_CONTEXT, *profile_items(q)]
 
 
 def export_columns(q: Questionnaire, comments: bool) -> list[str]:
@@ -136,20 +137,26 @@ def small_groups(mdb: MergedDatabase) -> dict[str, set[tuple[object, object]]]:
     """For each column of `small_group_columns`, the (unit, value) pairs to blank: those given by
     fewer than `min_group_size` respondents of that unit, and, when these together are fewer than
     `min_group_size`, the next smallest groups of the unit too, so that a blank never stands for
-    one answer only (the one woman of a unit of men). One scan of the data."""
+    one answer only (the one woman of a unit of men). The same for the units themselves within
+    the whole (pairs (unit, unit)), last, as the others are found by the unit. One scan."""
     q = mdb.questionnaire
-    items = small_group_columns(q)
-    unit = column_sql(q, unit_column(q))
+    unit_item, *items = small_group_columns(q)
+    unit = column_sql(q, unit_item)
     sql = f"SELECT {unit}, {', '.join(column_sql(q, i) for i in items)}, count(*) {SUBMITTED_FROM} GROUP BY {unit}, {', '.join(column_sql(q, i) for i in items)}"
     counts: list[dict[tuple[object, object], int]] = [{} for _ in items]
+    units: dict[tuple[object, object], int] = {}
     for row in mdb.db.conn.execute(sql):
         n = row[-1]
+        if row[0] is not None:
+            units[("", row[0])] = units.get(("", row[0]), 0) + n
         for k, value in enumerate(row[1:-1]):
             if value is not None:
                 key = (row[0], value)
                 counts[k][key] = counts[k].get(key, 0) + n
     limit = q.scoring.min_group_size
-    return {item: _to_blank(c, limit) for item, c in zip(items, counts)}
+    blank = {item: _to_blank(c, limit) for item, c in zip(items, counts)}
+    blank[unit_item] = {(u, u) for _, u in _to_blank(units, limit)}
+    return blank
 
 
 def _to_blank(counts: dict[tuple[object, object], int], limit: int) -> set[tuple[object, object]]:
@@ -178,7 +185,7 @@ def raw_rows(mdb: MergedDatabase, columns: list[str], disclosure: Disclosure) ->
     sql = f"SELECT {', '.join(column_sql(q, c) for c in columns)} {SUBMITTED_FROM} ORDER BY {order}"
     cursor = mdb.db.conn.execute(sql)
     small = {} if disclosure.full else {k: v for k, v in small_groups(mdb).items() if v and k in columns}
-    blank = [(columns.index(item), pairs) for item, pairs in small.items()]
+    blank = [(columns.index(item), pairs) for item, pairs in small.items()]  # the unit last
     unit_at = columns.index(unit_column(q))
     device_at = columns.index("device_id")
     times = [columns.index("created_at"), columns.index("submitted_at")]
@@ -219,7 +226,7 @@ def settings_rows(q: Questionnaire, disclosure: Disclosure) -> list[list[str]]:
     unanswered, blanked = sav_missing(q)
     rows = [
         ("export.disclosure", "full" if disclosure.full else "coarsened", "full: as stored, in merge order; coarsened: times to the day, device pseudonym, small groups blanked, rows in random order"),
-        ("export.small_groups", "" if disclosure.full else " ".join(small_group_columns(q)), "values blanked when fewer than min_group_size in the unit gave them (with the next smallest groups until the blanked are min_group_size or more)"),
+        ("export.small_groups", "" if disclosure.full else " ".join(small_group_columns(q)), "units of fewer than min_group_size respondents, and values given by fewer than min_group_size of a unit, blanked (with the next smallest groups until the blanked are min_group_size or more)"),
         ("questionnaire", f"{q.id} {q.version}", "questionnaire id and version"),
         ("sav.missing", f"{unanswered} {blanked}", f"SPSS: {unanswered} unanswered, {blanked} blanked (small group), and each scale's not-applicable code, declared missing"),
         ("dta.missing", ".a .b .c", "Stata: .a not applicable, .b unanswered, .c blanked (small group)"),
@@ -260,10 +267,11 @@ def codebook(q: Questionnaire, units: list[Unit], columns: list[str], lang: str,
         return [column, label, kind, code, code_label, detail, name, str(number)]
 
     small = set() if disclosure.full else set(small_group_columns(q))
+    notes = {unit_column(q): "blanked for units of fewer than min_group_size respondents"}
     note = "blanked when fewer than min_group_size in the unit"
     for column in columns:
         if column in CONTEXT_LABELS:
-            rows.append(row(column, _label(column, lang, disclosure), "context", detail=note if column in small else ""))
+            rows.append(row(column, _label(column, lang, disclosure), "context", detail=notes.get(column, note) if column in small else ""))
             if column == "unit":
                 rows += [row(column, "", "", u.code, u.name, f"headcount={u.headcount if u.headcount is not None else ''}", u.code) for u in units]
                 listed = {u.code for u in units}
@@ -291,7 +299,7 @@ def codebook(q: Questionnaire, units: list[Unit], columns: list[str], lang: str,
         elif isinstance(item, UnitItem):
             codes = [(u.code, u.name, f"headcount={u.headcount if u.headcount is not None else ''}") for u in units]
         if column in small:
-            detail = note
+            detail = notes.get(column, note)
         rows.append(row(column, label, kind, detail=detail))
         rows += [row(column, "", "", code, code_label, extra, key=code) for code, code_label, extra in codes]
     return rows

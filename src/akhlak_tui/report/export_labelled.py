@@ -157,6 +157,14 @@ def build_plan(mdb: MergedDatabase, columns: list[str], lang: str, disclosure: D
     small = set(small_group_columns(q)) if not disclosure.full else set()
     unanswered = (UNANSWERED, tr(MISSING_LABELS[UNANSWERED], lang))
     blanked = (BLANKED, tr(MISSING_LABELS[BLANKED], lang))
+
+    def missing(codes: dict[object, int | str], column: str) -> list[tuple[int | str, str]]:
+        """The missing labels of a coded column; a blanked value added to `codes` when it can be."""
+        if column not in small:
+            return [unanswered]
+        codes[WITHHELD] = BLANKED
+        return [unanswered, blanked]
+
     out: list[Variable] = []
     for column in columns:
         item = q.item_by_id.get(column) if column not in CONTEXT_LABELS or column == "unit" else None
@@ -167,18 +175,13 @@ def build_plan(mdb: MergedDatabase, columns: list[str], lang: str, disclosure: D
             out.append(Variable(next(names), column, label, "string", width=13))
         elif column in ("created_at", "submitted_at"):
             out.append(Variable(next(names), column, label, "datetime" if disclosure.full else "date"))
-        elif column in ("language", "mode"):
-            known = q.languages if column == "language" else list(MODES)
-            codes, value_labels = _coded(known, _distinct(mdb, column), {})
-            extra = [unanswered]
-            if column in small:
-                codes[WITHHELD] = BLANKED
-                extra.append(blanked)
-            out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*value_labels, *extra]))
-        elif column == "unit" or isinstance(item, UnitItem):
-            units = mdb.units
-            codes, value_labels = _coded([u.code for u in units], _distinct(mdb, column), {u.code: u.name for u in units})
-            out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*value_labels, unanswered]))
+        elif column in ("language", "mode", "unit") or isinstance(item, UnitItem):
+            if column in ("language", "mode"):
+                known, texts = (q.languages if column == "language" else list(MODES)), {}
+            else:
+                known, texts = [u.code for u in mdb.units], {u.code: u.name for u in mdb.units}
+            codes, value_labels = _coded(known, _distinct(mdb, column), texts)
+            out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*value_labels, *missing(codes, column)]))
         elif isinstance(item, LikertItem):
             scale = q.scale_for(item)
             codes = {p.code: p.code for p in scale.points}
@@ -192,11 +195,8 @@ def build_plan(mdb: MergedDatabase, columns: list[str], lang: str, disclosure: D
         elif isinstance(item, SingleItem):
             codes = {o.code: i for i, o in enumerate(item.options, start=1)}
             codes[None] = UNANSWERED
-            extra = [unanswered]
-            if column in small:
-                codes[WITHHELD] = BLANKED
-                extra.append(blanked)
-            out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*((i, tr(o.label, lang)) for i, o in enumerate(item.options, start=1)), *extra]))
+            options = [(i, tr(o.label, lang)) for i, o in enumerate(item.options, start=1)]
+            out.append(Variable(next(names), column, label, "code", codes=codes, labels=[*options, *missing(codes, column)]))
         elif isinstance(item, MultiItem):
             picks = [(0, tr(PICK_LABELS[0], lang)), (1, tr(PICK_LABELS[1], lang)), unanswered]
             for option in item.options:
