@@ -230,14 +230,25 @@ def test_odd_unicode_labels_survive(tmp_path_factory, item_label, option_label):
     toml = TOML.replace('"LABEL_BP1"', _quoted(item_label)).replace('"OPTION_JUJUR"', _quoted(option_label))
     toml = toml.replace('{ id = "Perempuan", en = "Female" }', "{ id = " + _quoted(option_label) + ', en = "Female" }')
     db = build(tmp, toml)
-    for suffix, var_limit in ((".sav", 255), (".dta", 320)):
+    for suffix, cut in ((".sav", lambda t: clip(t, 255).decode("utf-8")), (".dta", lambda t: t[:80])):
         out = tmp / f"u{suffix}"
         export(db, out)
         _, meta = read(out)
-        assert meta.column_names_to_labels["bp1"] == clip(item_label, var_limit).decode("utf-8")
-        assert meta.column_names_to_labels["values_now_jujur"] == clip(f"Nilai sekarang: {option_label}", var_limit).decode("utf-8")
+        assert meta.column_names_to_labels["bp1"] == cut(item_label)
+        assert meta.column_names_to_labels["values_now_jujur"] == cut(f"Nilai sekarang: {option_label}")
         value_limit = 120 if suffix == ".sav" else 32000
         assert meta.variable_value_labels["gender"][1] == clip(option_label, value_limit).decode("utf-8")
+
+
+def test_stata_variable_labels_keep_to_80_characters(tmp_path):
+    """Stata 14+ documents variable labels of at most 80 characters (321 bytes leave room for 80
+    characters of four bytes); a longer statement is cut there, SPSS keeps up to 255 bytes."""
+    long_label = "Di unit saya, masukan dari pegawai jarang didengar ketika keputusan diambil oleh pimpinan é"
+    db = build(tmp_path, TOML.replace('"LABEL_BP1"', _quoted(long_label)))
+    export(db, tmp_path / "x.dta")
+    export(db, tmp_path / "x.sav")
+    assert len(long_label) > 80 and read(tmp_path / "x.dta")[1].column_names_to_labels["bp1"] == long_label[:80]
+    assert read(tmp_path / "x.sav")[1].column_names_to_labels["bp1"] == long_label
 
 
 @pytest.mark.parametrize("suffix", [".sav", ".dta"])

@@ -33,6 +33,11 @@ STATA_EPOCH = dt.datetime(1960, 1, 1, tzinfo=dt.timezone.utc)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def _label(text: str) -> bytes:
+    """A variable or data label as Stata 14+ documents it: at most 80 characters (up to 320 bytes)."""
+    return clip(text[:80], 320)
+
+
 def _tag(name: str, body: bytes) -> bytes:
     return f"<{name}>".encode() + body + f"</{name}>".encode()
 
@@ -184,7 +189,7 @@ def write_dta(mdb: MergedDatabase, path: Path, comments: bool, lang: str, disclo
         raise ExportError(f"{path}: {len(variables)} variables do not fit in a Stata file ({MAX_VARIABLES} at most); use --format sav or csv")
     kinds = [storage(v) for v in variables]
     label_names, sets = _label_sets(plan)
-    title = clip(tr(mdb.questionnaire.questionnaire.title, lang), 80)
+    title = _label(tr(mdb.questionnaire.questionnaire.title, lang))
     now = dt.datetime.now()
     stamp = f"{now.day:02d} {MONTHS[now.month - 1]} {now.year} {now.hour:02d}:{now.minute:02d}".encode("ascii")
     head = b"<stata_dta><header><release>118</release><byteorder>LSF</byteorder>" + _tag("K", struct.pack("<H", len(variables))) + b"<N>"
@@ -198,7 +203,7 @@ def write_dta(mdb: MergedDatabase, path: Path, comments: bool, lang: str, disclo
         ("sortlist", bytes(2 * (len(variables) + 1))),
         ("formats", b"".join(_fixed(_format(v, k), 57) for v, k in zip(variables, kinds))),
         ("value_label_names", b"".join(_fixed(n.encode(), 129) for n in label_names)),
-        ("variable_labels", b"".join(_fixed(clip(v.label, 320) + b"\x00", 321) for v in variables)),
+        ("variable_labels", b"".join(_fixed(_label(v.label) + b"\x00", 321) for v in variables)),
         ("characteristics", b""),
     ]
     total = 0
