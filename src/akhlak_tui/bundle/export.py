@@ -35,6 +35,8 @@ class ExportResult:
     abandoned: int
     survey_id: str
     bundle_hash: str
+    identity: str
+    """The bundle's signed identity (the SHA-256 of its signed manifest), which receipts name."""
     remaining: int = 0
     """Responses left for the next export because this bundle reached a size limit."""
     enrolled: bool = True
@@ -43,7 +45,7 @@ class ExportResult:
 
 def _selection(survey_id: str, include_all: bool) -> tuple[str, list[str]]:
     """The SQL condition (and its parameters) picking the responses this export carries."""
-    where = "survey_id = ? and status in ('submitted', 'abandoned')"
+    where = "survey_id = ? and status in ('submitted', 'abandoned') and purged_at is null"
     return (where if include_all else where + " and exported_seq is null"), [survey_id]
 
 
@@ -139,6 +141,7 @@ def export_bundle(
                     "survey_id": survey.survey_id,
                     "file_name": written.path.name,
                     "bundle_hash": written.bundle_hash,
+                    "bundle_identity": written.identity,
                     "records": len(records),
                     "abandoned": abandoned,
                     "include_all": int(include_all),
@@ -149,6 +152,9 @@ def export_bundle(
                 "update responses set exported_seq = ? where id = ? and exported_seq is null",
                 [(sequence, r.response_id) for r in records],
             )
+            store.db.conn.executemany(
+                "insert into export_records (sequence, response_id) values (?, ?)", [(sequence, r.response_id) for r in records]
+            )
     return ExportResult(
         path=written.path,
         sequence=sequence,
@@ -156,6 +162,7 @@ def export_bundle(
         abandoned=abandoned,
         survey_id=survey.survey_id,
         bundle_hash=written.bundle_hash,
+        identity=written.identity,
         remaining=len(all_records) - len(records),
         enrolled=enrolment is not None,
     )
