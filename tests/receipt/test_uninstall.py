@@ -1,0 +1,77 @@
+"""`akhlak survey uninstall`: refused while responses would be lost, --force warns and asks, the laptop stays consistent."""
+
+from __future__ import annotations
+
+import pytest
+from receipt_world import World
+
+from akhlak_tui.active import active_survey
+from akhlak_tui.enrolment.laptop import enrolment_path
+
+
+def survey_id(world: World) -> str:
+    return world.coordinator.survey.survey_id
+
+
+def test_refused_while_anything_is_not_received(world: World) -> None:
+    sid = survey_id(world)
+    world.answer(2, drafts=1)
+    result = world.on_laptop("survey", "uninstall", sid)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: survey {sid} ({world.coordinator.survey.name}): 3 responses would be lost "
+        "(1 unfinished (drafts), 2 not exported); export them, merge them and import the coordinator's receipt first "
+        "(or --force to lose them)"
+    )
+    world.export()
+    world.merge_with_receipts()
+    result = world.on_laptop("survey", "uninstall", sid)
+    assert result.exit_code == 1 and "(1 unfinished (drafts), 2 exported but not yet received by the coordinator)" in result.stderr
+    assert len(world.rows()) == 3 and active_survey(world.laptop).survey_id == sid
+
+
+def test_uninstall_after_the_receipt_removes_the_survey_and_goes_back_to_practice(world: World) -> None:
+    sid = survey_id(world)
+    world.answer(2)
+    world.export()
+    world.merge_with_receipts()
+    assert world.on_laptop("receipt", "import", str(world.receipt_file()), "--purge").exit_code == 0
+    assert enrolment_path(world.laptop, sid).exists()
+
+    result = world.on_laptop("survey", "uninstall", sid)
+
+    assert result.exit_code == 0, result.output
+    assert f"Removed survey {sid}" in result.output and "now runs practice" in result.output
+    assert world.rows() == {}
+    assert active_survey(world.laptop).is_practice
+    assert not enrolment_path(world.laptop, sid).exists()
+    with world.store() as store:
+        for table in ("installed_surveys", "exports", "export_records", "answers", "events"):
+            assert store.db.execute(f"select count(*) from {table}").fetchone()[0] == 0, table
+    assert "No survey installed" in world.on_laptop("survey", "list").output
+    assert world.on_laptop("status").exit_code == 0
+    # installing it again works and starts afresh
+    assert world.on_laptop("survey", "install", str(world.package_file)).exit_code == 0
+
+
+def test_force_warns_and_asks_and_no_deletes_nothing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    sid = survey_id(world)
+    world.answer(1, drafts=1)
+    result = world.on_laptop("survey", "uninstall", sid, "--force")  # nobody to ask: refused
+    assert result.exit_code == 2 and "give --yes to confirm" in result.stderr
+    monkeypatch.setattr("akhlak_tui.cli.passphrase.stdin_is_terminal", lambda: True)
+    result = world.on_laptop("survey", "uninstall", sid, "--force", input="n\n")
+    assert result.exit_code == 1
+    assert "WARNING: 2 responses of survey" in result.stderr and "deletes them for ever" in result.stderr
+    assert "not removed: nothing was deleted" in result.stderr
+    assert len(world.rows()) == 2
+
+    result = world.on_laptop("survey", "uninstall", sid, "--force", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "2 responses deleted from this laptop, 2 of them never received by the coordinator" in result.output
+    assert world.rows() == {} and active_survey(world.laptop).is_practice
+
+
+def test_unknown_survey_is_refused(world: World) -> None:
+    result = world.on_laptop("survey", "uninstall", "zzzzzzzzzzzzzzzz")
+    assert result.exit_code == 1 and "not installed on this laptop" in result.stderr
