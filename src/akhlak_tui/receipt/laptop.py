@@ -20,7 +20,7 @@ from pathlib import Path
 from akhlak_tui import locations
 from akhlak_tui.crypto.device import DEVICE_KEY_FILE, DeviceKeyError, load_or_create_device
 from akhlak_tui.files import read_small_file
-from akhlak_tui.receipt.document import MAX_RECEIPT_BYTES, Receipt, ReceiptError, SigningKeyLookup, verify_receipt
+from akhlak_tui.receipt.document import MAX_RECEIPT_BYTES, RECEIPT_SUFFIX, Receipt, ReceiptError, SigningKeyLookup, verify_receipt
 from akhlak_tui.response import utc_now
 from akhlak_tui.store import Store, StoreError
 from akhlak_tui.survey.package import SurveyPackageError
@@ -157,6 +157,44 @@ def _mark(store: Store, path: Path, receipt: Receipt) -> ImportResult:
         not_exported=named - matched - unknown - drafts,
         foreign_bundles=foreign,
     )
+
+
+@dataclass(frozen=True)
+class FolderImport:
+    """The receipts for this laptop found in a folder: imported, refused (one line each), and what can be purged."""
+
+    imported: tuple[ImportResult, ...] = ()
+    refused: tuple[str, ...] = ()
+    waiting: dict[str, int] | None = None
+    """Survey id -> received responses not yet purged, for the surveys of the imported receipts."""
+
+    @property
+    def found(self) -> bool:
+        return bool(self.imported or self.refused)
+
+    @property
+    def purgeable(self) -> int:
+        return sum((self.waiting or {}).values())
+
+
+def receipts_in(folder: Path, device_id: str) -> list[Path]:
+    """This laptop's receipts in a folder (a stick shared by laptops holds theirs too), by name."""
+    return sorted(Path(folder).glob(f"survey-*_device-{device_id}{RECEIPT_SUFFIX}"))
+
+
+def import_folder(data_dir: Path, folder: Path) -> FolderImport:
+    """Import every receipt of this laptop found in `folder` (the export's stick); a refused one does not stop the rest."""
+    if not (Path(data_dir) / DEVICE_KEY_FILE).exists():
+        return FolderImport()
+    imported, refused = [], []
+    for path in receipts_in(folder, load_or_create_device(data_dir).id):
+        try:
+            imported.append(import_receipt(data_dir, path))
+        except ReceiptError as exc:
+            refused.append(str(exc))
+    with Store(locations.store_path(Path(data_dir))) as store:
+        waiting = {sid: progress_of(store, sid).received for sid in dict.fromkeys(r.receipt.survey_id for r in imported)}
+    return FolderImport(tuple(imported), tuple(refused), waiting)
 
 
 _RECEIVED = "survey_id = ? and received_at is not null and purged_at is null"
