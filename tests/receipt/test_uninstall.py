@@ -20,8 +20,8 @@ def test_refused_while_anything_is_not_received(world: World) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         f"error: survey {sid} ({world.coordinator.survey.name}): 3 responses would be lost "
-        "(1 unfinished (drafts), 2 not exported); export them, merge them and import the coordinator's receipt first "
-        "(or --force to lose them)"
+        "(1 unfinished (drafts), 2 not exported); finish or abandon the drafts, export, and import the coordinator's "
+        "receipt after the merge first (or --force to lose them)"
     )
     world.export()
     world.merge_with_receipts()

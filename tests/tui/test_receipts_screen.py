@@ -96,3 +96,21 @@ async def test_a_forged_receipt_is_refused_on_screen_and_marks_nothing(tmp_path:
         await pilot.pause()
         assert not app.workers
     assert not any(row[2] or row[3] for row in world.rows().values())
+
+
+async def test_receipts_are_found_when_there_is_nothing_new_to_export(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    merged = world.answer(2)
+    world.export()
+    world.merge_with_receipts()
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await export_to_stick(pilot, world, english=True)
+        assert "2 responses received by the coordinator (2 newly marked)" in " ".join(screen_text(pilot).split())
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "nothing to export" in screen_text(pilot)  # the export's own message is still there
+    assert [world.rows()[r][3] for r in merged] == [True, True]

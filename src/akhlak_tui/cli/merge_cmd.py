@@ -102,19 +102,19 @@ def merge(
         raise UserError(str(exc), exit_code=USAGE) from None
     with db, enrolments:
         result = _run(db, found, keys, surveys, enrolments, workers, show_progress=not as_json)
+        if as_json:
+            from akhlak_tui.merge.report import result_json
+
+            click.echo(json.dumps(result_json(result), indent=2, ensure_ascii=False))
+        else:
+            from akhlak_tui.merge.report import result_lines
+
+            for line in result_lines(result):
+                click.echo(line)
         if receipts_dir is not None and db.survey_row() is not None:
             from akhlak_tui.cli.receipt_cmd import write_and_report
 
             write_and_report(db, keys, Path(receipts_dir), echo=click.echo if not as_json else _to_stderr)
-    if as_json:
-        from akhlak_tui.merge.report import result_json
-
-        click.echo(json.dumps(result_json(result), indent=2, ensure_ascii=False))
-    else:
-        from akhlak_tui.merge.report import result_lines
-
-        for line in result_lines(result):
-            click.echo(line)
     sys.exit(result.exit_code)
 
 

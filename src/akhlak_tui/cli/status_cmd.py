@@ -57,7 +57,7 @@ def status(obj: CliContext) -> None:
                 + "  ".join(f"{s} {counts.get(s, 0)}" for s in ("submitted", "draft", "abandoned"))
             )
     if progress:
-        click.echo("By survey:     (drafts, unexported, exported not yet received, received, purged)")
+        click.echo("By survey:")
         for p in progress:
             click.echo(
                 f"  {p.survey_id:<18} drafts {p.drafts}  unexported {p.unexported}  "

@@ -57,7 +57,8 @@ def uninstall_survey(data_dir: Path, survey_id: str, *, force: bool = False) -> 
         if progress.at_risk and not force:
             raise SurveyAtRisk(
                 f"survey {survey_id} ({row[0]}): {progress.at_risk} responses would be lost ({at_risk_text(progress)}); "
-                "export them, merge them and import the coordinator's receipt first (or --force to lose them)",
+                "finish or abandon the drafts, export, and import the coordinator's receipt after the merge first "
+                "(or --force to lose them)",
                 progress,
             )
         active = store.get_setting(ACTIVE_SETTING) == survey_id
