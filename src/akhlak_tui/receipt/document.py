@@ -36,6 +36,7 @@ MAX_RECEIPT_BYTES = 32 * 1024 * 1024
 """500,000 response ids (39 bytes each in the escaped body) and their bundles fit well within this."""
 RESPONSE_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 DEVICE_ID_PATTERN = r"^[A-Z2-7]{8}$"
+ISO_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$"
 _RESPONSE_ID = re.compile(RESPONSE_ID_PATTERN)
 
 SigningKeyLookup = Callable[[str], bytes]
@@ -53,7 +54,7 @@ class ReceivedBundle(BaseModel):
 
     identity: str = Field(pattern=r"^[0-9a-f]{64}$")
     sequence: int = Field(ge=1, le=10**9)
-    merged_at: str = Field(max_length=40)
+    merged_at: str = Field(pattern=ISO_PATTERN)
     responses: tuple[str, ...] = Field(max_length=DEFAULT_LIMITS.max_records)
 
 
@@ -64,7 +65,7 @@ class Receipt(BaseModel):
 
     survey_id: str = Field(pattern=SURVEY_ID_PATTERN)
     device_id: str = Field(pattern=DEVICE_ID_PATTERN)
-    issued_at: str = Field(max_length=40)
+    issued_at: str = Field(pattern=ISO_PATTERN)
     bundles: tuple[ReceivedBundle, ...] = Field(min_length=1, max_length=MAX_RECEIPT_BUNDLES)
 
     @property

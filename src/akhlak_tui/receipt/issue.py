@@ -45,7 +45,7 @@ def build_receipts(db: MergedDatabase, devices: Sequence[str] | None = None, iss
     receipts = []
     for device_id, device_rows in groupby(rows, key=lambda row: row[0]):
         bundles = [
-            ReceivedBundle(identity=identity, sequence=sequence, merged_at=merged_at or "", responses=tuple(row[4] for row in bundle_rows))
+            ReceivedBundle(identity=identity, sequence=sequence, merged_at=merged_at or issued_at, responses=tuple(row[4] for row in bundle_rows))
             for (identity, sequence, merged_at), bundle_rows in groupby(device_rows, key=lambda row: (row[1], row[2], row[3]))
         ]
         receipts.append(Receipt(survey_id=survey_id, device_id=device_id, issued_at=issued_at, bundles=tuple(bundles)))
