@@ -134,12 +134,16 @@ def _mark(store: Store, path: Path, receipt: Receipt) -> ImportResult:
             db.conn.executemany(
                 "insert into temp.receipt_ids (id, sequence) values (?, ?)", [(rid, found and found[0]) for rid in bundle.responses]
             )
+        # Driven from the receipt's ids: each is looked up by primary key in export_records and responses.
         eligible = (
-            "from responses r where r.survey_id = ? and r.device_id = ? and r.status in ('submitted', 'abandoned') and exists "
-            "(select 1 from temp.receipt_ids t join export_records e on e.sequence = t.sequence and e.response_id = t.id where t.id = r.id)"
+            "from temp.receipt_ids t join export_records e on e.sequence = t.sequence and e.response_id = t.id "
+            "join responses r on r.id = t.id "
+            "where r.survey_id = ? and r.device_id = ? and r.status in ('submitted', 'abandoned')"
         )
         params = [receipt.survey_id, receipt.device_id]
-        matched, already = db.execute(f"select count(*), count(r.received_at) {eligible}", params).fetchone()
+        matched, already = db.execute(
+            f"select count(distinct r.id), count(distinct case when r.received_at is not null then r.id end) {eligible}", params
+        ).fetchone()
         named, unknown, drafts = db.execute(
             "select count(distinct t.id), count(distinct case when r.id is null then t.id end), "
             "count(distinct case when r.status = 'draft' then t.id end) "
