@@ -94,7 +94,7 @@ async def test_a_forged_receipt_is_refused_on_screen_and_marks_nothing(tmp_path:
         assert "Tidak ada jawaban yang perlu dihapus" in text
         await pilot.press("enter")  # nothing to purge: Enter does nothing
         await pilot.pause()
-        assert not app.workers
+        assert not app.screen.purging and "Tidak ada jawaban yang perlu dihapus" in screen_text(pilot)
     assert not any(row[2] or row[3] for row in world.rows().values())
 
 

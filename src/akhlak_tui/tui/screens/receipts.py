@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -36,20 +36,22 @@ class ReceiptsScreen(ModalScreen[None]):
         super().__init__()
         self.found = found
         self.purged = False
+        self.purging = False
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         with Vertical(classes="dialog wide"):
             yield Static(t("receipt.title", lang), classes="title")
-            for result in self.found.imported:
-                n = result.marked + result.already
-                yield Static(t("receipt.imported", lang, file=Path(result.path).name, n=n, new=result.marked), markup=False)
-                if result.ignored:
-                    yield Static(t("receipt.ignored", lang, n=result.ignored), markup=False)
-            for reason in self.found.refused:
-                yield Static(t("receipt.refused", lang, reason=reason), markup=False, classes="message")
+            with VerticalScroll(id="receipt-lines"):  # many receipts or refusals scroll; the offer and keys stay
+                for result in self.found.imported:
+                    n = result.marked + result.already
+                    yield Static(t("receipt.imported", lang, file=Path(result.path).name, n=n, new=result.marked), markup=False)
+                    if result.ignored:
+                        yield Static(t("receipt.ignored", lang, n=result.ignored), markup=False)
+                for reason in self.found.refused:
+                    yield Static(t("receipt.refused", lang, reason=reason), markup=False, classes="message")
             offer = t("receipt.offer", lang, n=self.found.purgeable) if self.found.purgeable else t("receipt.nothing", lang)
-            yield Static(offer, id="receipt-message", classes="message", markup=False)
+            yield Static(offer, id="receipt-message", markup=False)
             yield KeyBar()
 
     def on_mount(self) -> None:
@@ -64,8 +66,9 @@ class ReceiptsScreen(ModalScreen[None]):
         self.query_one(KeyBar).show_keys(keys)
 
     def action_purge(self) -> None:
-        if not self.found.purgeable or self.purged or self.workers:
+        if not self.found.purgeable or self.purged or self.purging:
             return
+        self.purging = True
         self.query_one("#receipt-message", Static).update(t("receipt.purging", self.app.lang))
         self.purge()
 
@@ -86,6 +89,8 @@ class ReceiptsScreen(ModalScreen[None]):
             return
         message = self.query_one("#receipt-message", Static)
         lang = self.app.lang
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.purging = False
         if event.state == WorkerState.SUCCESS:
             done, emptied = event.worker.result  # type: ignore[misc]
             self.purged = True
@@ -96,5 +101,5 @@ class ReceiptsScreen(ModalScreen[None]):
             message.update(self.app.worker_failure_text(event.worker.error, "receipt.failed"))
 
     def action_close(self) -> None:
-        if not self.workers:
+        if not self.purging:  # a purge under way finishes first: it is one transaction, then the WAL
             self.dismiss(None)
