@@ -26,6 +26,8 @@ def test_export_merge_receipt_import_purge(world: World) -> None:
     assert all(rows[rid][2] and not rows[rid][3] and rows[rid][4] for rid in submitted)
     assert not rows[draft][2] and not any(rows[rid][2] for rid in late)
 
+    with world.store() as store:
+        tally = store.counts_by_unit()  # what the home screen counts
     again = world.on_laptop("receipt", "import", str(world.receipt_file()), "--purge")
     assert again.exit_code == 0, again.output
     assert "received: 0 newly marked, 4 marked before" in again.output
@@ -33,6 +35,8 @@ def test_export_merge_receipt_import_purge(world: World) -> None:
     rows = world.rows()
     assert [rows[rid] for rid in submitted] == [("submitted", 1, True, True, False)] * 4
     assert rows[draft] == ("draft", None, False, False, False)
+    with world.store() as store:
+        assert store.counts_by_unit() == tally  # the enumerator's tally keeps the purged responses
     assert all(rows[rid][4] and not rows[rid][3] for rid in late)  # no receipt: sealed records kept
     with world.store() as store:
         p = progress_of(store, world.coordinator.survey.survey_id)
