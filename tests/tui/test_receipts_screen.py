@@ -114,3 +114,28 @@ async def test_receipts_are_found_when_there_is_nothing_new_to_export(tmp_path: 
         await pilot.pause()
         assert "nothing to export" in screen_text(pilot)  # the export's own message is still there
     assert [world.rows()[r][3] for r in merged] == [True, True]
+
+
+async def test_a_full_disk_during_the_purge_is_named_and_keeps_everything(tmp_path: Path, tmpfs: Path, fill_disk) -> None:
+    import dataclasses
+    import shutil
+
+    world, merged, _ = field_world(tmp_path)
+    shutil.copytree(world.laptop, tmpfs / "laptop")
+    world = dataclasses.replace(world, laptop=tmpfs / "laptop")
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await export_to_stick(pilot, world)
+        fill_disk(tmpfs)
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        text = " ".join(screen_text(pilot).split())
+        assert "Penghapusan gagal. Jawaban tidak dapat disimpan: disk penuh." in text, text
+        assert [world.rows()[r][2:] for r in merged] == [(True, False, True)] * 3  # received, nothing purged
+        (tmpfs / "filler").unlink()  # room again: Enter tries once more
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "3 jawaban dihapus dari laptop ini" in " ".join(screen_text(pilot).split())
+    assert [world.rows()[r][2:] for r in merged] == [(True, True, False)] * 3

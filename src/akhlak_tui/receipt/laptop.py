@@ -22,7 +22,8 @@ from akhlak_tui.crypto.device import DEVICE_KEY_FILE, DeviceKeyError, load_or_cr
 from akhlak_tui.files import read_small_file
 from akhlak_tui.receipt.document import MAX_RECEIPT_BYTES, RECEIPT_SUFFIX, Receipt, ReceiptError, SigningKeyLookup, verify_receipt
 from akhlak_tui.response import utc_now
-from akhlak_tui.store import Store, StoreError
+from akhlak_tui.store import Store
+from akhlak_tui.store.errors import store_error
 from akhlak_tui.survey.package import SurveyPackageError
 
 CHECKPOINT_WAIT_MS = 10_000
@@ -220,8 +221,8 @@ def purge_received(data_dir: Path, survey_id: str) -> PurgeResult:
                     f"update responses set sealed = null, position = null, purged_at = ? where {_RECEIVED}", [utc_now(), survey_id]
                 ).rowcount
             return PurgeResult(purged=purged, wal_emptied=empty_wal(store))
-        except sqlite3.Error as exc:
-            raise StoreError(f"{store.path}: cannot purge: {exc}") from None
+        except sqlite3.Error as exc:  # its kind (a full disk ...) goes with it, for a message in the user's language
+            raise store_error(exc, store.path, "cannot purge") from None
 
 
 def empty_wal(store: Store) -> bool:
