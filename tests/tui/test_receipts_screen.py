@@ -139,3 +139,29 @@ async def test_a_full_disk_during_the_purge_is_named_and_keeps_everything(tmp_pa
         await pilot.pause()
         assert "3 jawaban dihapus dari laptop ini" in " ".join(screen_text(pilot).split())
     assert [world.rows()[r][2:] for r in merged] == [(True, True, False)] * 3
+
+
+async def test_a_full_disk_while_recording_receipts_is_named(tmp_path: Path, tmpfs: Path, fill_disk) -> None:
+    import dataclasses
+    import shutil
+
+    world = make_world(tmp_path)
+    merged = world.answer(2)
+    world.export()
+    world.merge_with_receipts()
+    shutil.copytree(world.laptop, tmpfs / "laptop")
+    world = dataclasses.replace(world, laptop=tmpfs / "laptop")
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        fill_disk(tmpfs)
+        await pilot.press("e")
+        await type_text(pilot, str(world.stick))
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        text = " ".join(screen_text(pilot).split())
+        assert screen_name(pilot) == "ExportScreen", text
+        assert "Tanda terima tidak dapat dicatat. Jawaban tidak dapat disimpan: disk penuh." in text, text
+    assert [world.rows()[r][2:] for r in merged] == [(False, False, True)] * 2

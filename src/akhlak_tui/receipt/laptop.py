@@ -110,14 +110,15 @@ def read_receipt(data_dir: Path, path: Path, store: Store) -> Receipt:
 
 
 def import_receipt(data_dir: Path, path: Path) -> ImportResult:
-    """Verify a receipt and mark the responses it names received (idempotent); ReceiptError if refused."""
+    """Verify a receipt and mark the responses it names received (idempotent); ReceiptError if refused,
+    StoreError if the store cannot record it."""
     path = Path(path)
     with Store(locations.store_path(Path(data_dir))) as store:
         receipt = read_receipt(data_dir, path, store)
         try:
             return _mark(store, path, receipt)
-        except sqlite3.Error as exc:
-            raise ReceiptError(f"{path}: cannot record it in the laptop's store: {exc}") from None
+        except sqlite3.Error as exc:  # not a refusal: the laptop cannot write (a full disk ...); its kind goes with it
+            raise store_error(exc, store.path, f"cannot record the receipt {path}") from None
 
 
 def _mark(store: Store, path: Path, receipt: Receipt) -> ImportResult:
@@ -188,7 +189,8 @@ def receipts_in(folder: Path, device_id: str) -> list[Path]:
 
 
 def import_folder(data_dir: Path, folder: Path) -> FolderImport:
-    """Import every receipt of this laptop found in `folder` (the export's stick); a refused one does not stop the rest."""
+    """Import every receipt of this laptop found in `folder` (the export's stick); a refused one does not stop
+    the rest, a store that cannot record them (StoreError) does."""
     if not (Path(data_dir) / DEVICE_KEY_FILE).exists():
         return FolderImport()
     imported, refused = [], []

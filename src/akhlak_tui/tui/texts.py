@@ -150,6 +150,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "receipt.purge": {"id": "Hapus", "en": "Delete"},
     "receipt.keep": {"id": "Simpan", "en": "Keep"},
     "receipt.failed": {"id": "Penghapusan gagal.", "en": "Deleting failed."},
+    "receipt.import_failed": {"id": "Tanda terima tidak dapat dicatat.", "en": "The receipts could not be recorded."},
     # -- Bahasa throughout: names, notices and dialogs that were in English or missing -----------
     "mode.enumerator": {"id": "wawancara", "en": "interview"},
     "mode.kiosk": {"id": "kios", "en": "kiosk"},

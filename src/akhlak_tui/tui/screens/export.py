@@ -145,7 +145,7 @@ class ExportScreen(ModalScreen[None]):
                 self.app.push_screen(ReceiptsScreen(found))  # type: ignore[arg-type]
         elif event.state == WorkerState.ERROR:
             assert event.worker.error is not None
-            self.query_one("#export-message", Static).update(self.app.worker_failure_text(event.worker.error, "receipt.failed"))
+            self.query_one("#export-message", Static).update(self.app.worker_failure_text(event.worker.error, "receipt.import_failed"))
 
     def action_close(self) -> None:
         self.dismiss(None)
