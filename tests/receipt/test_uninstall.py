@@ -75,3 +75,24 @@ def test_force_warns_and_asks_and_no_deletes_nothing(world: World, monkeypatch: 
 def test_unknown_survey_is_refused(world: World) -> None:
     result = world.on_laptop("survey", "uninstall", "zzzzzzzzzzzzzzzz")
     assert result.exit_code == 1 and "not installed on this laptop" in result.stderr
+
+
+def test_a_survey_installed_again_exports_under_new_bundle_numbers(world: World) -> None:
+    """The coordinator knows the device's bundle numbers: one used again with other responses looks like
+    a copied laptop, and its bundle would be held. Uninstalling must not make the laptop reuse them."""
+    sid = survey_id(world)
+    world.answer(2)
+    world.export()
+    world.merge_with_receipts()
+    assert world.on_laptop("receipt", "import", str(world.receipt_file()), "--purge").exit_code == 0
+    assert world.on_laptop("survey", "uninstall", sid).exit_code == 0
+    assert world.on_laptop("survey", "install", str(world.package_file)).exit_code == 0
+    again = world.answer(2, seed=6)
+    world.export()
+    with world.store() as store:
+        assert [row[0] for row in store.db.execute("select sequence from exports")] == [2]
+    report = world.merge_with_receipts()
+    assert report["exit_code"] == 0 and report["totals"]["accepted"] == 2, report
+    assert {b["status"] for b in report["bundles"]} <= {"merged", "already merged"}, report["bundles"]
+    assert world.on_laptop("receipt", "import", str(world.receipt_file()), "--purge").exit_code == 0
+    assert [world.rows()[r][2:4] for r in again] == [(True, True)] * 2

@@ -23,6 +23,17 @@ from akhlak_tui.store import Store, StoreError
 from akhlak_tui.survey.package import SurveyPackageError
 
 
+SEQUENCE_SETTING = "last_export_sequence"
+"""The highest bundle number used by exports since removed (`akhlak survey uninstall`): numbers are never reused,
+since the coordinator takes one device's bundle number used again with other responses for a copied laptop."""
+
+
+def next_sequence(store: Store) -> int:
+    """The next bundle number of this laptop: above every one used, by any survey, installed or removed."""
+    used = store.db.execute("select coalesce(max(sequence), 0) from exports").fetchone()[0]
+    return max(used, int(store.get_setting(SEQUENCE_SETTING) or 0)) + 1
+
+
 class ExportError(Exception):
     """An export that cannot be done; the message is one line saying why."""
 
@@ -116,7 +127,7 @@ def export_bundle(
             records = all_records[: fitting_count(all_records)]
         except BundleWriteError as exc:
             raise ExportError(str(exc)) from None
-        sequence = store.db.execute("select coalesce(max(sequence), 0) + 1 from exports").fetchone()[0]
+        sequence = next_sequence(store)
         try:
             _remove_partials(out_dir, device.id)
             written = write_bundle(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from akhlak_tui import locations
+from akhlak_tui.bundle.export import SEQUENCE_SETTING, next_sequence
 from akhlak_tui.enrolment.laptop import enrolment_path
 from akhlak_tui.receipt.laptop import SurveyProgress, empty_wal, progress_of
 from akhlak_tui.store import Store
@@ -69,6 +70,7 @@ def uninstall_survey(data_dir: Path, survey_id: str, *, force: bool = False) -> 
                 db.execute(f"delete from {table} where response_id in ({ids})", [survey_id])
             db.execute(f"delete from export_records where response_id in ({ids})", [survey_id])
             removed = db.execute("delete from responses where survey_id = ?", [survey_id]).rowcount
+            db.execute("insert or replace into settings (key, value) values (?, ?)", [SEQUENCE_SETTING, str(next_sequence(store) - 1)])
             db.execute("delete from exports where survey_id = ?", [survey_id])
             db.execute("delete from installed_surveys where id = ?", [survey_id])
             if active:
