@@ -96,3 +96,42 @@ def test_a_survey_installed_again_exports_under_new_bundle_numbers(world: World)
     assert {b["status"] for b in report["bundles"]} <= {"merged", "already merged"}, report["bundles"]
     assert world.on_laptop("receipt", "import", str(world.receipt_file()), "--purge").exit_code == 0
     assert [world.rows()[r][2:4] for r in again] == [(True, True)] * 2
+
+
+def test_a_response_saved_by_another_program_during_the_check_is_never_removed(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app may run beside the command: a response it commits between uninstall's count and its
+    delete must not go unnoticed. Either it waits for the uninstall, or the uninstall sees it."""
+    import sqlite3
+
+    import akhlak_tui.survey.uninstall as uninstall
+    from akhlak_tui import locations
+
+    sid = survey_id(world)
+    world.answer(2)
+    world.export()
+    world.merge_with_receipts()
+    assert world.on_laptop("receipt", "import", str(world.receipt_file()), "--purge").exit_code == 0
+    counted = uninstall.progress_of
+    saved: list[str] = []
+
+    def count_then_the_app_saves(store, survey):  # type: ignore[no-untyped-def]
+        progress = counted(store, survey)
+        other = sqlite3.connect(locations.store_path(world.laptop), timeout=0.2)
+        try:
+            other.execute(
+                "insert into responses (id, survey_id, questionnaire_id, questionnaire_hash, device_id, mode, status, created_at, updated_at) "
+                "select 'aaaaaaaa-0000-4000-8000-000000000000', survey_id, questionnaire_id, questionnaire_hash, device_id, mode, 'draft', "
+                "created_at, updated_at from responses limit 1"
+            )
+            other.commit()
+            saved.append("aaaaaaaa-0000-4000-8000-000000000000")
+        except sqlite3.OperationalError:  # locked: it waits for the uninstall
+            pass
+        finally:
+            other.close()
+        return progress
+
+    monkeypatch.setattr(uninstall, "progress_of", count_then_the_app_saves)
+    world.on_laptop("survey", "uninstall", sid)
+    rows = world.rows()
+    assert all(rid in rows for rid in saved), "a response saved during the uninstall was removed without --force"

@@ -54,27 +54,41 @@ def uninstall_survey(data_dir: Path, survey_id: str, *, force: bool = False) -> 
         row = store.db.execute("select name from installed_surveys where id = ?", [survey_id]).fetchone()
         if row is None:
             raise SurveyPackageError(f"survey {survey_id}: not installed on this laptop (see `akhlak survey list`)")
-        progress = progress_of(store, survey_id)
-        if progress.at_risk and not force:
-            raise SurveyAtRisk(
-                f"survey {survey_id} ({row[0]}): {progress.at_risk} responses would be lost ({at_risk_text(progress)}); "
-                "finish or abandon the drafts, export, and import the coordinator's receipt after the merge first "
-                "(or --force to lose them)",
-                progress,
-            )
-        active = store.get_setting(ACTIVE_SETTING) == survey_id
         db = store.db
-        with db.atomic():
-            ids = "select id from responses where survey_id = ?"
-            for table in ("answers", "events"):
-                db.execute(f"delete from {table} where response_id in ({ids})", [survey_id])
-            db.execute(f"delete from export_records where response_id in ({ids})", [survey_id])
-            removed = db.execute("delete from responses where survey_id = ?", [survey_id]).rowcount
-            db.execute("insert or replace into settings (key, value) values (?, ?)", [SEQUENCE_SETTING, str(next_sequence(store) - 1)])
-            db.execute("delete from exports where survey_id = ?", [survey_id])
-            db.execute("delete from installed_surveys where id = ?", [survey_id])
-            if active:
-                db.execute("delete from settings where key = ?", [ACTIVE_SETTING])
+        # One write transaction from the count to the delete: a response the app commits meanwhile
+        # waits for it (or, once it is done, belongs to a survey no longer installed), never goes unseen.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            progress = progress_of(store, survey_id)
+            if progress.at_risk and not force:
+                raise SurveyAtRisk(
+                    f"survey {survey_id} ({row[0]}): {progress.at_risk} responses would be lost ({at_risk_text(progress)}); "
+                    "finish or abandon the drafts, export, and import the coordinator's receipt after the merge first "
+                    "(or --force to lose them)",
+                    progress,
+                )
+            active = store.get_setting(ACTIVE_SETTING) == survey_id
+            removed = _remove(store, survey_id, active)
+            db.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
         emptied = empty_wal(store)
     enrolment_path(data_dir, survey_id).unlink(missing_ok=True)
     return UninstallResult(survey_id, row[0], removed, progress.at_risk, active, emptied)
+
+
+def _remove(store: Store, survey_id: str, active: bool) -> int:
+    """Delete the survey's rows in the transaction the caller holds; the number of responses removed."""
+    db = store.db
+    ids = "select id from responses where survey_id = ?"
+    for table in ("answers", "events"):
+        db.execute(f"delete from {table} where response_id in ({ids})", [survey_id])
+    db.execute(f"delete from export_records where response_id in ({ids})", [survey_id])
+    removed = db.execute("delete from responses where survey_id = ?", [survey_id]).rowcount
+    db.execute("insert or replace into settings (key, value) values (?, ?)", [SEQUENCE_SETTING, str(next_sequence(store) - 1)])
+    db.execute("delete from exports where survey_id = ?", [survey_id])
+    db.execute("delete from installed_surveys where id = ?", [survey_id])
+    if active:
+        db.execute("delete from settings where key = ?", [ACTIVE_SETTING])
+    return removed
