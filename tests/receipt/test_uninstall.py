@@ -135,3 +135,34 @@ def test_a_response_saved_by_another_program_during_the_check_is_never_removed(w
     world.on_laptop("survey", "uninstall", sid)
     rows = world.rows()
     assert all(rid in rows for rid in saved), "a response saved during the uninstall was removed without --force"
+
+
+def test_force_leaves_no_copy_of_the_sealed_records(world: World) -> None:
+    from test_purge import sealed_of, store_bytes
+
+    sid = survey_id(world)
+    world.answer(2)
+    pieces = [blob[8:40] for blob in sealed_of(world).values()] + [blob[-32:] for blob in sealed_of(world).values()]
+    assert all(piece in store_bytes(world.laptop) for piece in pieces)  # the check can fail
+    assert world.on_laptop("survey", "uninstall", sid, "--force", "--yes").exit_code == 0
+    everything = store_bytes(world.laptop)
+    assert not any(piece in everything for piece in pieces)
+
+
+def test_uninstall_says_when_a_reader_keeps_old_copies_in_the_wal(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from akhlak_tui import locations
+
+    sid = survey_id(world)
+    world.answer(1)
+    monkeypatch.setattr("akhlak_tui.receipt.laptop.CHECKPOINT_WAIT_MS", 100)
+    reader = sqlite3.connect(locations.store_path(world.laptop))
+    reader.execute("begin")
+    reader.execute("select count(*) from responses").fetchone()  # the app, reading just now
+    try:
+        result = world.on_laptop("survey", "uninstall", sid, "--force", "--yes")
+    finally:
+        reader.close()
+    assert result.exit_code == 0, result.output
+    assert "another program has the store open" in result.output

@@ -296,3 +296,5 @@ def uninstall(obj: CliContext, survey_id: str, force: bool, yes: bool) -> None:
     click.echo(f"Removed survey {result.survey_id} ({result.name}): {result.removed} responses deleted from this laptop{lost}")
     if result.was_active:
         click.echo("It was the active survey: the app now runs practice (`akhlak survey activate ID` picks another).")
+    if not result.wal_emptied:
+        click.echo("Note: another program has the store open; old copies of what was removed leave its WAL file when it closes.")
