@@ -9,6 +9,7 @@ newest replaces the ones before and importing an old one again does no harm.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -52,6 +53,24 @@ def build_receipts(db: MergedDatabase, devices: Sequence[str] | None = None, iss
     return receipts
 
 
+def make_durable(db: MergedDatabase) -> None:
+    """Checkpoint the merged database's WAL into its file, synced, before any receipt names what it holds.
+
+    It commits without syncing the WAL (synchronous=NORMAL): a power cut may roll back its last
+    transactions, and a laptop holding a receipt for them would purge responses the coordinator
+    no longer has. A checkpoint syncs the WAL, then the database file; it must take in every frame.
+    """
+    try:
+        busy, frames, done = db.db.execute("PRAGMA wal_checkpoint(FULL)").fetchone()
+    except sqlite3.OperationalError as exc:
+        raise ReceiptError(f"{db.path}: cannot make the merge durable before writing receipts ({exc})") from None
+    if busy or done < frames:
+        raise ReceiptError(
+            f"{db.path}: another program is using the merged database, so the merge cannot be made durable yet; "
+            "no receipt written (close it, then run `akhlak receipt write`)"
+        )
+
+
 def write_receipts(
     db: MergedDatabase, signing_key: SigningKey, out_dir: Path, devices: Sequence[str] | None = None
 ) -> list[WrittenReceipt]:
@@ -59,6 +78,7 @@ def write_receipts(
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise ReceiptError(f"{out_dir}: no such directory")
+    make_durable(db)
     written = []
     for receipt in build_receipts(db, devices):
         path = out_dir / receipt.file_name()
