@@ -90,3 +90,11 @@ def test_receipt_write_command_and_no_receipt_for_a_device_that_merged_nothing(w
     result = world.on_coordinator("receipt", "write", "--out", str(empty), "--device", "AAAAAAAA")
     assert result.exit_code == 0, result.output
     assert "No receipt written" in result.output and not list(empty.iterdir())
+
+
+def test_receipts_are_not_silently_skipped_with_list_or_accept_copied(world: World) -> None:
+    for option in (["--list"], ["--accept-copied", "AAAAAAAA"]):
+        result = world.on_coordinator("merge", *option, "--receipts", str(world.stick))
+        assert result.exit_code == 2, result.output
+        assert f"--receipts goes with bundles to merge, not {option[0]}" in result.stderr
+        assert "akhlak receipt write" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -76,6 +76,9 @@ def merge(
     from akhlak_tui.merge.database import MergedDatabase, MergedDatabaseError
 
     database = Path(db_path) if db_path else locations.merged_path(obj.data_dir)
+    if receipts_dir is not None and (list_only or accept_copied is not None):
+        other = "--list" if list_only else "--accept-copied"
+        raise UserError(f"--receipts goes with bundles to merge, not {other} (then run `akhlak receipt write --out DIR`)", exit_code=USAGE)
     if list_only:
         if paths:
             raise UserError("--list takes no bundle paths", exit_code=USAGE)
