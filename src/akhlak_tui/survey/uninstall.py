@@ -10,7 +10,7 @@ from akhlak_tui.bundle.export import SEQUENCE_SETTING, next_sequence
 from akhlak_tui.enrolment.laptop import enrolment_path
 from akhlak_tui.receipt.laptop import SurveyProgress, empty_wal, progress_of
 from akhlak_tui.store import Store
-from akhlak_tui.survey.install import ACTIVE_SETTING
+from akhlak_tui.survey.install import ACTIVE_SETTING, remember_coordinator
 from akhlak_tui.survey.package import SurveyPackageError
 
 
@@ -88,6 +88,8 @@ def _remove(store: Store, survey_id: str, active: bool) -> int:
     removed = db.execute("delete from responses where survey_id = ?", [survey_id]).rowcount
     db.execute("insert or replace into settings (key, value) values (?, ?)", [SEQUENCE_SETTING, str(next_sequence(store) - 1)])
     db.execute("delete from exports where survey_id = ?", [survey_id])
+    for (fingerprint,) in db.execute("select coordinator_fingerprint from installed_surveys where id = ?", [survey_id]).fetchall():
+        remember_coordinator(store, fingerprint)
     db.execute("delete from installed_surveys where id = ?", [survey_id])
     if active:
         db.execute("delete from settings where key = ?", [ACTIVE_SETTING])
