@@ -149,6 +149,7 @@ def test_one_device_key_on_two_machines_is_flagged_and_both_sets_are_held_apart(
     # neither machine's new responses are scored; what came before the copy stays
     assert {row[0] for row in db.db.execute("select id from responses")} == {common.id}
     assert count(db, "answers") == 1
+    assert count(db, "response_paradata") == 1  # held responses' paradata summaries leave with them
     assert {row[0] for row in db.db.execute("select status from bundles where sequence = 2")} == {HELD}
     assert any("possible copied device" in line for line in listing_lines(db))
     assert listing_json(db)["possible_copied_devices"][0]["held_bundles"] == 2
@@ -163,6 +164,7 @@ def test_one_device_key_on_two_machines_is_flagged_and_both_sets_are_held_apart(
     assert [(o.sequence, o.accepted) for o in accepted] == [(2, 2), (2, 1), (3, 1)]
     assert {row[0] for row in db.db.execute("select id from responses")} == {r.id for r in (common, a1, a2, b1, a3)}
     assert count(db, "answers") == 5 and count(db, "held") == 0
+    assert {row[0] for row in db.db.execute("select response_id from response_paradata")} == {r.id for r in (common, a1, a2, b1, a3)}
     assert coordinator.merge(db, [machine_b]).copied == []
 
 
