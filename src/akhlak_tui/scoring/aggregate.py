@@ -62,6 +62,12 @@ class Plan:
     """The unit item: votes are also counted per unit (culture measures per unit)."""
     votes: bool = True
     """Count the votes of the multiple-choice questions (not needed for an earlier wave's figures)."""
+    exclude: str | None = None
+    """An SQL condition on `response_id` a counted row must also meet (scoring/quality.py leaves flagged responses out)."""
+
+    @property
+    def where(self) -> str:
+        return SUBMITTED if self.exclude is None else f"{SUBMITTED} AND {self.exclude}"
 
     def add(self, expression: str) -> int:
         self.tallies.append(expression)
@@ -193,7 +199,7 @@ def count_cells(conn: sqlite3.Connection, plan: Plan) -> tuple[Tallies, dict[str
     conn.execute("DROP TABLE IF EXISTS temp.score_cells")
     conn.execute(
         f"CREATE TEMP TABLE score_cells AS SELECT {key_cols + ', ' if key_cols else ''}count(*) AS n"
-        f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {SUBMITTED}"
+        f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {plan.where}"
         + (f" GROUP BY {group_by}" if group_by else "")
     )
     sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies))])
@@ -210,12 +216,12 @@ Slice = dict[str | None, tuple[list[Counter[str]], list[int]]]
 """Per unit (None without a unit item): raw tokens and answered counts of each vote question in one slice of rows."""
 
 
-def _vote_slice(conn: sqlite3.Connection, items: Sequence[str], start: int, unit: str | None = None) -> Slice:
+def _vote_slice(conn: sqlite3.Connection, items: Sequence[str], start: int, unit: str | None = None, where: str = SUBMITTED) -> Slice:
     """Tokens of the JSON arrays of `items` in one slice of rows (codes still quoted), and how many answered, per unit."""
     select = ", ".join(f"group_concat({quoted(i)}, ','), sum({_answered(quoted(i))})" for i in items)
     key = quoted(unit) if unit else "NULL"
     rows = conn.execute(
-        f"SELECT {key}, {select} FROM answers WHERE rowid > ? AND rowid <= ? AND {SUBMITTED} GROUP BY 1", (start, start + VOTE_SLICE)
+        f"SELECT {key}, {select} FROM answers WHERE rowid > ? AND rowid <= ? AND {where} GROUP BY 1", (start, start + VOTE_SLICE)
     ).fetchall()
     out: Slice = {}
     for row in rows:
@@ -260,10 +266,10 @@ def _slice_starts(conn: sqlite3.Connection) -> range:
     return range(0, last, VOTE_SLICE)
 
 
-def count_votes(conn: sqlite3.Connection, q: Questionnaire, unit: str | None = None) -> Votes:
+def count_votes(conn: sqlite3.Connection, q: Questionnaire, unit: str | None = None, where: str = SUBMITTED) -> Votes:
     """Votes per option code of each values and join-reason question (unknown codes are ignored), also per unit."""
     items = _vote_items(q)
-    return _votes(q, items, (_vote_slice(conn, items, start, unit) for start in (_slice_starts(conn) if items else ())))
+    return _votes(q, items, (_vote_slice(conn, items, start, unit, where) for start in (_slice_starts(conn) if items else ())))
 
 
 class _Connections:
@@ -297,14 +303,14 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
     GIL); if a merge wrote to the file meanwhile, the counting starts again so all numbers agree."""
     if path is None:
         overall, groups = count_cells(conn, plan)
-        return Counts(overall, groups, count_votes(conn, q, plan.unit) if plan.votes else Votes())
+        return Counts(overall, groups, count_votes(conn, q, plan.unit, plan.where) if plan.votes else Votes())
     items = _vote_items(q) if plan.votes else []
     for attempt in range(attempts):
         connections = _Connections(path)
         try:
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
                 cells = pool.submit(lambda: count_cells(connections.get(), plan))
-                slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit) for start in (_slice_starts(conn) if items else ())]
+                slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit, plan.where) for start in (_slice_starts(conn) if items else ())]
                 overall, groups = cells.result()
                 votes = _votes(q, items, (s.result() for s in slices))
             if not connections.changed() or attempt == attempts - 1:
@@ -314,5 +320,5 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
     raise AssertionError("unreachable")
 
 
-def _vote_slice_in(connections: _Connections, items: Sequence[str], start: int, unit: str | None) -> Slice:
-    return _vote_slice(connections.get(), items, start, unit)
+def _vote_slice_in(connections: _Connections, items: Sequence[str], start: int, unit: str | None, where: str = SUBMITTED) -> Slice:
+    return _vote_slice(connections.get(), items, start, unit, where)
