@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
 from merge_world import Coordinator
 
 from akhlak_tui.merge.database import MergedDatabase, document_text
-from akhlak_tui.merge.paradata import PARADATA_COLUMNS, Summariser, millis, summary_of_document
+from akhlak_tui.merge.paradata import PARADATA_COLUMNS, Summariser, moment, summary_of_document
 from akhlak_tui.questionnaire.loading import parse_questionnaire
 
 TOML = """
@@ -75,7 +75,20 @@ def test_one_response_summarised_by_hand():
     assert (row["likert_answered"], row["same_point"], row["longest_run"]) == (3, 1, 3)  # l4 "not applicable" is not a point
     assert row["changes"] == 2  # one changed, one cleared
     assert row["submit_minute"] == 8 * 60 + 3
-    assert row["answers_hash"] == Summariser(q).summary(DOCUMENT, dict(reversed(values.items())), [])[-1]  # order does not matter
+    assert (row["unit"], row["submitted"], row["repeats_previous"]) == (None, 1, 0)
+
+
+def test_the_same_answers_as_the_devices_previous_submitted_response_are_marked():
+    q = parse_questionnaire(TOML, "p.toml")
+    summariser = Summariser(q)
+    values = {"unit": "U1", "l1": 2, "l2": 3}
+    reordered = {"l2": 3, "l1": 2, "unit": "U1"}
+    marks = []
+    for device, status, answers in [("a", "submitted", values), ("b", "submitted", values), ("a", "abandoned", values),
+                                    ("a", "submitted", reordered), ("a", "submitted", {**values, "l2": 1}), ("a", "submitted", values)]:  # fmt: skip
+        row = dict(zip(PARADATA_COLUMNS, summariser.summary({**DOCUMENT, "device_id": device, "status": status}, answers, [])))
+        marks.append(row["repeats_previous"])
+    assert marks == [0, 0, 0, 1, 0, 0]  # another device, or an abandoned response, does not count
 
 
 def test_a_not_applicable_answer_ends_a_run_and_abandoned_has_no_time():
@@ -86,18 +99,25 @@ def test_a_not_applicable_answer_ends_a_run_and_abandoned_has_no_time():
     assert row["duration_ms"] is None and row["submit_minute"] is None and row["median_ms"] is None
 
 
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
-def test_fast_time_reading_agrees_with_datetime(moment):
-    text = moment.isoformat(timespec="milliseconds") + "Z"
-    slow = millis(moment.isoformat(timespec="milliseconds") + "+00:00")
-    assert millis(text) == slow
-    assert millis(text) == ((moment.toordinal() * 24 + moment.hour) * 60 + moment.minute) * 60_000 + moment.second * 1000 + moment.microsecond // 1000
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)), st.integers(-12 * 60, 14 * 60))
+def test_times_with_any_offset_are_read_in_utc(when, offset_minutes):
+    zone = timezone(timedelta(minutes=offset_minutes))
+    local = when.replace(tzinfo=timezone.utc).astimezone(zone)
+    assert moment(local.isoformat(timespec="milliseconds")) == moment(when.isoformat(timespec="milliseconds") + "Z")
+    assert moment(when.isoformat(timespec="milliseconds") + "Z").hour == when.hour
 
 
 @given(st.one_of(st.none(), st.integers(), st.text(max_size=30)))
 def test_unreadable_times_are_none_not_errors(value):
-    result = millis(value)
-    assert result is None or isinstance(result, int)
+    result = moment(value)
+    assert result is None or result.tzinfo is not None
+
+
+def test_the_submission_minute_is_in_utc():
+    q = parse_questionnaire(TOML, "p.toml")
+    jakarta = {**DOCUMENT, "created_at": "2026-03-02T15:00:00.000+07:00", "submitted_at": "2026-03-02T15:03:30.500+07:00"}
+    row = dict(zip(PARADATA_COLUMNS, Summariser(q).summary(jakarta, {}, [])))
+    assert (row["submit_minute"], row["duration_ms"]) == (8 * 60 + 3, 210_500)
 
 
 def test_merge_writes_one_summary_per_response(coordinator: Coordinator, device, db: MergedDatabase) -> None:

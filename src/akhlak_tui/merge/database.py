@@ -299,7 +299,8 @@ def _create_paradata_table(db: Database) -> None:
     db["response_paradata"].create(
         {
             "response_id": str, "duration_ms": int, "timed_items": int, "median_ms": int, "min_ms": int, "likert_answered": int,
-            "same_point": int, "longest_run": int, "changes": int, "submit_minute": int, "answers_hash": str,
+            "same_point": int, "longest_run": int, "changes": int, "submit_minute": int,
+            "unit": str, "submitted": int, "repeats_previous": int,
         },
         pk="response_id",
     )  # fmt: skip

@@ -6,11 +6,10 @@ thresholds: the quality flags (scoring/quality.py) apply the questionnaire's at 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import statistics
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import datetime, timedelta, timezone
+from operator import attrgetter
 from typing import Any
 
 from akhlak_tui.questionnaire.model import LikertItem, Questionnaire
@@ -26,60 +25,74 @@ PARADATA_COLUMNS = (
     "longest_run",  # the longest run of consecutive statements on one point
     "changes",  # answers changed or cleared after being given
     "submit_minute",  # minute of the day (UTC) it was submitted; null unless submitted
-    "answers_hash",  # first 16 hex of the SHA-256 of the answers: equal answers, equal hash
+    "unit",  # the response's unit (as in `responses`)
+    "submitted",  # 1 for a submitted response
+    "repeats_previous",  # 1: submitted with the same answers as the device's submitted response just before it
 )
 PARADATA_INSERT_SQL = f"insert or replace into response_paradata ({', '.join(PARADATA_COLUMNS)}) values ({', '.join('?' * len(PARADATA_COLUMNS))})"
 CHANGE_KINDS = frozenset({"changed", "cleared"})
-_DAYS: dict[str, int] = {}
+ONE_MS = timedelta(milliseconds=1)
+ZERO = timedelta(0)
+_EVENT_FIELDS = attrgetter("kind", "item_id", "at")
 
 
-def millis(stamp: Any) -> int | None:
-    """Milliseconds since 0001-01-01 of an ISO time ("2026-03-02T08:00:00.123Z" read fast); None if unreadable."""
-    if not isinstance(stamp, str):
-        return None
-    if len(stamp) == 24 and stamp[10] == "T" and stamp[23] == "Z" and stamp[19] == ".":
-        day = _DAYS.get(stamp[:10])
-        try:
-            if day is None:
-                day = _DAYS.setdefault(stamp[:10], date.fromisoformat(stamp[:10]).toordinal())
-            return ((day * 24 + int(stamp[11:13])) * 60 + int(stamp[14:16])) * 60_000 + int(stamp[17:19]) * 1000 + int(stamp[20:23])
-        except ValueError:
-            return None
+def moment(stamp: Any) -> datetime | None:
+    """An ISO time as the app writes it ("2026-03-02T08:00:00.123Z"), in UTC; None if unreadable."""
     try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
+        parsed = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
         return None
-    offset = moment.utcoffset()
-    naive = moment.replace(tzinfo=None) - offset if offset is not None else moment
-    return ((naive.toordinal() * 24 + naive.hour) * 60 + naive.minute) * 60_000 + naive.second * 1000 + naive.microsecond // 1000
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.utcoffset() == ZERO else parsed.astimezone(timezone.utc)
+
+
+def _fields(event: Any) -> tuple[Any, Any, Any]:
+    return (event.get("kind"), event.get("item_id"), event.get("at")) if isinstance(event, dict) else _EVENT_FIELDS(event)
 
 
 class Summariser:
-    """Summaries for the responses of one questionnaire."""
+    """Summaries for the responses of one questionnaire, in the order each device gave them."""
 
     def __init__(self, q: Questionnaire) -> None:
         self.likert = [i for i in q.items if isinstance(i, LikertItem)]
         self.likert_ids = frozenset(i.id for i in self.likert)
         self.points = {i.id: frozenset(q.scale_for(i).codes) for i in self.likert}
+        self.previous: dict[Any, Mapping[str, Any]] = {}
+        """Device id -> the answers of its last submitted response summarised."""
+
+    def _times(self, events: Iterable[Any]) -> tuple[list[int], int]:
+        """(milliseconds from each likert statement's last showing to its first answer, sorted; answers changed or cleared)."""
+        shown: dict[str, str] = {}
+        spans: dict[str, tuple[str, str]] = {}
+        changes = 0
+        likert = self.likert_ids
+        fields = _fields if events and isinstance(next(iter(events)), dict) else _EVENT_FIELDS  # type: ignore[arg-type]
+        for kind, item, at in map(fields, events):
+            if kind == "shown":
+                if item in likert:
+                    shown[item] = at
+            elif kind == "answered":
+                if item in shown and item not in spans:
+                    spans[item] = shown[item], at
+            elif kind in CHANGE_KINDS:
+                changes += 1
+        times = []
+        parse = datetime.fromisoformat
+        for start, end in spans.values():
+            try:
+                span = (parse(end) - parse(start)) // ONE_MS
+            except (TypeError, ValueError):  # unreadable, or one time with a zone and one without
+                continue
+            if span >= 0:
+                times.append(span)
+        times.sort()
+        return times, changes
 
     def summary(self, document: Mapping[str, Any], values: Mapping[str, Any], events: Iterable[Any]) -> tuple[Any, ...]:
         """The `response_paradata` row of a response (its document fields, answer values and events,
         as dicts or as objects with `kind`, `item_id` and `at`)."""
-        shown: dict[str, int | None] = {}
-        times: dict[str, int] = {}
-        changes = 0
-        for event in events:
-            kind, item, at = (event.get("kind"), event.get("item_id"), event.get("at")) if isinstance(event, dict) else (event.kind, event.item_id, event.at)
-            if kind in CHANGE_KINDS:
-                changes += 1
-            if item not in self.likert_ids:
-                continue
-            if kind == "shown":
-                shown[item] = millis(at)
-            elif kind == "answered" and item not in times:
-                start, end = shown.get(item), millis(at)
-                if start is not None and end is not None and end >= start:
-                    times[item] = end - start
+        times, changes = self._times(events)
         run = longest = answered = 0
         previous = None
         codes = set()
@@ -93,27 +106,29 @@ class Summariser:
             run = run + 1 if code == previous else 1
             previous = code
             longest = max(longest, run)
-        submitted = millis(document.get("submitted_at")) if document.get("status") == "submitted" else None
-        created = millis(document.get("created_at"))
-        durations = sorted(times.values())
+        is_submitted = document.get("status") == "submitted"
+        submitted = moment(document.get("submitted_at")) if is_submitted else None
+        created = moment(document.get("created_at"))
+        repeats = False
+        if is_submitted:
+            device = document.get("device_id")
+            repeats = self.previous.get(device) == values  # equal dicts: the same answers, in any order
+            self.previous[device] = values
         return (
             document["id"],
-            None if submitted is None or created is None else submitted - created,
-            len(durations),
-            int(statistics.median(durations)) if durations else None,
-            durations[0] if durations else None,
+            None if submitted is None or created is None else (submitted - created) // ONE_MS,
+            len(times),
+            times[(len(times) - 1) // 2] if times else None,
+            times[0] if times else None,
             answered,
             int(answered > 0 and len(codes) == 1),
             longest,
             changes,
-            None if submitted is None else (submitted // 60_000) % 1440,
-            answers_hash(values),
+            None if submitted is None else submitted.hour * 60 + submitted.minute,
+            document.get("unit"),
+            int(is_submitted),
+            int(repeats),
         )
-
-
-def answers_hash(values: Mapping[str, Any]) -> str:
-    text = json.dumps(sorted(values.items()), separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def summary_of_document(summariser: Summariser, text: str) -> tuple[Any, ...]:

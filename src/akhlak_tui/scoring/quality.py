@@ -3,7 +3,8 @@
 Each flag is a condition on one response's summary (merge/paradata.py) and the questionnaire's
 `[scoring.quality]` thresholds; docs/scoring.md defines them. Two need more than the response:
 off_hours compares with the unit's usual time of day (the circular mean of its submission
-times), duplicate with the response submitted before it on the same device.
+times); duplicate was decided at merge, against the response submitted before it on the same
+device.
 """
 
 from __future__ import annotations
@@ -46,8 +47,7 @@ def usual_minutes(conn: sqlite3.Connection, t: QualityThresholds) -> dict[str, i
     submission minutes, for units with at least `off_hours_min_responses` of them and a clear one."""
     sums: dict[str, list[float]] = {}
     for unit, minute, n in conn.execute(
-        "select r.unit, p.submit_minute, count(*) from responses r join response_paradata p on p.response_id = r.id "
-        "where r.status = 'submitted' and r.unit is not null and p.submit_minute is not null group by 1, 2"
+        "select unit, submit_minute, count(*) from response_paradata where submitted = 1 and unit is not null and submit_minute is not null group by 1, 2"
     ):
         angle = 2 * math.pi * minute / MINUTES
         s = sums.setdefault(str(unit), [0.0, 0.0, 0])
@@ -82,12 +82,7 @@ def flag_expressions(t: QualityThresholds, usual: dict[str, int]) -> dict[str, s
     return {name: f"coalesce({condition}, 0)" for name, condition in conditions.items()}
 
 
-FLAGGED_ROWS = (
-    "select r.id as response_id, r.unit as unit, p.duration_ms, p.timed_items, p.median_ms, p.min_ms, p.likert_answered, "
-    "p.same_point, p.longest_run, p.changes, p.submit_minute, "
-    "coalesce(p.answers_hash = lag(p.answers_hash) over (partition by r.device_id order by r.submitted_at, r.id), 0) as dup "
-    "from responses r join response_paradata p on p.response_id = r.id where r.status = 'submitted'"
-)
+FLAGGED_ROWS = "select *, repeats_previous as dup from response_paradata where submitted = 1"
 """One row per submitted response with a summary: what the flag expressions read."""
 
 

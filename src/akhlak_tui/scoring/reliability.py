@@ -2,8 +2,9 @@
 
 Complete cases per value: a respondent counts for a value's alpha only with a scored answer
 (a scale point, not "not applicable", not unanswered) to every statement of the value. For each
-value the scan sums, over complete cases, n, every statement's score x_j and every product
-x_j x_k (j <= k), reverse-keyed statements reversed first. With C_jk = n S_jk - S_j S_k (n(n-1)
+value the scan sums, over complete cases, n, every statement's score x_j (points above the
+scale's lowest, reverse-keyed statements reversed) and every product x_j x_k (j <= k), two sums
+packed in one tally. With C_jk = n S_jk - S_j S_k (n(n-1)
 times the covariance):
 
     alpha = k / (k - 1) * (1 - sum_j C_jj / sum_jk C_jk)
@@ -29,24 +30,56 @@ MIN_CASES = 30
 """A group's alpha is shown with at least this many complete cases (and min_group_size): below, it swings too much to read."""
 
 
+PACK = 32
+"""Two sums share one tally, (a << PACK) + b, when both stay below 2^31 for 16 million rows."""
+PACKED_SPAN = 11
+
+
 @dataclass(frozen=True)
 class MeasureSums:
-    """Where one measure's sums are among the plan's tallies."""
+    """Where one measure's sums are among the plan's tallies: (tally, shift) of n, each S_j and each S_jk."""
 
     id: str
     items: tuple[LikertItem, ...]
-    n: int
-    sums: tuple[int, ...]
-    products: dict[tuple[int, int], int]
+    n: tuple[int, int]
+    sums: tuple[tuple[int, int], ...]
+    products: dict[tuple[int, int], tuple[int, int]]
+
+    def read(self, tallies: Sequence[int]) -> tuple[int, list[int], dict[tuple[int, int], int]]:
+        def value(slot: tuple[int, int]) -> int:
+            tally, shift = slot
+            return (tallies[tally] >> shift) & ((1 << PACK) - 1) if shift or self._packed else tallies[tally]
+
+        return value(self.n), [value(s) for s in self.sums], {key: value(slot) for key, slot in self.products.items()}
+
+    @property
+    def _packed(self) -> bool:
+        return any(shift for _, shift in (self.n, *self.sums, *self.products.values()))
 
 
 def _score(item: LikertItem, q: Questionnaire) -> str:
+    """Points above the scale's lowest, reversed for a reverse-keyed item (alpha does not change with a shift)."""
     scale = q.scale_for(item)
-    return f"({scale.lowest + scale.highest} - {quoted(item.id)})" if item.reverse else quoted(item.id)
+    return f"({scale.highest} - {quoted(item.id)})" if item.reverse else f"({quoted(item.id)} - {scale.lowest})"
+
+
+def _complete(items: Sequence[LikertItem], q: Questionnaire) -> str:
+    """Every item of `items` has a scale point. The merge lets only a scale's codes (and its "not
+    applicable") into `answers`, so when the items share a scale whose "not applicable" lies above
+    its points (or below), one max (or min) over them is the test (NULL when one is unanswered)."""
+    scale = q.scale_for(items[0])
+    columns = ", ".join(quoted(i.id) for i in items)
+    if len({i.scale for i in items}) == 1:
+        na = scale.not_applicable.code if scale.not_applicable else None
+        if na is None or na > scale.highest:
+            return f"max({columns}) <= {scale.highest}"
+        if na < scale.lowest:
+            return f"min({columns}) >= {scale.lowest}"
+    return " AND ".join(_codes_test(quoted(i.id), q.scale_for(i).codes) for i in items)
 
 
 def add_reliability_tallies(plan: Plan, q: Questionnaire) -> list[MeasureSums]:
-    """Add to `plan` the complete-case sums of every value with likert statements, and of engagement."""
+    """Add to `plan` the complete-case sums of every value with two likert statements or more, and of engagement."""
     likert = [i for i in q.items if isinstance(i, LikertItem)]
     measures = [(d.id, [i for i in likert if i.dimension == d.id]) for d in q.dimensions]
     engagement = [i for i in likert if i.id in q.scoring.engagement_items]
@@ -54,17 +87,23 @@ def add_reliability_tallies(plan: Plan, q: Questionnaire) -> list[MeasureSums]:
         measures.append((ENGAGEMENT, engagement))
     out = []
     for measure_id, items in measures:
-        if not items:
+        if len(items) < 2:
+            out.append(MeasureSums(measure_id, tuple(items), (-1, 0), (), {}))
             continue
-        complete = " AND ".join(_codes_test(quoted(i.id), q.scale_for(i).codes) for i in items)
+        complete = _complete(items, q)
         scores = [_score(i, q) for i in items]
-        n = plan.add(f"CASE WHEN {complete} THEN 1 ELSE 0 END")
-        sums = tuple(plan.add(f"CASE WHEN {complete} THEN {s} ELSE 0 END") for s in scores)
-        products = {}
-        for j in range(len(items)):
-            for k in range(j, len(items)):
-                products[(j, k)] = plan.add(f"CASE WHEN {complete} THEN {scores[j]} * {scores[k]} ELSE 0 END")
-        out.append(MeasureSums(measure_id, tuple(items), n, sums, products))
+        terms = ["1", *scores, *(f"{scores[j]} * {scores[k]}" for j in range(len(items)) for k in range(j, len(items)))]
+        packed = max(q.scale_for(i).highest - q.scale_for(i).lowest for i in items) <= PACKED_SPAN
+        slots: list[tuple[int, int]] = []
+        step = 2 if packed else 1
+        for start in range(0, len(terms), step):
+            pair = terms[start : start + step]
+            expression = f"({pair[0]} << {PACK}) + {pair[1]}" if len(pair) == 2 else pair[0]
+            tally = plan.add(f"CASE WHEN {complete} THEN {expression} ELSE 0 END")
+            slots += [(tally, PACK), (tally, 0)] if len(pair) == 2 else [(tally, 0)]
+        k = len(items)
+        pairs = [(j, l) for j in range(k) for l in range(j, k)]
+        out.append(MeasureSums(measure_id, tuple(items), slots[0], tuple(slots[1 : 1 + k]), dict(zip(pairs, slots[1 + k :]))))
     return out
 
 
@@ -91,17 +130,17 @@ def _round3(value: float | None) -> float | None:
 
 
 def measure_reliability(q: Questionnaire, spec: MeasureSums, tallies: Sequence[int], label: str, min_cases: int, lang: str) -> MeasureReliability:
-    n = tallies[spec.n] if tallies else 0
-    base = {"id": "engagement" if spec.id == ENGAGEMENT else spec.id, "label": label, "items": len(spec.items), "cases": n}
+    base = {"id": "engagement" if spec.id == ENGAGEMENT else spec.id, "label": label, "items": len(spec.items)}
     if len(spec.items) < 2:
-        return MeasureReliability(**base, status="single_item", alpha=None)
+        return MeasureReliability(**base, status="single_item", cases=None, alpha=None)
+    n, sums, products = spec.read(tallies) if tallies else (0, [], {})
     if n < min_cases:
-        return MeasureReliability(**base, status="too_few", alpha=None)
-    alpha, rests = alpha_from_sums(n, [tallies[s] for s in spec.sums], {key: tallies[t] for key, t in spec.products.items()})
+        return MeasureReliability(**base, status="too_few", cases=n, alpha=None)
+    alpha, rests = alpha_from_sums(n, sums, products)
     item_rest = [ItemRest(item=i.id, statement=tr(i.label, lang), reverse=i.reverse, correlation=_round3(r)) for i, r in zip(spec.items, rests)]
     if alpha is None:
-        return MeasureReliability(**base, status="no_variance", alpha=None, item_rest=item_rest)
-    return MeasureReliability(**base, status="shown", alpha=_round3(alpha), low=alpha < LOW_ALPHA, item_rest=item_rest)
+        return MeasureReliability(**base, status="no_variance", cases=n, alpha=None, item_rest=item_rest)
+    return MeasureReliability(**base, status="shown", cases=n, alpha=_round3(alpha), low=alpha < LOW_ALPHA, item_rest=item_rest)
 
 
 def reliability_report(
