@@ -121,6 +121,13 @@ def test_excluding_flagged_responses_scores_without_them_and_says_how_many():
     assert everyone.respondents == 25 - 6
 
 
+def test_excluding_a_flag_nobody_has_leaves_everyone_in(tmp_path):
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(6)]
+    report = score_merged(build(tmp_path / "m.db", rs, UNITS), lang="en", exclude_flagged=["duplicate", "changes"])
+    assert (report.respondents, report.quality.excluded_responses) == (6, 0)
+
+
 def test_a_small_unit_shows_no_flag_counts():
     q = parse_questionnaire(TOML_P, "t")
     rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(6)] + [response(q, 99, "U2", (1, 1, 1, 1), seconds=0.1)]

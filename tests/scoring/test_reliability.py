@@ -100,11 +100,12 @@ def random_rows(seed: int, n: int) -> list[dict]:
     return rows
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_report_alpha_agrees_with_numpy_for_everyone_and_each_unit(seed):
+@pytest.mark.parametrize("seed, on_file", [(1, False), (2, False), (3, True)])
+def test_report_alpha_agrees_with_numpy_for_everyone_and_each_unit(seed, on_file, tmp_path):
+    """On a file, the sums are counted by two threads in slices of rows; in memory, in one go."""
     rows = random_rows(seed, 140)
     units = [Unit(code="U1", name="Satu"), Unit(code="U2", name="Dua")]
-    report = score_merged(build_merged(None, TOML, units, rows), lang="en")
+    report = score_merged(build_merged(tmp_path / "m.db" if on_file else None, TOML, units, rows), lang="en")
     r = report.reliability
     assert r is not None and r.min_cases == MIN_CASES and r.threshold == LOW_ALPHA
     for group in [r.overall, *r.units]:

@@ -20,6 +20,7 @@ WORDS: dict[str, dict[str, str]] = {
     "value": {"id": "Nilai", "en": "Value"},
     "statements": {"id": "Pernyataan", "en": "Statements"},
     "cases": {"id": "Kasus lengkap", "en": "Complete cases"},
+    "items_short": {"id": "Butir", "en": "Items"},
     "alpha": {"id": "Alpha", "en": "Alpha"},
     "note": {"id": "Catatan", "en": "Note"},
     "item": {"id": "Butir", "en": "Item"},
@@ -208,7 +209,7 @@ def trust_renderables(report: ScoreReport, lang: str, label_width: int = 18) -> 
     r = report.reliability
     if r is not None:
         grid = _grid(t("reliability", lang))
-        for header in (t("value", lang), t("statements", lang)[:5], "n", t("alpha", lang), t("note", lang)):
+        for header in (t("value", lang), t("items_short", lang), "n", t("alpha", lang), t("note", lang)):
             grid.add_column(header, justify="left" if header in (t("value", lang), t("note", lang)) else "right")
         labels = distinct_labels([m.label for m in r.overall.measures], label_width)
         for label, m in zip(labels, r.overall.measures):
@@ -254,7 +255,7 @@ HTML = """
 <table data-table="{{ table.name }}">
 <tr>{% for h in table.headers %}<th>{{ h }}</th>{% endfor %}</tr>
 {% for row in table.rows %}
-<tr>{% for c in row %}{% if c is number %}<td class="r">{{ num(c) }}</td>{% elif c is none %}<td class="r muted">-</td>{% else %}<td>{{ c }}</td>{% endif %}{% endfor %}</tr>
+<tr>{% for c in row %}{% if c is number %}<td class="r">{{ num(c, table.name) }}</td>{% elif c is none %}<td class="r muted">-</td>{% else %}<td>{{ c }}</td>{% endif %}{% endfor %}</tr>
 {% endfor %}
 </table>
 {% endfor %}
@@ -271,8 +272,11 @@ def trust_html(report: ScoreReport, lang: str) -> str:
 
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True, lstrip_blocks=True)
 
-    def num(value: float | int) -> str:
-        return number(value, lang, 3 if isinstance(value, float) and value != round(value, 1) else (1 if isinstance(value, float) else 0))
+    def num(value: float | int, table: str) -> str:
+        """Alphas and correlations with three decimals, shares with one, counts whole."""
+        if not isinstance(value, float):
+            return number(value, lang, 0)
+        return number(value, lang, 3 if table in ("reliability", "item-rest") else 1)
 
     sections = [
         (name, t(key, lang), tables)

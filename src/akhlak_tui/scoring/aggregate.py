@@ -11,10 +11,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from akhlak_tui.questionnaire.model import LikertItem, MultiItem, Questionnaire, Scale
 from akhlak_tui.scoring.indicators import PER_TALLY, ItemTallies, indicator_items, tally_expressions
@@ -64,6 +65,9 @@ class Plan:
     """Count the votes of the multiple-choice questions (not needed for an earlier wave's figures)."""
     exclude: str | None = None
     """An SQL condition on `response_id` a counted row must also meet (scoring/quality.py leaves flagged responses out)."""
+    sliced: list[Callable[[sqlite3.Connection, int, str], Any]] = field(default_factory=list)
+    """More counting done a slice of rows at a time beside the rest (scoring/reliability.py): each is
+    called with a connection, the slice's first rowid (exclusive) and `where`; Counts.sliced[i] lists its results."""
 
     @property
     def where(self) -> str:
@@ -185,6 +189,7 @@ class Counts:
     overall: Tallies
     groups: dict[str, list[tuple[str | None, Tallies]]]
     votes: Votes
+    sliced: list[list[Any]] = field(default_factory=list)
 
 
 def _row(row: Sequence) -> Tallies:
@@ -303,18 +308,22 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
     GIL); if a merge wrote to the file meanwhile, the counting starts again so all numbers agree."""
     if path is None:
         overall, groups = count_cells(conn, plan)
-        return Counts(overall, groups, count_votes(conn, q, plan.unit, plan.where) if plan.votes else Votes())
+        sliced = [[fn(conn, start, plan.where) for start in _slice_starts(conn)] for fn in plan.sliced]
+        return Counts(overall, groups, count_votes(conn, q, plan.unit, plan.where) if plan.votes else Votes(), sliced)
     items = _vote_items(q) if plan.votes else []
     for attempt in range(attempts):
         connections = _Connections(path)
         try:
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
                 cells = pool.submit(lambda: count_cells(connections.get(), plan))
-                slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit, plan.where) for start in (_slice_starts(conn) if items else ())]
+                starts = _slice_starts(conn) if items or plan.sliced else range(0)
+                slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit, plan.where) for start in (starts if items else ())]
+                more = [[pool.submit(lambda fn=fn, start=start: fn(connections.get(), start, plan.where)) for start in starts] for fn in plan.sliced]
                 overall, groups = cells.result()
                 votes = _votes(q, items, (s.result() for s in slices))
+                sliced = [[f.result() for f in futures] for futures in more]
             if not connections.changed() or attempt == attempts - 1:
-                return Counts(overall, groups, votes)
+                return Counts(overall, groups, votes, sliced)
         finally:
             connections.close()
     raise AssertionError("unreachable")
