@@ -193,7 +193,7 @@ def test_the_version_from_the_earliest_bundle_of_the_device_wins_whatever_the_me
         assert stored(db, changed.id) == original[1].content_hash()
         conflicts = db.db.execute("select existing_content_hash, incoming_content_hash, incoming_document from conflicts").fetchall()
         assert conflicts == [(original[1].content_hash(), changed.content_hash(), changed.canonical_json())]
-        assert count(db, "responses") == 3 and count(db, "answers") == 3
+        assert count(db, "responses") == 3 and count(db, "answers") == 3 and count(db, "response_paradata") == 3
         answer = db.db.execute("select bp1 from answers where response_id = ?", [changed.id]).fetchone()[0]
         assert answer == next(a.value for a in original[1].answers if a.item_id == "bp1")
         assert sum(o.conflicts for o in result.outcomes) == 1

@@ -29,7 +29,7 @@ PARADATA_COLUMNS = (
     "submitted",  # 1 for a submitted response
     "repeats_previous",  # 1: submitted with the same answers as the device's submitted response just before it
 )
-PARADATA_INSERT_SQL = f"insert or replace into response_paradata ({', '.join(PARADATA_COLUMNS)}) values ({', '.join('?' * len(PARADATA_COLUMNS))})"
+PARADATA_INSERT_SQL = f"insert into response_paradata ({', '.join(PARADATA_COLUMNS)}) values ({', '.join('?' * len(PARADATA_COLUMNS))})"
 CHANGE_KINDS = frozenset({"changed", "cleared"})
 ONE_MS = timedelta(milliseconds=1)
 ZERO = timedelta(0)
