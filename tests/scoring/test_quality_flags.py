@@ -121,6 +121,17 @@ def test_excluding_flagged_responses_scores_without_them_and_says_how_many():
     assert everyone.respondents == 25 - 6
 
 
+@pytest.mark.parametrize("on_file", [False, True])
+def test_many_flagged_responses_are_left_out_through_a_table_the_same(monkeypatch, tmp_path, on_file):
+    from akhlak_tui.scoring import quality
+
+    listed = score_merged(world(), exclude_flagged=["speeding", "duplicate"])
+    monkeypatch.setattr(quality, "MAX_LISTED", 1)  # 3 flagged: more than listed
+    tabled = score_merged(world(tmp_path / "m.db" if on_file else None), exclude_flagged=["speeding", "duplicate"])
+    assert tabled.respondents == listed.respondents == 25 - 3
+    assert tabled.overall.model_dump(exclude={"label"}) == listed.overall.model_dump(exclude={"label"})
+
+
 def test_excluding_a_flag_nobody_has_leaves_everyone_in(tmp_path):
     q = parse_questionnaire(TOML_P, "t")
     rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(6)]

@@ -65,6 +65,8 @@ class Plan:
     """Count the votes of the multiple-choice questions (not needed for an earlier wave's figures)."""
     exclude: str | None = None
     """An SQL condition on `response_id` a counted row must also meet (scoring/quality.py leaves flagged responses out)."""
+    setup: list[str] = field(default_factory=list)
+    """SQL run on every connection that counts before it counts (e.g. the temp table `exclude` reads)."""
     sliced: list[Callable[[sqlite3.Connection, int, str], Any]] = field(default_factory=list)
     """More counting done a slice of rows at a time beside the rest (scoring/reliability.py): each is
     called with a connection, the slice's first rowid (exclusive) and `where`; Counts.sliced[i] lists its results."""
@@ -280,8 +282,8 @@ def count_votes(conn: sqlite3.Connection, q: Questionnaire, unit: str | None = N
 class _Connections:
     """One connection per worker thread to the same file, and whether anyone wrote meanwhile."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, setup: Sequence[str] = ()) -> None:
+        self.path, self.setup = path, list(setup)
         self.local = threading.local()
         self.lock = threading.Lock()
         self.opened: list[tuple[sqlite3.Connection, int]] = []
@@ -293,6 +295,8 @@ class _Connections:
             self.local.conn = conn
             with self.lock:
                 self.opened.append((conn, conn.execute("PRAGMA data_version").fetchone()[0]))
+            for sql in self.setup:
+                conn.execute(sql)
         return conn
 
     def changed(self) -> bool:
@@ -306,13 +310,15 @@ class _Connections:
 def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, plan: Plan, attempts: int = 3) -> Counts:
     """Tallies and votes. On a database file, two threads share the work (SQLite runs without the
     GIL); if a merge wrote to the file meanwhile, the counting starts again so all numbers agree."""
+    for sql in plan.setup:
+        conn.execute(sql)
     if path is None:
         overall, groups = count_cells(conn, plan)
         sliced = [[fn(conn, start, plan.where) for start in _slice_starts(conn)] for fn in plan.sliced]
         return Counts(overall, groups, count_votes(conn, q, plan.unit, plan.where) if plan.votes else Votes(), sliced)
     items = _vote_items(q) if plan.votes else []
     for attempt in range(attempts):
-        connections = _Connections(path)
+        connections = _Connections(path, plan.setup)
         try:
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
                 cells = pool.submit(lambda: count_cells(connections.get(), plan))

@@ -101,15 +101,18 @@ FLAGGED_ROWS = "select * from response_paradata where submitted = 1"
 """One row per submitted response with a summary: what the flag expressions read."""
 
 
-def exclusion_condition(conn: sqlite3.Connection, t: QualityThresholds, flags: Sequence[str]) -> str:
-    """An SQL condition on `response_id` (of `answers`) leaving out the responses with any of `flags`."""
+def exclusion(conn: sqlite3.Connection, t: QualityThresholds, flags: Sequence[str]) -> tuple[list[str], str]:
+    """(SQL to run first on each counting connection, a condition on `response_id` of `answers`) that
+    leave out the responses with any of `flags`. They are found once: up to MAX_LISTED listed by
+    id, more put in a temp table of each connection, so no counting query looks for them again."""
     expressions = flag_expressions(t, usual_minutes(conn, t) if "off_hours" in flags else {})
     test = " OR ".join(expressions[f] for f in flags)
     query = f"SELECT response_id FROM ({FLAGGED_ROWS}) WHERE {test}"
     ids = [row[0] for row in conn.execute(f"{query} LIMIT {MAX_LISTED + 1}")]
-    if len(ids) <= MAX_LISTED:  # found once and listed: every counting query would otherwise look them up again
-        return f"response_id NOT IN ({', '.join(map(_literal, ids))})" if ids else "1"
-    return f"response_id NOT IN ({query})"
+    if len(ids) <= MAX_LISTED:
+        return [], (f"response_id NOT IN ({', '.join(map(_literal, ids))})" if ids else "1")
+    setup = ["DROP TABLE IF EXISTS temp.flagged_out", "CREATE TEMP TABLE flagged_out (response_id TEXT PRIMARY KEY) WITHOUT ROWID", f"INSERT INTO temp.flagged_out {query}"]
+    return setup, "response_id NOT IN temp.flagged_out"
 
 
 def quality_report(

@@ -12,7 +12,7 @@ from akhlak_tui.questionnaire.model import tr
 from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import Counts, Plan
 from akhlak_tui.scoring.profile import staff_profile
-from akhlak_tui.scoring.quality import exclusion_condition, quality_report
+from akhlak_tui.scoring.quality import exclusion, quality_report
 from akhlak_tui.scoring.trust import Quality
 from akhlak_tui.scoring.reliability import ReliabilitySums, reliability_report
 
@@ -25,7 +25,8 @@ class TrustFigures:
         self.q = mdb.questionnaire
         self.excluded = list(exclude_flagged)
         if self.excluded:
-            plan.exclude = exclusion_condition(mdb.db.conn, self.q.scoring.quality_thresholds, self.excluded)
+            setup, plan.exclude = exclusion(mdb.db.conn, self.q.scoring.quality_thresholds, self.excluded)
+            plan.setup += setup
         self.sums = ReliabilitySums(self.q, plan.unit) if figures else None
         if self.sums is not None:
             self.slot = len(plan.sliced)
