@@ -21,7 +21,7 @@ import math
 import re
 import types
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_
 from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
@@ -242,7 +242,7 @@ class IncomingResponse:
     """Item id -> answer value (the last one where an item is answered twice)."""
     answer_count: int
     """How many answers the record lists (more than `values` holds if an item is answered twice)."""
-    events: Any = ()
+    events: Any = field(default=(), compare=False)
     """The events as decoded (objects with `kind`, `item_id`, `at`, or dicts): the paradata summary is made of them."""
 
 
