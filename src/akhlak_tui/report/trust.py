@@ -177,9 +177,11 @@ def trust_notes(report: ScoreReport, lang: str) -> dict[str, list[str]]:
         low = [(g, m) for g in [r.overall, *r.units] for m in g.measures if m.low]
         if low:
             notes["reliability"].append(t("low_note", lang).format(t=number(r.threshold, lang)))
-        units = [f"{g.label} ({m.id} {number(m.alpha, lang, 2)})" for g, m in low if g.key is not None]
+        units = [
+            f"{g.label} ({', '.join(f'{m.id} {number(m.alpha, lang, 2)}' for m in g.measures if m.low)})" for g in r.units if any(m.low for m in g.measures)
+        ]
         if units:
-            notes["reliability"].append(f"{t('low_units', lang)}: {', '.join(units)}")
+            notes["reliability"].append(f"{t('low_units', lang)}: {'; '.join(units)}")
     q = report.quality
     if q is not None:
         notes["quality"].append(t("flags_note", lang))
