@@ -65,3 +65,19 @@ def test_html_has_the_sections_and_the_exclusion_note(tmp_path: Path):
     for section in ('id="reliability"', 'id="quality"', 'id="profile"'):
         assert section in html
     assert "1 responses flagged duplicate are left out of every score" in html
+
+
+def test_unit_names_are_escaped_in_the_html_sections(tmp_path: Path):
+    from merged_fixtures import HOSTILE
+    from test_quality_flags import TOML_P, build, response
+
+    from akhlak_tui.questionnaire.loading import parse_questionnaire
+    from akhlak_tui.questionnaire.units import Unit
+    from akhlak_tui.report.html import render_html
+    from akhlak_tui.scoring import score_merged
+
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(6)]
+    html = render_html(score_merged(build(None, rs, [Unit(code="U1", name=HOSTILE, staff={"employment": {"pns": 5, "pppk": 5}})]), lang="en"), "en")
+    quality = html[html.index('id="quality"'):]
+    assert "<script>" not in quality and "&lt;script&gt;" in quality
