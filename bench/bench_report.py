@@ -1,7 +1,8 @@
 """Benchmark: score and report a merged database of many responses, against bare scans of it.
 
-The report is timed twice in the same run: this wave alone (scores, behaviour indicators, culture
-per unit, html), and the full report compared with a previous wave of as many responses (that
+The report is timed in the same run: plain (score_merged(trust=False): no alpha, quality flags or
+staff profile) and with them (the goal: <= 1.5x the plain one), with --exclude-flagged, this wave
+alone (scores, behaviour indicators, culture per unit, html), and the full report compared with a previous wave of as many responses (that
 wave scored too, then both in the html), as `akhlak report --compare PREVIOUS_DB --format html`.
 
 Usage: python bench/bench_report.py [-n N] [--db FILE] [--previous FILE]
@@ -25,6 +26,7 @@ import uuid
 from pathlib import Path
 
 from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.merge.paradata import PARADATA_INSERT_SQL
 from akhlak_tui.merge.rows import RESPONSES_INSERT_SQL, answer_columns
 from akhlak_tui.questionnaire.builtin import BUILTIN_QUESTIONNAIRE, builtin_file, builtin_questionnaire, sample_units
 
@@ -74,17 +76,26 @@ def build_merged(path: Path, n: int, seed: int = 1) -> None:
     conn = mdb.db.conn
     batch = 50_000
     for start in range(0, n, batch):
-        r_rows, a_rows = [], []
+        r_rows, a_rows, p_rows = [], [], []
         for _ in range(min(batch, n - start)):
             rid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            answers = rng.choice(pool)
+            pick = rng.randrange(POOL)
+            answers = pool[pick]
             status = "abandoned" if rng.random() < 0.02 else "submitted"
+            minute = rng.randint(7 * 60, 17 * 60) if rng.random() > 0.01 else rng.randint(0, 1439)
+            submitted = f"2026-01-{rng.randint(1, 28):02d}T{minute // 60:02d}:{minute % 60:02d}:{rng.randint(0, 59):02d}.000Z"
             r_rows.append((rid, "bench", q.content_hash, f"dev{rng.randint(1, 40)}", "b", status, None, answers[unit_index], "kiosk", "id",
-                           "2026-01-01T08:00:00Z", "2026-01-01T08:10:00Z", "2026-01-01T08:10:00Z" if status == "submitted" else None, "h", b"{}", 2))
+                           "2026-01-01T08:00:00Z", "2026-01-01T08:10:00Z", submitted if status == "submitted" else None, "h", b"{}", 2))
             a_rows.append((rid, *answers))
+            # the paradata summary the merge would have made (merge/paradata.py): a few speeders and straight-liners
+            median = rng.randint(800, 9000)
+            p_rows.append((rid, rng.randint(60_000, 1_500_000), 27, median, median // 3, 27, int(rng.random() < 0.02), rng.randint(1, 14),
+                           rng.randint(0, 12), minute if status == "submitted" else None, answers[unit_index],
+                           int(status == "submitted"), int(rng.random() < 0.001)))
         with mdb.db.atomic():
             conn.executemany(RESPONSES_INSERT_SQL, r_rows)
             conn.executemany(answers_sql, a_rows)
+            conn.executemany(PARADATA_INSERT_SQL, p_rows)
     mdb.close()
 
 
@@ -99,6 +110,7 @@ def _timed(label: str, fn):
 BEFORE = """
 import sys, time
 from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.merge.paradata import PARADATA_INSERT_SQL
 from akhlak_tui.report.html import render_html
 from akhlak_tui.scoring import score_merged
 start = time.perf_counter()
@@ -146,11 +158,14 @@ def main() -> int:
     conn.close()
     before_s = _time_other_code(args.before, path) if args.before else None
     mdb = MergedDatabase(path)
+    plain, plain_s = _timed("plain score (trust=False) + html", lambda: render_html(score_merged(mdb, trust=False), "id"))
     report, score_s = _timed("score (values, indicators, culture per unit)", lambda: score_merged(mdb))
     _timed("json report", lambda: report_json(report))
     _, html_s = _timed("html report", lambda: render_html(report, "id"))
     total = score_s + html_s
     print(f"{'this wave alone (score + html)':<44} {total:8.2f} s")
+    print(f"with alpha, quality flags, staff profile / plain: {total / plain_s:.2f}x   goal <= 1.5x: {'met' if total <= 1.5 * plain_s else 'NOT met'}")
+    _, excluded_s = _timed("score --exclude-flagged speeding,straightlining", lambda: score_merged(mdb, exclude_flagged=["speeding", "straightlining"]))
 
     def both_waves():
         """As `akhlak report --compare`: the earlier wave scored in its own thread meanwhile."""

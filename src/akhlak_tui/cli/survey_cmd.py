@@ -51,16 +51,18 @@ def create(
     from akhlak_tui.crypto.coordinator import CoordinatorKeyError, load_coordinator_public, unlock_coordinator
     from akhlak_tui.files import write_file_atomically
     from akhlak_tui.questionnaire import QuestionnaireError, UnitsError, load_questionnaire, load_units_csv
+    from akhlak_tui.questionnaire.units import check_staff_profile
     from akhlak_tui.survey import SurveyPackageError, create_survey_package, keep_created_package
 
     try:
-        load_questionnaire(questionnaire_file)
+        questionnaire = load_questionnaire(questionnaire_file)
     except QuestionnaireError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(2) from None
     try:
         units = load_units_csv(units_file)
+        check_staff_profile(units, questionnaire, units_file)
     except UnitsError as exc:
         raise UserError(str(exc), exit_code=2) from None
     from akhlak_tui.evaluation.loading import EvaluationError, builtin_instrument_text, read_instrument_text

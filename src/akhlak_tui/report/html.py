@@ -11,6 +11,7 @@ from akhlak_tui.report.behaviour import where_to_act_sentences
 from akhlak_tui.report.i18n import number, word
 from akhlak_tui.report.summary import long_date, summary_sentences
 from akhlak_tui.report.tables import missing_values_note
+from akhlak_tui.report.trust import trust_html
 from akhlak_tui.report.waves import headline_change, previous_label, refusal_text, signed
 from akhlak_tui.scoring.model import ScoreReport
 
@@ -58,7 +59,8 @@ def render_html(report: ScoreReport, lang: str) -> str:
     summary = {"sentences": summary_sentences(report, lang), "generated": long_date(report.generated_at, lang)}
     summary["fieldwork"] = (long_date(report.survey.first_submitted, lang), long_date(report.survey.last_submitted, lang))
     return env.from_string(source).render(
-        report=report, lang=lang, charts=charts, missing_note=missing_note, behaviour=_behaviour(report, lang), summary=summary
+        report=report, lang=lang, charts=charts, missing_note=missing_note, behaviour=_behaviour(report, lang), summary=summary,
+        trust=trust_html(report, lang),
     )
 
 

@@ -213,6 +213,7 @@ def behaviour_tables(report: ScoreReport, lang: str) -> list[Table]:
     """The behaviour indicators and where to act (report/behaviour.py, which builds on this module)."""
     from akhlak_tui.report.behaviour import indicators_table, where_to_act_table
     from akhlak_tui.report.culture import culture_units_table, gap_table
+    from akhlak_tui.report.trust import trust_tables
     from akhlak_tui.report.waves import comparison_table
 
     return [
@@ -221,4 +222,5 @@ def behaviour_tables(report: ScoreReport, lang: str) -> list[Table]:
         *where_to_act_table(report, lang),
         *gap_table(report, lang),
         *culture_units_table(report, lang),
+        *trust_tables(report, lang),
     ]

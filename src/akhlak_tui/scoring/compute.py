@@ -15,6 +15,7 @@ from akhlak_tui.response import utc_now
 from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, Votes, count_all, make_plan, unpack
 from akhlak_tui.scoring.composite import evaluation_report
+from akhlak_tui.scoring.trust_figures import TrustFigures
 from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
     band_for,
@@ -425,9 +426,13 @@ def score_counts(
     )
 
 
-def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None, votes: bool = True) -> m.ScoreReport:
+def score_merged(
+    mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None, votes: bool = True, *, trust: bool = True, exclude_flagged: Sequence[str] = ()
+) -> m.ScoreReport:
     """Score the submitted responses of a merged database (without the values questions' votes
-    when `votes` is False: enough for an earlier wave's figures, and quicker)."""
+    when `votes` is False: enough for an earlier wave's figures, and quicker). `trust` adds
+    reliability, quality flags and the staff profile (scoring/trust_figures.py); `exclude_flagged`
+    leaves the responses with those quality flags out of every score."""
     q = mdb.questionnaire
     row = mdb.require_survey()
     fields = breakdown_fields(q, by)
@@ -435,6 +440,7 @@ def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None
     keys = list(dict.fromkeys(([unit_id] if unit_id else []) + fields))
     plan = make_plan(q, keys)
     plan.unit, plan.votes = unit_id, votes
+    extra = TrustFigures(mdb, plan, exclude_flagged, trust) if trust or exclude_flagged else None
     counts = count_all(mdb.db.conn, mdb.path, q, plan)
     first, last = mdb.db.conn.execute("SELECT min(submitted_at), max(submitted_at) FROM responses WHERE status = 'submitted'").fetchone()
     survey = m.SurveyInfo(
@@ -442,4 +448,7 @@ def score_merged(mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None
         first_submitted=first[:10] if first else None, last_submitted=last[:10] if last else None,
     )  # fmt: skip
     state = EvaluationStore(mdb.db).state() if EvaluationStore.has_evaluation(mdb.db) else None
-    return score_counts(q, mdb.units, survey, plan, counts, fields, lang, state)
+    report = score_counts(q, mdb.units, survey, plan, counts, fields, lang, state)
+    if extra is not None:
+        extra.fill(report, counts, lang)
+    return report
