@@ -62,6 +62,11 @@ class Plan:
     """The unit item: votes are also counted per unit (culture measures per unit)."""
     votes: bool = True
     """Count the votes of the multiple-choice questions (not needed for an earlier wave's figures)."""
+    combined: str | None = None
+    """With the intervals (scoring/precision.py): the scan as one SELECT of the keys `k0, k1, ...`,
+    `n`, every tally's sum and `extra` more sums after them, GROUP BY the keys, with `{rows}` where
+    a range of rowids goes; it replaces the plain scan, and two threads share it."""
+    extra: int = 0
 
     def add(self, expression: str) -> int:
         self.tallies.append(expression)
@@ -185,18 +190,26 @@ def _row(row: Sequence) -> Tallies:
     return int(row[0] or 0), [int(v or 0) for v in row[1:]]
 
 
-def count_cells(conn: sqlite3.Connection, plan: Plan) -> tuple[Tallies, dict[str, list[tuple[str | None, Tallies]]]]:
-    """One scan of submitted answers into `score_cells`, then the sums for everyone and each key."""
+Cells = tuple[Tallies, dict[str, list[tuple[str | None, Tallies]]]]
+"""Everyone's tallies, and each key's groups' tallies."""
+
+
+def count_cells(conn: sqlite3.Connection, plan: Plan, rows: str = "") -> Cells:
+    """One scan of submitted answers (`rows`: a further condition on them, for the combined scan)
+    into `score_cells`, then the sums for everyone and each key."""
     key_cols = ", ".join(f"{quoted(k)} AS k{i}" for i, k in enumerate(plan.keys))
     tally_cols = ", ".join(f"sum({t}) AS t{i}" for i, t in enumerate(plan.tallies))
     group_by = ", ".join(f"k{i}" for i in range(len(plan.keys)))
     conn.execute("DROP TABLE IF EXISTS temp.score_cells")
-    conn.execute(
-        f"CREATE TEMP TABLE score_cells AS SELECT {key_cols + ', ' if key_cols else ''}count(*) AS n"
-        f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {SUBMITTED}"
-        + (f" GROUP BY {group_by}" if group_by else "")
-    )
-    sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies))])
+    if plan.combined is not None:
+        conn.execute(f"CREATE TEMP TABLE score_cells AS {plan.combined.replace('{rows}', rows)}")
+    else:
+        conn.execute(
+            f"CREATE TEMP TABLE score_cells AS SELECT {key_cols + ', ' if key_cols else ''}count(*) AS n"
+            f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {SUBMITTED}"
+            + (f" GROUP BY {group_by}" if group_by else "")
+        )
+    sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies) + (plan.extra if plan.combined else 0))])
     overall = _row(conn.execute(f"SELECT {sums} FROM score_cells").fetchone())
     groups = {}
     for i, key in enumerate(plan.keys):
@@ -204,6 +217,21 @@ def count_cells(conn: sqlite3.Connection, plan: Plan) -> tuple[Tallies, dict[str
         groups[key] = [(None if r[0] is None else str(r[0]), _row(r[1:])) for r in rows]
     conn.execute("DROP TABLE temp.score_cells")
     return overall, groups
+
+
+def add_cells(a: Cells, b: Cells) -> Cells:
+    """The tallies of two parts of the rows together."""
+
+    def add(x: Tallies, y: Tallies) -> Tallies:
+        return x[0] + y[0], [i + j for i, j in zip(x[1], y[1])]
+
+    groups = {}
+    for key, rows in a[1].items():
+        merged = dict(rows)
+        for k, tallies in b[1][key]:
+            merged[k] = add(merged[k], tallies) if k in merged else tallies
+        groups[key] = list(merged.items())
+    return add(a[0], b[0]), groups
 
 
 Slice = dict[str | None, tuple[list[Counter[str]], list[int]]]
@@ -303,9 +331,13 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
         connections = _Connections(path)
         try:
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
-                cells = pool.submit(lambda: count_cells(connections.get(), plan))
+                if plan.combined is None:
+                    cells = [pool.submit(lambda: count_cells(connections.get(), plan))]
+                else:  # the longer combined scan in two halves of the rows, one per thread
+                    half = (conn.execute("SELECT max(rowid) FROM answers").fetchone()[0] or 0) // 2
+                    cells = [pool.submit(lambda r=rows: count_cells(connections.get(), plan, r)) for rows in (f"AND rowid <= {half}", f"AND rowid > {half}")]
                 slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit) for start in (_slice_starts(conn) if items else ())]
-                overall, groups = cells.result()
+                overall, groups = cells[0].result() if len(cells) == 1 else add_cells(cells[0].result(), cells[1].result())
                 votes = _votes(q, items, (s.result() for s in slices))
             if not connections.changed() or attempt == attempts - 1:
                 return Counts(overall, groups, votes)
