@@ -331,3 +331,27 @@ def test_the_docs_worked_example_of_intervals_and_weighting(min_size, tmp_path):
     assert rows
     for key, value in rows:
         assert interval_at(report, key) == value, key
+
+
+def test_a_cell_too_large_for_packed_products_is_counted_again_with_fewer_to_an_integer(tmp_path, monkeypatch):
+    from akhlak_tui.scoring import precision
+
+    from akhlak_tui.scoring.aggregate import count_cells, make_plan
+
+    people = random_people(random.Random(4), 90)
+    with build_merged(tmp_path / "m.db", TOML, UNITS, people) as mdb:
+        packed = json.loads(score_merged(mdb, intervals=True).model_dump_json())
+        monkeypatch.setattr(precision, "PACKED_CELL", 2)  # every cell with three or more rows is too large
+        again = json.loads(score_merged(mdb, intervals=True).model_dump_json())
+        plan = make_plan(mdb.questionnaire, ["unit", "gender"])
+        precision.Precision.for_plan(mdb.questionnaire, plan, UNITS)
+        made: list[str] = []
+        mdb.db.conn.set_trace_callback(lambda sql: made.append(sql) if sql.startswith("CREATE TEMP TABLE score_cells") else None)
+        count_cells(mdb.db.conn, plan)
+        mdb.db.conn.set_trace_callback(None)
+    # every packed way is tried and left, down to the last, which is exact for any cell
+    ways = [way.select.replace("{rows}", "").replace(" ", "") for way in plan.combined]
+    assert len(ways) == 3 and plan.combined[-1].most is None
+    assert [sql.removeprefix("CREATE TEMP TABLE score_cells AS ").replace(" ", "") for sql in made] == ways
+    packed.pop("generated_at"), again.pop("generated_at")
+    assert packed == again and packed["overall"]["index_low"] is not None

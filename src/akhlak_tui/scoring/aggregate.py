@@ -47,6 +47,18 @@ def unpack(total: int) -> tuple[int, int]:
     return total >> SHIFT, total & ((1 << SHIFT) - 1)
 
 
+@dataclass(frozen=True)
+class Combined:
+    """One way of the combined scan: a SELECT of the keys `k0, k1, ...`, `n`, every tally's sum and
+    more sums after them, GROUP BY the keys, with `{rows}` where a range of rowids goes. Its sums
+    pack several fields, exact while no cell has more than `most` rows; `fields` (SQL over the
+    sums' columns `t0, t1, ...`) take them apart, and follow the tallies in each group's list."""
+
+    select: str
+    most: int | None
+    fields: list[str]
+
+
 @dataclass
 class Plan:
     """What to count: grouping columns, per-row tally expressions, and the measures built on them."""
@@ -62,11 +74,9 @@ class Plan:
     """The unit item: votes are also counted per unit (culture measures per unit)."""
     votes: bool = True
     """Count the votes of the multiple-choice questions (not needed for an earlier wave's figures)."""
-    combined: str | None = None
-    """With the intervals (scoring/precision.py): the scan as one SELECT of the keys `k0, k1, ...`,
-    `n`, every tally's sum and `extra` more sums after them, GROUP BY the keys, with `{rows}` where
-    a range of rowids goes; it replaces the plain scan, and two threads share it."""
-    extra: int = 0
+    combined: list[Combined] = field(default_factory=list)
+    """With the intervals (scoring/precision.py): the scan as one SELECT, in ways tried in turn;
+    it replaces the plain scan, and two threads share it."""
 
     def add(self, expression: str) -> int:
         self.tallies.append(expression)
@@ -201,15 +211,25 @@ def count_cells(conn: sqlite3.Connection, plan: Plan, rows: str = "") -> Cells:
     tally_cols = ", ".join(f"sum({t}) AS t{i}" for i, t in enumerate(plan.tallies))
     group_by = ", ".join(f"k{i}" for i in range(len(plan.keys)))
     conn.execute("DROP TABLE IF EXISTS temp.score_cells")
-    if plan.combined is not None:
-        conn.execute(f"CREATE TEMP TABLE score_cells AS {plan.combined.replace('{rows}', rows)}")
+    fields: list[str] = []
+    for way in plan.combined:  # the first whose packed sums cannot have run into each other
+        try:
+            conn.execute(f"CREATE TEMP TABLE score_cells AS {way.select.replace('{rows}', rows)}")
+        except sqlite3.OperationalError as exc:
+            if "overflow" not in str(exc):
+                raise
+            continue
+        if way.most is None or (conn.execute("SELECT max(n) FROM score_cells").fetchone()[0] or 0) <= way.most:
+            fields = way.fields
+            break
+        conn.execute("DROP TABLE temp.score_cells")
     else:
         conn.execute(
             f"CREATE TEMP TABLE score_cells AS SELECT {key_cols + ', ' if key_cols else ''}count(*) AS n"
             f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {SUBMITTED}"
             + (f" GROUP BY {group_by}" if group_by else "")
         )
-    sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies) + (plan.extra if plan.combined else 0))])
+    sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies))] + [f"sum({f})" for f in fields])
     overall = _row(conn.execute(f"SELECT {sums} FROM score_cells").fetchone())
     groups = {}
     for i, key in enumerate(plan.keys):
@@ -331,7 +351,7 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
         connections = _Connections(path)
         try:
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
-                if plan.combined is None:
+                if not plan.combined:
                     cells = [pool.submit(lambda: count_cells(connections.get(), plan))]
                 else:  # the longer combined scan in two halves of the rows, one per thread
                     half = (conn.execute("SELECT max(rowid) FROM answers").fetchone()[0] or 0) // 2

@@ -17,7 +17,7 @@ from fractions import Fraction
 from akhlak_tui.questionnaire.model import Band, LikertItem, Questionnaire, tr
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.scoring import model as m
-from akhlak_tui.scoring.aggregate import ENGAGEMENT, SHIFT, SUBMITTED, Plan, Tallies, quoted, unpack
+from akhlak_tui.scoring.aggregate import ENGAGEMENT, SHIFT, SUBMITTED, Combined, Plan, Tallies, quoted, unpack
 from akhlak_tui.scoring.formulas import band_for, round_half_up
 from akhlak_tui.scoring.indicators import MAX_COUNT, Counted
 
@@ -31,31 +31,79 @@ class WeightError(ValueError):
     """Weighting by headcount is impossible with these units (one names the unit and the problem)."""
 
 
-@dataclass(frozen=True)
-class Column:
-    """Where one cross sum is: a product column of the plan, and which half of its packed value."""
-
-    index: int
-    high: bool | None  # True: the upper 32 bits, False: the lower; None: not packed
-
-
 @dataclass
 class Cross:
-    """The plan's measures (values, then engagement) and where each cross sum of a pair of them is."""
+    """The plan's measures (values, then engagement) and where each cross sum of a pair of them is:
+    its place after the tallies in a group's list."""
 
     measures: list[str]
     span: dict[str, int]
-    columns: dict[tuple[str, str, str], Column]
+    columns: dict[tuple[str, str, str], int]
+
+
+PACKED_CELL = MAX_COUNT
+"""The most rows of a cell for three products to an integer (less when the products are large)."""
+
+Moment = tuple[tuple[str, str, str], str, int]
+"""A cross sum: ("ff" | "fa" | "aa", d, e), its SQL per row, and the largest it can be on one row."""
+
+
+def pack(moments: Sequence[Moment], bits: int, per: int, limit: int) -> tuple[list[str], list[str]] | None:
+    """The moments, `per` to an integer (`bits` each, the top one what is left of 63): the SQL of
+    the sums, and the SQL that takes each field apart (in the moments' order); None when a cell of
+    `limit` rows could overflow a field."""
+    if any(top * limit >= 2 ** min(bits, 63 - bits * (per - 1)) for _, _, top in moments):
+        return None
+    sums, fields = [], []
+    for start in range(0, len(moments), per):
+        group = moments[start : start + per]
+        shifts = [bits * (len(group) - 1 - i) for i in range(len(group))]
+        sums.append(" + ".join(f"(({sql}) << {shift})" if shift else f"({sql})" for (_, sql, _), shift in zip(group, shifts)))
+        column = f"t{{first}}"
+        for shift in shifts:
+            part = f"({column} >> {shift})" if shift else column
+            fields.append(part if shift == shifts[0] else f"({part} & {(1 << bits) - 1})")
+    return sums, fields
+
+
+def pair_pack(moments: Sequence[Moment], measures: Sequence[str], limit: int) -> tuple[list[str], list[str]] | None:
+    """Fewer multiplications: with x_d = f_d * 2^21 + a_d (`x0, x1, ...`), one product x_d * x_e
+    holds f_d f_e, f_d a_e + a_d f_e and a_d a_e in three 21-bit fields; f_d a_e is summed apart
+    (three to an integer) and a_d f_e is the difference. None when a cell of `limit` rows could
+    overflow a field."""
+    tops = {key: top for key, _, top in moments}
+    if any(2 * top * limit >= 2**21 for top in tops.values()):
+        return None
+    at = {d: i for i, d in enumerate(measures)}
+    pairs = sorted({(key[1], key[2]) for key in tops if key[0] == "ff"}, key=lambda de: (at[de[0]], at[de[1]]))
+    sums = [f"x{at[d]} * x{at[e]}" for d, e in pairs]
+    apart = [m for m in moments if m[0][0] == "fa" and m[0][1] != m[0][2] and at[m[0][1]] < at[m[0][2]]]
+    packed = pack(apart, 21, 3, limit)
+    assert packed is not None
+    fields: dict[tuple[str, str, str], str] = {}
+    for n, (d, e) in enumerate(pairs):
+        column = f"t{{first+{n}}}"
+        fields[("ff", d, e)] = f"({column} >> 42)"
+        fields[("aa", d, e)] = f"({column} & {(1 << 21) - 1})"
+        both = f"(({column} >> 21) & {(1 << 21) - 1})"
+        fields[("fa", d, e)] = f"({both} / 2)" if d == e else both  # made the difference below
+    for n, (key, field) in enumerate(zip([m[0] for m in apart], packed[1])):
+        field = field.replace("t{first}", f"t{{first+{len(pairs) + n // 3}}}")
+        d, e = key[1], key[2]
+        fields[("fa", e, d)] = f"({fields[('fa', d, e)]} - {field})"
+        fields[key] = field
+    return sums + packed[0], [fields[key] for key, _, _ in moments]
 
 
 def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
     """Make `plan`'s scan also sum f_d*f_e, f_d*a_e and a_d*a_e over the respondents of each cell,
     for every pair of measures d <= e: the whole covariance of the values, which the index needs.
-    `statements` is the number of statements of each measure (how large a product can get). Two
-    products share one integer (upper and lower 32 bits) when their sums cannot overflow.
+    `statements` is the number of statements of each measure (how large a product can get).
 
     Each row's measure tallies are computed once, in a subquery, and f and a taken from them in a
-    second; the other tallies are summed over the answers those pass on."""
+    second; the other tallies are summed over the answers those pass on. The products are packed
+    three to an integer (21 bits each), exact while no cell (combination of breakdown answers)
+    is large; if one is, the scan is made again with two to an integer (32 bits each)."""
     measures = list(plan.measures)
     spans = {d: _span(plan, d) for d in measures}
     parts = [p for d in measures for p in plan.measures[d]]
@@ -69,51 +117,55 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
     a_sql = [" + ".join(f"(r{p.tally} & {MASK})" for p in plan.measures[d]) for d in measures]
     single = {plan.measures[d][0].tally: j for j, d in enumerate(measures) if len(plan.measures[d]) == 1}  # tally = (f << SHIFT) + a
     passed = [f"r{p.tally}" for p in parts if p.tally not in single]
-    values = ", ".join(key_names + raw + passed + [f"{f} AS f{j}" for j, f in enumerate(f_sql)] + [f"{a} AS a{j}" for j, a in enumerate(a_sql)])
+    values = ", ".join(
+        key_names + raw + passed + [f"{f} AS f{j}" for j, f in enumerate(f_sql)] + [f"{a} AS a{j}" for j, a in enumerate(a_sql)]
+        + [f"(({f}) << 21) + ({a}) AS x{j}" for j, (f, a) in enumerate(zip(f_sql, a_sql))]
+    )  # fmt: skip
     top_f = [statements[d] * spans[d] for d in measures]
     top_a = [statements[d] for d in measures]
-    cross = Cross(measures, spans, {})
-    sums: list[str] = []
-
-    def pair(key_hi: tuple[str, str, str], hi: str, hi_max: int, key_lo: tuple[str, str, str] | None, lo: str, lo_max: int) -> None:
-        if key_lo is not None and hi_max * MAX_COUNT < 2**31 and lo_max * MAX_COUNT < 2**SHIFT:
-            sums.append(f"(({hi}) << {SHIFT}) + {lo}")
-            cross.columns[key_hi] = Column(len(sums) - 1, True)
-            cross.columns[key_lo] = Column(len(sums) - 1, False)
-            return
-        sums.append(hi)
-        cross.columns[key_hi] = Column(len(sums) - 1, None)
-        if key_lo is not None:
-            sums.append(lo)
-            cross.columns[key_lo] = Column(len(sums) - 1, None)
-
+    moments: list[Moment] = []
     for i, d in enumerate(measures):
         for j in range(i, len(measures)):
             e = measures[j]
             if i != j and ENGAGEMENT in (d, e):
                 continue  # engagement is not part of the index: no covariance with the values needed
-            pair(("ff", d, e), f"f{i} * f{j}", top_f[i] * top_f[j], ("aa", d, e), f"a{i} * a{j}", top_a[i] * top_a[j])
+            moments.append((("ff", d, e), f"f{i} * f{j}", top_f[i] * top_f[j]))
+            moments.append((("aa", d, e), f"a{i} * a{j}", top_a[i] * top_a[j]))
+            moments.append((("fa", d, e), f"f{i} * a{j}", top_f[i] * top_a[j]))
             if i != j:
-                pair(("fa", d, e), f"f{i} * a{j}", top_f[i] * top_a[j], ("fa", e, d), f"f{j} * a{i}", top_f[j] * top_a[i])
-    for i in range(0, len(measures), 2):  # f_d * a_d, two measures to an integer
-        d, e = measures[i], measures[i + 1] if i + 1 < len(measures) else None
-        if e is None:
-            pair(("fa", d, d), f"f{i} * a{i}", top_f[i] * top_a[i], None, "", 0)
-        else:
-            pair(("fa", d, d), f"f{i} * a{i}", top_f[i] * top_a[i], ("fa", e, e), f"f{i + 1} * a{i + 1}", top_f[i + 1] * top_a[i + 1])
+                moments.append((("fa", e, d), f"f{j} * a{i}", top_f[j] * top_a[i]))
+    cross = Cross(measures, spans, {key: n for n, (key, _, _) in enumerate(moments)})
     # The measures' tallies and their respondents (a scored answer: a > 0) from f and a.
     per_row = dict(enumerate(plan.tallies))
     per_row.update({p.tally: f"(f{single[p.tally]} << {SHIFT}) + a{single[p.tally]}" if p.tally in single else f"r{p.tally}" for p in parts})
     per_row.update({plan.respondents[d]: f"a{j} > 0" for j, d in enumerate(measures) if plan.respondents[d] not in measure_tallies})
-    columns = [per_row[i] for i in range(len(plan.tallies))] + sums
-    # LIMIT keeps SQLite from folding the subqueries in, which would repeat every CASE in each product
-    outer = ", ".join(key_names + ["count(*) AS n"] + [f"sum({x}) AS t{j}" for j, x in enumerate(columns)])
-    plan.combined = (
-        f"SELECT {outer} FROM (SELECT {values} FROM (SELECT {rows} FROM answers WHERE {SUBMITTED} {{rows}} LIMIT -1) LIMIT -1)"
-        + (f" GROUP BY {', '.join(key_names)}" if key_names else "")
-    )
-    plan.extra = len(sums)
+    tallies = [per_row[i] for i in range(len(plan.tallies))]
+    top = max((t for _, _, t in moments), default=1)
+    most_paired = min(PACKED_CELL, (2**21 - 1) // (2 * top))
+    for bits, per, most in ((0, 0, most_paired), (21, 3, min(PACKED_CELL, (2**21 - 1) // top)), (32, 2, MAX_COUNT), (63, 1, MAX_COUNT)):
+        packed = pair_pack(moments, measures, most) if bits == 0 else pack(moments, bits, per, most)
+        if packed is None:
+            continue
+        sums, fields = packed
+        first = len(tallies)
+        columns = tallies + sums
+        # LIMIT keeps SQLite from folding the subqueries in, which would repeat every CASE in each product
+        outer = ", ".join(key_names + ["count(*) AS n"] + [f"sum({x}) AS t{j}" for j, x in enumerate(columns)])
+        select = (
+            f"SELECT {outer} FROM (SELECT {values} FROM (SELECT {rows} FROM answers WHERE {SUBMITTED} {{rows}} LIMIT -1) LIMIT -1)"
+            + (f" GROUP BY {', '.join(key_names)}" if key_names else "")
+        )
+        exact_always = most >= MAX_COUNT  # no group can have more rows (scoring/indicators.py)
+        fields = [f.replace("{first+", "{").format(*range(first, first + len(sums))) if "{first+" in f else f for f in fields] if bits == 0 else _number(fields, first, per)
+        plan.combined.append(Combined(select, None if exact_always else most, fields))
+        if exact_always:
+            break
     return cross
+
+
+def _number(fields: list[str], first: int, per: int) -> list[str]:
+    """Put each packed sum's column number into the SQL that takes its fields apart."""
+    return [f.replace("t{first}", f"t{first + n // per}") for n, f in enumerate(fields)]
 
 
 def _span(plan: Plan, measure: str) -> int:
@@ -150,9 +202,7 @@ class CellSums(Sums):
     def _value(self, kind: str, d: str, e: str) -> int:
         if kind != "fa" and (kind, d, e) not in self.cross.columns:
             d, e = e, d
-        col = self.cross.columns[(kind, d, e)]
-        total = self.tallies[len(self.plan.tallies) + col.index]
-        return total if col.high is None else (total >> SHIFT if col.high else total & MASK)
+        return self.tallies[len(self.plan.tallies) + self.cross.columns[(kind, d, e)]]
 
     def F(self, d: str) -> float:  # noqa: N802
         return float(self.exact_f(d))
