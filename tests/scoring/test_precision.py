@@ -121,10 +121,10 @@ class ListSums(Sums):
     def __init__(self, f: dict[str, list[float]], a: dict[str, list[int]]) -> None:
         self.f, self.a = f, a
 
-    def F(self, d):  # noqa: N802
+    def f_sum(self, d):
         return sum(self.f[d])
 
-    def A(self, d):  # noqa: N802
+    def a_sum(self, d):
         return sum(self.a[d])
 
     def ff(self, d, e):

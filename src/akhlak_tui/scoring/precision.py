@@ -42,16 +42,16 @@ class Cross:
 
 
 PACKED_CELL = MAX_COUNT
-"""The most rows of a cell for three products to an integer (less when the products are large)."""
+"""The most rows of a cell for packing products by 21 bits (fewer when the products are large)."""
 
 Moment = tuple[tuple[str, str, str], str, int]
 """A cross sum: ("ff" | "fa" | "aa", d, e), its SQL per row, and the largest it can be on one row."""
 
 
-def pack(moments: Sequence[Moment], bits: int, per: int, limit: int) -> tuple[list[str], list[str]] | None:
+def pack(moments: Sequence[Moment], bits: int, per: int, limit: int, first: int) -> tuple[list[str], list[str]] | None:
     """The moments, `per` to an integer (`bits` each, the top one what is left of 63): the SQL of
-    the sums, and the SQL that takes each field apart (in the moments' order); None when a cell of
-    `limit` rows could overflow a field."""
+    the sums (columns t<first>, ...), and the SQL that takes each field apart (in the moments'
+    order); None when a cell of `limit` rows could overflow a field."""
     if any(top * limit >= 2 ** min(bits, 63 - bits * (per - 1)) for _, _, top in moments):
         return None
     sums, fields = [], []
@@ -59,14 +59,14 @@ def pack(moments: Sequence[Moment], bits: int, per: int, limit: int) -> tuple[li
         group = moments[start : start + per]
         shifts = [bits * (len(group) - 1 - i) for i in range(len(group))]
         sums.append(" + ".join(f"(({sql}) << {shift})" if shift else f"({sql})" for (_, sql, _), shift in zip(group, shifts)))
-        column = f"t{{first}}"
+        column = f"t{first + start // per}"
         for shift in shifts:
             part = f"({column} >> {shift})" if shift else column
             fields.append(part if shift == shifts[0] else f"({part} & {(1 << bits) - 1})")
     return sums, fields
 
 
-def pair_pack(moments: Sequence[Moment], measures: Sequence[str], limit: int) -> tuple[list[str], list[str]] | None:
+def pair_pack(moments: Sequence[Moment], measures: Sequence[str], limit: int, first: int) -> tuple[list[str], list[str]] | None:
     """Fewer multiplications: with x_d = f_d * 2^21 + a_d (`x0, x1, ...`), one product x_d * x_e
     holds f_d f_e, f_d a_e + a_d f_e and a_d a_e in three 21-bit fields; f_d a_e is summed apart
     (three to an integer) and a_d f_e is the difference. None when a cell of `limit` rows could
@@ -78,17 +78,16 @@ def pair_pack(moments: Sequence[Moment], measures: Sequence[str], limit: int) ->
     pairs = sorted({(key[1], key[2]) for key in tops if key[0] == "ff"}, key=lambda de: (at[de[0]], at[de[1]]))
     sums = [f"x{at[d]} * x{at[e]}" for d, e in pairs]
     apart = [m for m in moments if m[0][0] == "fa" and m[0][1] != m[0][2] and at[m[0][1]] < at[m[0][2]]]
-    packed = pack(apart, 21, 3, limit)
+    packed = pack(apart, 21, 3, limit, first + len(pairs))
     assert packed is not None
     fields: dict[tuple[str, str, str], str] = {}
     for n, (d, e) in enumerate(pairs):
-        column = f"t{{first+{n}}}"
+        column = f"t{first + n}"
         fields[("ff", d, e)] = f"({column} >> 42)"
         fields[("aa", d, e)] = f"({column} & {(1 << 21) - 1})"
         both = f"(({column} >> 21) & {(1 << 21) - 1})"
         fields[("fa", d, e)] = f"({both} / 2)" if d == e else both  # made the difference below
     for n, (key, field) in enumerate(zip([m[0] for m in apart], packed[1])):
-        field = field.replace("t{first}", f"t{{first+{len(pairs) + n // 3}}}")
         d, e = key[1], key[2]
         fields[("fa", e, d)] = f"({fields[('fa', d, e)]} - {field})"
         fields[key] = field
@@ -102,8 +101,8 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
 
     Each row's measure tallies are computed once, in a subquery, and f and a taken from them in a
     second; the other tallies are summed over the answers those pass on. The products are packed
-    three to an integer (21 bits each), exact while no cell (combination of breakdown answers)
-    is large; if one is, the scan is made again with two to an integer (32 bits each)."""
+    (`pair_pack`, else three to an integer), exact while no cell (combination of breakdown
+    answers) is large; if one is, the scan is made again with two to an integer, then one."""
     measures = list(plan.measures)
     spans = {d: _span(plan, d) for d in measures}
     parts = [p for d in measures for p in plan.measures[d]]
@@ -143,11 +142,11 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
     top = max((t for _, _, t in moments), default=1)
     most_paired = min(PACKED_CELL, (2**21 - 1) // (2 * top))
     for bits, per, most in ((0, 0, most_paired), (21, 3, min(PACKED_CELL, (2**21 - 1) // top)), (32, 2, MAX_COUNT), (63, 1, MAX_COUNT)):
-        packed = pair_pack(moments, measures, most) if bits == 0 else pack(moments, bits, per, most)
+        first = len(tallies)
+        packed = pair_pack(moments, measures, most, first) if bits == 0 else pack(moments, bits, per, most, first)
         if packed is None:
             continue
         sums, fields = packed
-        first = len(tallies)
         columns = tallies + sums
         # LIMIT keeps SQLite from folding the subqueries in, which would repeat every CASE in each product
         outer = ", ".join(key_names + ["count(*) AS n"] + [f"sum({x}) AS t{j}" for j, x in enumerate(columns)])
@@ -156,16 +155,10 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
             + (f" GROUP BY {', '.join(key_names)}" if key_names else "")
         )
         exact_always = most >= MAX_COUNT  # no group can have more rows (scoring/indicators.py)
-        fields = [f.replace("{first+", "{").format(*range(first, first + len(sums))) if "{first+" in f else f for f in fields] if bits == 0 else _number(fields, first, per)
         plan.combined.append(Combined(select, None if exact_always else most, fields))
         if exact_always:
             break
     return cross
-
-
-def _number(fields: list[str], first: int, per: int) -> list[str]:
-    """Put each packed sum's column number into the SQL that takes its fields apart."""
-    return [f.replace("t{first}", f"t{first + n // per}") for n, f in enumerate(fields)]
 
 
 def _span(plan: Plan, measure: str) -> int:
@@ -177,10 +170,10 @@ def _span(plan: Plan, measure: str) -> int:
 class Sums:
     """One group's sums for the measures, as real numbers: f over the span (so R = F / A)."""
 
-    def F(self, d: str) -> float:  # noqa: N802
+    def f_sum(self, d: str) -> float:
         raise NotImplementedError
 
-    def A(self, d: str) -> float:  # noqa: N802
+    def a_sum(self, d: str) -> float:
         raise NotImplementedError
 
     def ff(self, d: str, e: str) -> float:
@@ -204,14 +197,14 @@ class CellSums(Sums):
             d, e = e, d
         return self.tallies[len(self.plan.tallies) + self.cross.columns[(kind, d, e)]]
 
-    def F(self, d: str) -> float:  # noqa: N802
+    def f_sum(self, d: str) -> float:
         return float(self.exact_f(d))
 
     def exact_f(self, d: str) -> Fraction:
         span = self.cross.span[d]
         return Fraction(sum(unpack(self.tallies[p.tally])[0] * (span // max(1, p.span)) for p in self.plan.measures[d]), span)
 
-    def A(self, d: str) -> float:  # noqa: N802
+    def a_sum(self, d: str) -> float:
         return sum(unpack(self.tallies[p.tally])[1] for p in self.plan.measures[d])
 
     def ff(self, d: str, e: str) -> float:
@@ -232,10 +225,10 @@ class ItemSums(Sums):
         self.f2 = sum(n * x * x for n, x in zip(c.per_point, points))
         self.a = c.scored
 
-    def F(self, d: str) -> float:  # noqa: N802
+    def f_sum(self, d: str) -> float:
         return self.f
 
-    def A(self, d: str) -> float:  # noqa: N802
+    def a_sum(self, d: str) -> float:
         return self.a
 
     def ff(self, d: str, e: str) -> float:
@@ -278,10 +271,10 @@ def estimate(strata: Sequence[Stratum], measures: Sequence[str], answering: int)
     u_i = sum_d c W_h (f_id - R_d a_id) / A_d (c = 1 / number of measures, A_d = sum_h W_h A_hd);
     var = sum_h fpc_h n_h / (n_h - 1) (sum_i u_i^2 - (sum_i u_i)^2 / n_h); Wilson's interval with
     the effective n = p (1 - p) / var. `answering` respondents give the effective n when var is 0."""
-    totals_a = {d: sum(s.weight * s.sums.A(d) for s in strata) for d in measures}
+    totals_a = {d: sum(s.weight * s.sums.a_sum(d) for s in strata) for d in measures}
     if any(a == 0 for a in totals_a.values()):
         return None
-    ratio = {d: sum(s.weight * s.sums.F(d) for s in strata) / totals_a[d] for d in measures}
+    ratio = {d: sum(s.weight * s.sums.f_sum(d) for s in strata) / totals_a[d] for d in measures}
     c = 1 / len(measures)
     value = c * sum(ratio.values())
     variance = 0.0
@@ -293,7 +286,7 @@ def estimate(strata: Sequence[Stratum], measures: Sequence[str], answering: int)
             for e in measures:
                 cov = s.sums.ff(d, e) - ratio[e] * s.sums.fa(d, e) - ratio[d] * s.sums.fa(e, d) + ratio[d] * ratio[e] * s.sums.aa(d, e)
                 squares += cov / (totals_a[d] * totals_a[e])
-        total_u = sum((s.sums.F(d) - ratio[d] * s.sums.A(d)) / totals_a[d] for d in measures)
+        total_u = sum((s.sums.f_sum(d) - ratio[d] * s.sums.a_sum(d)) / totals_a[d] for d in measures)
         variance += s.fpc * s.n / (s.n - 1) * (c * s.weight) ** 2 * (squares - total_u**2 / s.n)
     variance = max(0.0, variance)
     fpc = _overall_fpc(strata)
@@ -430,7 +423,7 @@ def weighted(
         ratios = []
         for d in measures:
             top = sum((Fraction(s.population or 0, s.n) * s.sums.exact_f(d) for s in strata), Fraction(0))  # type: ignore[attr-defined]
-            ratios.append(top / sum(Fraction(s.population or 0, s.n) * int(s.sums.A(d)) for s in strata))
+            ratios.append(top / sum(Fraction(s.population or 0, s.n) * int(s.sums.a_sum(d)) for s in strata))
         return sum(ratios, Fraction(0)) * 100 / len(ratios)
     out = m.WeightedScores(
         weight="headcount", respondents=overall.respondents, pooled_units=sorted(hidden_keys),
