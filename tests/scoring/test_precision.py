@@ -355,3 +355,39 @@ def test_a_cell_too_large_for_packed_products_is_counted_again_with_fewer_to_an_
     assert [sql.removeprefix("CREATE TEMP TABLE score_cells AS ").replace(" ", "") for sql in made] == ways
     packed.pop("generated_at"), again.pop("generated_at")
     assert packed == again and packed["overall"]["index_low"] is not None
+
+
+ENGAGED = TOML.replace('breakdowns = ["unit", "gender"]', 'breakdowns = ["unit", "gender"]\nengagement_items = ["eng1"]') + """
+[[sections.items]]
+id = "eng1"
+type = "likert"
+scale = "agree5"
+label = { id = "Saya bangga bekerja di sini.", en = "I am proud to work here." }
+"""
+
+
+def test_weighting_gives_no_hidden_engagement_away(tmp_path):
+    """U3's engagement (one answer) and U2's (hidden to protect it) are hidden while their values are
+    shown: exchanging U3's answer with one of U2's changes nothing shown, so the weighted figures
+    must not change either (weighting U2 and U3 apart would tell the one answer)."""
+    units = [Unit(code="U1", name="Satu", headcount=40), Unit(code="U2", name="Dua", headcount=90), Unit(code="U3", name="Tiga", headcount=25)]
+
+    def people(u3: int, u2: int) -> list[dict]:
+        out = []
+        for unit, size in (("U1", 5), ("U2", 4), ("U3", 4)):
+            for i in range(size):
+                eng = {"U1": 5 if i < 3 else 2, "U2": (u2 if i == 0 else 4) if i < 3 else None, "U3": u3 if i == 0 else None}[unit]
+                out.append({"unit": unit, "gender": "f", "values_now": ["jujur"], "bp1": 4, "bp2": 2, "ak1": 4 if i % 2 else 2, "eng1": eng})
+        return out
+
+    out = []
+    for n, rows in enumerate((people(5, 2), people(2, 5))):
+        with build_merged(tmp_path / f"{n}.db", ENGAGED, units, rows) as mdb:
+            report = json.loads(score_merged(mdb, weight="headcount").model_dump_json())
+        report.pop("generated_at")
+        out.append(report)
+    unit_groups = {g["key"]: g for b in out[0]["breakdowns"] if b["field"] == "unit" for g in b["groups"]}
+    assert [unit_groups[u]["engagement"]["status"] for u in ("U1", "U2", "U3")] == ["shown", "suppressed", "suppressed"]
+    weighted = [r.pop("weighted") for r in out]
+    assert out[0] == out[1]  # nothing shown tells the two data sets apart
+    assert weighted[0] == weighted[1] and weighted[0]["pooled_units"] == ["U2", "U3"]

@@ -392,12 +392,18 @@ def rank_groups(ranking: list[m.RankedUnit], groups: Mapping[str, m.GroupScore])
         r.group = band
 
 
+def _hides_a_score(g: m.GroupScore) -> bool:
+    """A shown group with a value or its engagement hidden (too few answered it, or to protect another's)."""
+    return any(d.status == "suppressed" for d in g.dimensions + ([g.engagement] if g.engagement else []))
+
+
 def weighted(
     precision: Precision, units: Sequence[Unit], unit_rows: Sequence[tuple[str | None, Tallies]], unit_groups: Sequence[m.GroupScore],
     overall: m.GroupScore, bands: Sequence[Band], lang: str,
 ) -> m.WeightedScores:  # fmt: skip
     """Everyone's scores post-stratified by unit: each unit's respondents weigh headcount / respondents.
-    Units whose scores are hidden are weighted together as one stratum, so nothing hidden is given away."""
+    Units with any score hidden (a value or engagement) are weighted together as one stratum, so
+    nothing hidden is given away."""
     listed = {u.code: u for u in units}
     missing = [u.code for u in units if not u.headcount]
     if missing:
@@ -409,7 +415,7 @@ def weighted(
             raise WeightError(f"unit {key} has {n} respondents but is not in the unit list: it has no headcount")
     status = {g.key: g for g in unit_groups}
     rows = {k: t for k, t in unit_rows if t[0]}
-    shown_keys = [k for k in rows if status.get(k) is not None and status[k].status == "shown" and all(d.status != "suppressed" for d in status[k].dimensions)]
+    shown_keys = [k for k in rows if status.get(k) is not None and status[k].status == "shown" and not _hides_a_score(status[k])]
     hidden_keys = [k for k in rows if k not in shown_keys]
     strata = [Stratum(CellSums(precision.plan, precision.cross, rows[k][1]), rows[k][0], listed[k].headcount) for k in shown_keys]  # type: ignore[arg-type]
     if hidden_keys:
