@@ -35,7 +35,7 @@ def test_terminal_report_shows_intervals_within_80_columns(survey_db):
     for r in data["ranking"]:
         row = next(line for line in ranking.splitlines() if line.split()[:1] == [str(r["rank"])])
         assert row.split()[-2:] == [f"({number(r['index_low'], 'id')}-{number(r['index_high'], 'id')})", str(r["group"])]
-    assert "tidak dapat dibedakan" in result.output
+    assert "tidak dapat ditarik batas yang jelas" in " ".join(result.output.split())
 
 
 def test_english_writes_points(small_db):

@@ -185,13 +185,34 @@ def ranked(code: str, index: float, low: float, high: float) -> tuple[m.RankedUn
     return m.RankedUnit(rank=0, code=code, name=code, index=index, category="B", category_label="B"), group
 
 
-def test_ranking_groups_start_where_an_interval_no_longer_reaches_the_first_ones():
-    rows = [ranked("A", 80, 75, 85), ranked("B", 78, 74, 82), ranked("C", 72, 70, 74.5), ranked("D", 73, 69, 76.5), ranked("E", 60, 50, 69.5)]
+def test_units_in_different_ranking_groups_never_have_overlapping_intervals():
+    """K (71, a small unit: 60-80) ranks below J (72, 70-74) but overlaps L (75-85): no group may
+    separate K from L, nor J from K; M (45-55) is clearly below all three."""
+    rows = [ranked("L", 80, 75, 85), ranked("J", 72, 70, 74), ranked("K", 71, 60, 80), ranked("M", 50, 45, 55)]
     ranking = [r for r, _ in rows]
     rank_groups(ranking, {g.key: g for _, g in rows})
-    # C overlaps B (74-82) but does not reach A's lower end (75): a new group; D reaches C's 70; E does not
-    assert [r.group for r in ranking] == [1, 1, 2, 2, 3]
+    assert [r.group for r in ranking] == [1, 1, 1, 2]
     assert (ranking[0].index_low, ranking[0].index_high) == (75, 85)
+
+
+def test_a_ranking_group_ends_only_where_every_unit_below_is_clearly_below_every_unit_above():
+    rng = random.Random(21)
+    for _ in range(300):
+        indexes = sorted((rng.uniform(30, 90) for _ in range(rng.randint(2, 12))), reverse=True)
+        rows = []
+        for i, x in enumerate(indexes):
+            x = round(x, 1)
+            rows.append(ranked(f"U{i}", x, round(x - rng.uniform(0, 12), 1), round(x + rng.uniform(0, 12), 1)))
+        ranking = [r for r, _ in rows]
+        rank_groups(ranking, {g.key: g for _, g in rows})
+        assert ranking[0].group == 1 and all(b.group in (a.group, a.group + 1) for a, b in zip(ranking, ranking[1:]))
+        for a in ranking:
+            for b in ranking:
+                if a.group < b.group:
+                    assert b.index_high < a.index_low, (a, b)  # different groups: no overlap
+        for k in range(1, len(ranking)):
+            if ranking[k].group == ranking[k - 1].group:  # no clear split here
+                assert min(r.index_low for r in ranking[:k]) <= max(r.index_high for r in ranking[k:])
 
 
 def weighted_people() -> list[dict]:

@@ -27,8 +27,10 @@ WORDS = {
         "en": "In brackets: the 95% interval (docs/scoring.md, Precision).",
     },
     "rank_note": {
-        "id": "Unit dengan nomor kelompok yang sama tidak dapat dibedakan: intervalnya menjangkau batas bawah unit pertama kelompok itu.",
-        "en": "Units with the same group number cannot be told apart: their intervals reach the lower end of the group's first unit.",
+        "id": "Kelompok: di antara unit dalam satu kelompok tidak dapat ditarik batas yang jelas; setiap unit berada jelas "
+        "di bawah setiap unit kelompok di atasnya (interval 95% tidak tumpang tindih).",
+        "en": "Group: no clear line can be drawn between the units of one group; each unit is clearly below every unit "
+        "of the groups above it (the 95% intervals do not overlap).",
     },
     "indicator": {"id": "Indikator", "en": "Indicator"},
 }

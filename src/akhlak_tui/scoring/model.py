@@ -104,8 +104,8 @@ class RankedUnit(Model):
     index_high: float | None = Field(default=None, description="Upper end of the index's 95% interval.")
     group: int | None = Field(
         default=None,
-        description="Units with the same number cannot be told apart: the first unit of a group and every next one whose "
-        "interval reaches its lower end (docs/scoring.md, Precision).",
+        description="Units with the same number are not shown to differ; the 95% interval of every unit of a group lies "
+        "below those of all units of the groups above it (docs/scoring.md, Precision).",
     )
 
 

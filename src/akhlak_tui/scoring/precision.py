@@ -380,16 +380,22 @@ class Precision:
 
 
 def rank_groups(ranking: list[m.RankedUnit], groups: Mapping[str, m.GroupScore]) -> None:
-    """Bands of units that cannot be told apart, top down: a band starts at the best unit not yet
-    in one and takes every next unit whose interval reaches the first unit's lower end."""
-    band, first_low = 0, None
+    """Groups of units that the intervals do not tell apart, in rank order: a new group starts below
+    rank k only when the lowest lower end of ranks 1..k is above the highest upper end of the ranks
+    below, so any two units in different groups have intervals that do not overlap. A unit without
+    an interval (none is expected) counts as reaching from 0 to 100."""
     for r in ranking:
         g = groups[r.code]
         r.index_low, r.index_high = g.index_low, g.index_high
-        if g.index_high is None or first_low is None or g.index_high < first_low:
-            band += 1
-            first_low = g.index_low
-        r.group = band
+    lows = [0.0 if r.index_low is None else r.index_low for r in ranking]
+    highs = [100.0 if r.index_high is None else r.index_high for r in ranking]
+    below = [max(highs[k:]) for k in range(len(ranking))]
+    group, lowest = 1, math.inf
+    for k, r in enumerate(ranking):
+        if k and lowest > below[k]:
+            group += 1
+        lowest = min(lowest, lows[k])
+        r.group = group
 
 
 def _hides_a_score(g: m.GroupScore) -> bool:
