@@ -49,6 +49,8 @@ def score_of(code: int, reverse: bool, method: str) -> tuple[float, int]:
 
 
 def wilson_by_hand(p: float, var: float, answering: int, fpc: float) -> tuple[float, float]:
+    if fpc <= 0:
+        return p, p  # everyone answered: the score is exact
     n = p * (1 - p) / var if var > 0 and 0 < p < 1 else answering / fpc
     centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
     half = Z / (1 + Z * Z / n) * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
@@ -412,3 +414,92 @@ def test_weighting_gives_no_hidden_engagement_away(tmp_path):
     weighted = [r.pop("weighted") for r in out]
     assert out[0] == out[1]  # nothing shown tells the two data sets apart
     assert weighted[0] == weighted[1] and weighted[0]["pooled_units"] == ["U2", "U3"]
+
+
+def builtin_survey(path: Path, method: str):
+    """The built-in questionnaire (seven values of 3-4 statements, engagement of five) with 300 simulated responses."""
+    from akhlak_tui.demo.simulate import simulate_responses
+    from akhlak_tui.merge.database import MergedDatabase
+    from akhlak_tui.questionnaire.builtin import BUILTIN_QUESTIONNAIRE, builtin_file
+    from akhlak_tui.questionnaire.loading import parse_questionnaire
+
+    text = builtin_file(BUILTIN_QUESTIONNAIRE).read_text("utf-8").replace('method = "percent_favourable"', f'method = "{method}"')
+    q = parse_questionnaire(text, "builtin")
+    assert q.scoring.method == method
+    units = [Unit(code="A", name="A", headcount=200), Unit(code="B", name="B", headcount=90), Unit(code="C", name="C", headcount=60)]
+    responses = [r for r in simulate_responses(q, units, 300, seed=5, device_id="d", survey_id="s1")]
+    mdb = MergedDatabase(path)
+    mdb.set_survey("s1", "x", text, units, "2026-01-01T00:00:00Z")
+    with mdb.db.atomic():
+        mdb.insert_responses([(r, "b") for r in responses])
+    people = [{a.item_id: a.value for a in r.answers} for r in responses if r.status == "submitted"]
+    return q, units, mdb, people
+
+
+def per_respondent(q, people: list[dict], measure: str) -> list[tuple[float, int]]:
+    """(f, a) of each respondent for one value (or "engagement"), straight from the answers."""
+    likert = {i.id: i for i in q.items if i.type == "likert"}
+    items = q.scoring.engagement_items if measure == "engagement" else [i for i in likert if likert[i].dimension == measure]
+    out = []
+    for p in people:
+        f, a = 0.0, 0
+        for item in items:
+            code = p.get(item)
+            if code in (1, 2, 3, 4, 5):
+                turned = 6 - code if likert[item].reverse else code
+                f += (1.0 if turned >= 4 else 0.0) if q.scoring.method == "percent_favourable" else (turned - 1) / 4
+                a += 1
+        out.append((f, a))
+    return out
+
+
+def stratified(q, strata: list[tuple[list[dict], int | None, float]], measures: list[str]) -> tuple[float, float, float]:
+    """(score, low, high) of the mean of `measures` over strata of (people, headcount, weight), as
+    docs/scoring.md writes it: u_i = w_h sum_d (f_id - R_d a_id) / A_d / D, the variance summed per stratum."""
+    fa = [{d: per_respondent(q, people, d) for d in measures} for people, _, _ in strata]
+    total_a = {d: sum(w * a for x, (_, _, w) in zip(fa, strata) for _, a in x[d]) for d in measures}
+    ratio = {d: sum(w * f for x, (_, _, w) in zip(fa, strata) for f, _ in x[d]) / total_a[d] for d in measures}
+    var = 0.0
+    for x, (people, headcount, w) in zip(fa, strata):
+        n = len(people)
+        u = [w * sum((x[d][i][0] - ratio[d] * x[d][i][1]) / total_a[d] for d in measures) / len(measures) for i in range(n)]
+        mean = sum(u) / n
+        var += (1 - n / headcount if headcount and n <= headcount else 1.0) * n / (n - 1) * sum((v - mean) ** 2 for v in u)
+    p = sum(ratio.values()) / len(measures)
+    n = sum(len(people) for people, _, _ in strata)
+    heads = [h for _, h, _ in strata]
+    fpc = 1 - n / sum(heads) if all(heads) and n <= sum(heads) else 1.0
+    answering = sum(1 for x in fa for i in range(len(x[measures[0]])) if any(x[d][i][1] for d in measures))
+    return (p, *wilson_by_hand(p, var, answering, fpc))
+
+
+@pytest.mark.parametrize("method", ["percent_favourable", "mean_scaled"])
+def test_the_builtin_questionnaire_intervals_and_weighting_by_respondent(method, tmp_path):
+    """Seven values and engagement (its covariances with the values are left out of the scan): every
+    interval, unweighted per unit and weighted by headcount, against the answers one respondent at a time."""
+    q, units, mdb, people = builtin_survey(tmp_path / "m.db", method)
+    with mdb:
+        report = score_merged(mdb, weight="headcount")  # every breakdown of the questionnaire, units first
+    headcount = {u.code: u.headcount for u in units}
+    values = [d.id for d in q.dimensions]
+    groups = [(report.overall, people, sum(headcount.values()))]
+    for b in report.breakdowns:
+        groups += [(g, [p for p in people if p.get(b.field) == g.key], headcount.get(g.key) if b.field == "unit" else None) for g in b.groups if g.status == "shown"]
+    checked = 0
+    for g, members, population in groups:
+        for d in [*g.dimensions, g.engagement]:
+            _, low, high = stratified(q, [(members, population, 1.0)], [d.id])
+            assert (d.low, d.high) == (shown(low), shown(high)), (g.key, d.id)
+            checked += 1
+        _, low, high = stratified(q, [(members, population, 1.0)], values)
+        assert (g.index_low, g.index_high) == (shown(low), shown(high)), g.key
+    assert checked == 8 * len(groups) and report.breakdowns[0].field == "unit" and len(groups) >= 10
+    w = report.weighted
+    assert w.pooled_units == []
+    strata = [([p for p in people if p["unit"] == u], headcount[u], 0.0) for u in headcount]
+    strata = [(members, n, n / len(members)) for members, n, _ in strata]
+    for d in [*w.dimensions, w.engagement]:
+        p, low, high = stratified(q, strata, [d.id])
+        assert (d.score, d.low, d.high) == (shown(p), shown(low), shown(high)), d.id
+    p, low, high = stratified(q, strata, values)
+    assert (w.index, w.index_low, w.index_high) == (shown(p), shown(low), shown(high))
