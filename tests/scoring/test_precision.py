@@ -503,3 +503,45 @@ def test_the_builtin_questionnaire_intervals_and_weighting_by_respondent(method,
         assert (d.score, d.low, d.high) == (shown(p), shown(low), shown(high)), d.id
     p, low, high = stratified(q, strata, values)
     assert (w.index, w.index_low, w.index_high) == (shown(p), shown(low), shown(high))
+
+
+def test_packed_sums_stay_exact_just_past_the_largest_cell_they_allow(tmp_path):
+    """The built-in questionnaire packs the products of two values in 21-bit fields, exact up to
+    41,943 rows a cell (docs/scoring.md, Speed): f_E a_E + a_E f_E = 50 a row on engagement's five
+    favourable answers fills 2,097,150 of 2^21. One row more must not carry into the next field:
+    the scan is made again with fewer fields to an integer, and every sum is still exact."""
+    from akhlak_tui.questionnaire.builtin import BUILTIN_QUESTIONNAIRE, builtin_file
+    from akhlak_tui.scoring.aggregate import ENGAGEMENT, count_cells, make_plan
+    from akhlak_tui.scoring.precision import CellSums, Precision
+
+    text = builtin_file(BUILTIN_QUESTIONNAIRE).read_text("utf-8")
+    with build_merged(None, text, [Unit(code="A", name="A")], [{"unit": "A"}]) as mdb:
+        q = mdb.questionnaire
+        likert = [i for i in q.items if i.type == "likert"]
+        conn = mdb.db.conn
+        columns = ", ".join(f'"{i.id}"' for i in likert)
+        favourable = ", ".join("1" if i.reverse else "5" for i in likert)
+        rows = 41_944
+        # the same all-favourable answers copied to 41,944 rows (a plain insert: building as many responses would be slow)
+        conn.execute(
+            f"WITH RECURSIVE s(k) AS (SELECT 2 UNION ALL SELECT k + 1 FROM s WHERE k < {rows}) "
+            f"INSERT INTO answers (response_id, unit, {columns}) SELECT 'copy-' || k, 'A', {favourable} FROM s"
+        )
+        conn.execute(f"UPDATE answers SET {', '.join(f'{c} = {v}' for c, v in zip(columns.split(', '), favourable.split(', ')))}")
+        plan = make_plan(q, ["unit"])
+        precision = Precision.for_plan(q, plan, [])
+        assert plan.combined[0].most == 41_943
+        made: list[str] = []
+        conn.set_trace_callback(lambda sql: made.append(sql) if sql.startswith("CREATE TEMP TABLE score_cells") else None)
+        overall, _ = count_cells(conn, plan)
+        conn.set_trace_callback(None)
+    assert overall[0] == rows and len(made) == 2  # the first way was tried and left
+    sums = CellSums(plan, precision.cross, overall[1])
+    size = {d: sum(1 for i in likert if i.dimension == d) for d in plan.measures}
+    size[ENGAGEMENT] = len(q.scoring.engagement_items)
+    for d in plan.measures:
+        assert (sums.f_sum(d), sums.a_sum(d)) == (rows * size[d], rows * size[d])
+        for e in plan.measures:
+            if d == e or ENGAGEMENT not in (d, e):
+                expected = rows * size[d] * size[e]
+                assert (sums.ff(d, e), sums.fa(d, e), sums.fa(e, d), sums.aa(d, e)) == (expected,) * 4, (d, e)
