@@ -148,8 +148,10 @@ def test_xlsx_keeps_codes_labels_and_numbers_apart(survey_db, tmp_path):
         summary = _sheet_cells(book, 2)  # code, measure, number, text: column C never holds text
         assert all(kind != "s" for row in summary[1:] for col, kind in row if col == "C")
         ranking = _sheet_cells(book, names.index("Peringkat unit kerja") + 1)
-        assert [col for col, _ in ranking[1]] == ["A", "B", "C", "D", "E", "F"]  # rank, code, unit, index, category, label
+        # rank, code, unit, index, category, label, then the interval's ends and the group (numbers)
+        assert [col for col, _ in ranking[1]] == ["A", "B", "C", "D", "E", "F", "G", "H", "I"]
         assert ranking[1][3][1] == "" and ranking[1][4][1] == "s" and ranking[1][5][1] == "s"
+        assert [kind for _, kind in ranking[1][6:]] == ["", "", ""]
 
 
 def test_csv_for_excel_in_indonesian(small_db, tmp_path):

@@ -71,11 +71,15 @@ def open_merged(path: Path):
     help="Leave out of every score the responses with these quality flags, comma-separated "
     "(speeding, straightlining, changes, off_hours, duplicate); the report says how many. Default: flags are reported, everyone is scored.",
 )
+@click.option(
+    "--weight", type=click.Choice(["headcount"]),
+    help="Also show everyone's scores weighted so each unit counts by its headcount (every unit needs one).",
+)  # fmt: skip
 @click.option("--json-schema", is_flag=True, help="Print the JSON Schema of --format json and exit.")
 @pass_cli
 def report(
     obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, excel_id: bool,
-    compare_db: str | None, baseline: str | None, exclude_flagged: str | None, json_schema: bool,
+    compare_db: str | None, baseline: str | None, weight: str | None, exclude_flagged: str | None, json_schema: bool,
 ) -> None:  # fmt: skip
     """Score the merged responses and report them: the BerAKHLAK index and category, the seven
     values, engagement, values selection, participation and breakdowns (docs/scoring.md).
@@ -92,6 +96,9 @@ def report(
       akhlak report --compare survei-2025.db --format html -o laporan.html
       akhlak report --baseline hasil-2023.toml
       akhlak report --exclude-flagged speeding,straightlining
+      akhlak report --weight headcount               everyone weighted by unit size too
+
+    Every score carries its 95% interval; units whose intervals overlap are ranked in one group.
     """
     from akhlak_tui.report import formats
 
@@ -104,6 +111,7 @@ def report(
         raise UserError("--excel-id is for --format csv only")
     from akhlak_tui.scoring import ScoringError, score_merged
     from akhlak_tui.scoring.quality import QualityError, parse_flags
+    from akhlak_tui.scoring.precision import WeightError
 
     if compare_db and baseline:
         raise UserError("give --compare or --baseline, not both")
@@ -119,9 +127,11 @@ def report(
         published = _baseline(Path(baseline), mdb.questionnaire) if baseline else None
         earlier = pool.submit(_previous, Path(compare_db), lang) if compare_db else None
         try:
-            result = score_merged(mdb, lang=lang, by=[by] if by else None, exclude_flagged=flags)
+            result = score_merged(mdb, lang=lang, by=[by] if by else None, intervals=True, weight=weight, exclude_flagged=flags)
         except ScoringError as exc:
             raise UserError(f"--by: {exc}") from None
+        except WeightError as exc:
+            raise UserError(f"--weight headcount: {path}: {exc}") from None
         before = earlier.result() if earlier else published
         if before is not None:
             from akhlak_tui.scoring.waves import compare

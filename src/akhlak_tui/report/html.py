@@ -58,10 +58,14 @@ def render_html(report: ScoreReport, lang: str) -> str:
     missing_note = missing_values_note(o.dimensions, report.min_group_size, lang)
     summary = {"sentences": summary_sentences(report, lang), "generated": long_date(report.generated_at, lang)}
     summary["fieldwork"] = (long_date(report.survey.first_submitted, lang), long_date(report.survey.last_submitted, lang))
+    from akhlak_tui.report.precision import pw, weighted_notes, weighted_rows
+
+    env.globals["pw"] = lambda key: pw(key, lang)
     return env.from_string(source).render(
         report=report, lang=lang, charts=charts, missing_note=missing_note, behaviour=_behaviour(report, lang), summary=summary,
         trust=trust_html(report, lang),
-    )
+        weighted_rows=weighted_rows(report), weighted_notes=weighted_notes(report, lang),
+    )  # fmt: skip
 
 
 def _behaviour(report: ScoreReport, lang: str) -> dict:

@@ -132,6 +132,12 @@ def ranking_table(report: ScoreReport, lang: str) -> Table:
     )
     for r in report.ranking:
         table.rows.append([r.rank, r.code, r.name, r.index, r.category, r.category_label])
+    if report.precision is not None:  # the interval and the group of units that cannot be told apart
+        from akhlak_tui.report.precision import pw
+
+        table.headers += [pw("low", lang), pw("high", lang), pw("rank_group", lang)]
+        for row, r in zip(table.rows, report.ranking):
+            row += [r.index_low, r.index_high, r.group]
     return table
 
 
@@ -213,6 +219,7 @@ def behaviour_tables(report: ScoreReport, lang: str) -> list[Table]:
     """The behaviour indicators and where to act (report/behaviour.py, which builds on this module)."""
     from akhlak_tui.report.behaviour import indicators_table, where_to_act_table
     from akhlak_tui.report.culture import culture_units_table, gap_table
+    from akhlak_tui.report.precision import intervals_table, weighted_table
     from akhlak_tui.report.trust import trust_tables
     from akhlak_tui.report.waves import comparison_table
 
@@ -222,5 +229,7 @@ def behaviour_tables(report: ScoreReport, lang: str) -> list[Table]:
         *where_to_act_table(report, lang),
         *gap_table(report, lang),
         *culture_units_table(report, lang),
+        *weighted_table(report, lang),
+        *intervals_table(report, lang),
         *trust_tables(report, lang),
     ]

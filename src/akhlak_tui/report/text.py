@@ -98,9 +98,18 @@ def ranking_grid(report: ScoreReport, lang: str) -> RichTable:
     out.add_column(word("unit", lang), no_wrap=True)
     out.add_column("Indeks" if lang == "id" else "Index", justify="right", no_wrap=True)
     out.add_column(word("category", lang), no_wrap=True)
-    names = distinct_labels([r.name for r in report.ranking], 40)
+    intervals = report.precision is not None
+    if intervals:  # the interval, and the group of units that cannot be told apart
+        from akhlak_tui.report.precision import bounds, pw
+
+        out.add_column("95%", justify="right", no_wrap=True)
+        out.add_column(pw("rank_group", lang)[:4], justify="right", no_wrap=True)
+    names = distinct_labels([r.name for r in report.ranking], 28 if intervals else 40)
     for r, name in zip(report.ranking, names):
-        out.add_row(str(r.rank), name, number(r.index, lang), Text(f"{r.category} {r.category_label}", style=BAND_STYLES.get(r.category, "")))
+        cells = [str(r.rank), name, number(r.index, lang), Text(f"{r.category} {r.category_label}", style=BAND_STYLES.get(r.category, ""))]
+        if intervals:
+            cells += [bounds(r.index_low, r.index_high, lang), str(r.group or "")]
+        out.add_row(*cells)
     return out
 
 
@@ -163,6 +172,10 @@ def _headline(report: ScoreReport, lang: str) -> list:
     headline = Text(f"{word('index', lang)}: ")
     if o.index is not None:
         headline.append(number(o.index, lang), style="bold")
+        if o.index_low is not None:
+            from akhlak_tui.report.precision import bounds
+
+            headline.append(f" {bounds(o.index_low, o.index_high, lang)}")
         headline.append(f"  {word('category', lang)} ")
         headline.append(f"{o.category} {o.category_label}", style=BAND_STYLES.get(o.category or "", "bold"))
     else:
@@ -179,10 +192,20 @@ def _headline(report: ScoreReport, lang: str) -> list:
     values = RichTable(title=word("seven_values", lang), title_justify="left", show_header=False, box=None)
     for d in o.dimensions + ([o.engagement] if o.engagement else []):
         if d.status == "shown":
-            values.add_row(d.label, Text(number(d.score, lang), justify="right"), bar(d.score))
+            from akhlak_tui.report.precision import bounds
+
+            values.add_row(d.label, Text(f"{number(d.score, lang)} {bounds(d.low, d.high, lang)}".strip(), justify="right"), bar(d.score))
         else:
             values.add_row(d.label, Text(HIDDEN if d.status == "suppressed" else NO_DATA, justify="right"), Text(word("suppressed" if d.status == "suppressed" else "no_data", lang), style="italic dim"))
     parts.append(values)
+    if report.weighted is not None:
+        from akhlak_tui.report.precision import weighted_grid
+
+        parts += weighted_grid(report, lang)
+    if report.precision is not None:
+        from akhlak_tui.report.precision import pw
+
+        parts.append(Text(pw("ci_note", lang), style="dim"))
     return parts
 
 
@@ -204,6 +227,10 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
         parts.append(Text(word("empty_breakdown", lang), style="dim"))
     if report.ranking:
         parts.append(ranking_grid(report, lang))
+        if report.precision is not None:
+            from akhlak_tui.report.precision import pw
+
+            parts.append(Text(pw("rank_note", lang), style="dim"))
     elif report.unit_field:
         parts.append(Text(word("empty_ranking", lang), style="dim"))
     if report.participation.units:

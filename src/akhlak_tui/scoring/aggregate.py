@@ -48,6 +48,18 @@ def unpack(total: int) -> tuple[int, int]:
     return total >> SHIFT, total & ((1 << SHIFT) - 1)
 
 
+@dataclass(frozen=True)
+class Combined:
+    """One way of the combined scan: a SELECT of the keys `k0, k1, ...`, `n`, every tally's sum and
+    more sums after them, GROUP BY the keys, with `{rows}` where a range of rowids goes. Its sums
+    pack several fields, exact while no cell has more than `most` rows; `fields` (SQL over the
+    sums' columns `t0, t1, ...`) take them apart, and follow the tallies in each group's list."""
+
+    select: str
+    most: int | None
+    fields: list[str]
+
+
 @dataclass
 class Plan:
     """What to count: grouping columns, per-row tally expressions, and the measures built on them."""
@@ -70,6 +82,9 @@ class Plan:
     sliced: list[Callable[[sqlite3.Connection, int, str], Any]] = field(default_factory=list)
     """More counting done a slice of rows at a time beside the rest (scoring/reliability.py): each is
     called with a connection, the slice's first rowid (exclusive) and `where`; Counts.sliced[i] lists its results."""
+    combined: list[Combined] = field(default_factory=list)
+    """With the intervals (scoring/precision.py): the scan as one SELECT, in ways tried in turn;
+    it replaces the plain scan, and two threads share it."""
 
     @property
     def where(self) -> str:
@@ -198,18 +213,36 @@ def _row(row: Sequence) -> Tallies:
     return int(row[0] or 0), [int(v or 0) for v in row[1:]]
 
 
-def count_cells(conn: sqlite3.Connection, plan: Plan) -> tuple[Tallies, dict[str, list[tuple[str | None, Tallies]]]]:
-    """One scan of submitted answers into `score_cells`, then the sums for everyone and each key."""
+Cells = tuple[Tallies, dict[str, list[tuple[str | None, Tallies]]]]
+"""Everyone's tallies, and each key's groups' tallies."""
+
+
+def count_cells(conn: sqlite3.Connection, plan: Plan, rows: str = "") -> Cells:
+    """One scan of submitted answers (`rows`: a further condition on them, for the combined scan)
+    into `score_cells`, then the sums for everyone and each key."""
     key_cols = ", ".join(f"{quoted(k)} AS k{i}" for i, k in enumerate(plan.keys))
     tally_cols = ", ".join(f"sum({t}) AS t{i}" for i, t in enumerate(plan.tallies))
     group_by = ", ".join(f"k{i}" for i in range(len(plan.keys)))
     conn.execute("DROP TABLE IF EXISTS temp.score_cells")
-    conn.execute(
-        f"CREATE TEMP TABLE score_cells AS SELECT {key_cols + ', ' if key_cols else ''}count(*) AS n"
-        f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {plan.where}"
-        + (f" GROUP BY {group_by}" if group_by else "")
-    )
-    sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies))])
+    fields: list[str] = []
+    for way in plan.combined:  # the first whose packed sums cannot have run into each other
+        try:
+            conn.execute(f"CREATE TEMP TABLE score_cells AS {way.select.replace('{rows}', rows)}")
+        except sqlite3.OperationalError as exc:
+            if "overflow" not in str(exc):
+                raise
+            continue
+        if way.most is None or (conn.execute("SELECT max(n) FROM score_cells").fetchone()[0] or 0) <= way.most:
+            fields = way.fields
+            break
+        conn.execute("DROP TABLE temp.score_cells")
+    else:
+        conn.execute(
+            f"CREATE TEMP TABLE score_cells AS SELECT {key_cols + ', ' if key_cols else ''}count(*) AS n"
+            f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {plan.where}"
+            + (f" GROUP BY {group_by}" if group_by else "")
+        )
+    sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies))] + [f"sum({f})" for f in fields])
     overall = _row(conn.execute(f"SELECT {sums} FROM score_cells").fetchone())
     groups = {}
     for i, key in enumerate(plan.keys):
@@ -217,6 +250,21 @@ def count_cells(conn: sqlite3.Connection, plan: Plan) -> tuple[Tallies, dict[str
         groups[key] = [(None if r[0] is None else str(r[0]), _row(r[1:])) for r in rows]
     conn.execute("DROP TABLE temp.score_cells")
     return overall, groups
+
+
+def add_cells(a: Cells, b: Cells) -> Cells:
+    """The tallies of two parts of the rows together."""
+
+    def add(x: Tallies, y: Tallies) -> Tallies:
+        return x[0] + y[0], [i + j for i, j in zip(x[1], y[1])]
+
+    groups = {}
+    for key, rows in a[1].items():
+        merged = dict(rows)
+        for k, tallies in b[1][key]:
+            merged[k] = add(merged[k], tallies) if k in merged else tallies
+        groups[key] = list(merged.items())
+    return add(a[0], b[0]), groups
 
 
 Slice = dict[str | None, tuple[list[Counter[str]], list[int]]]
@@ -321,11 +369,15 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
         connections = _Connections(path, plan.setup)
         try:
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
-                cells = pool.submit(lambda: count_cells(connections.get(), plan))
+                if not plan.combined:
+                    cells = [pool.submit(lambda: count_cells(connections.get(), plan))]
+                else:  # the longer combined scan in two halves of the rows, one per thread
+                    half = (conn.execute("SELECT max(rowid) FROM answers").fetchone()[0] or 0) // 2
+                    cells = [pool.submit(lambda r=rows: count_cells(connections.get(), plan, r)) for rows in (f"AND rowid <= {half}", f"AND rowid > {half}")]
                 starts = _slice_starts(conn) if items or plan.sliced else range(0)
                 slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit, plan.where) for start in (starts if items else ())]
                 more = [[pool.submit(lambda fn=fn, start=start: fn(connections.get(), start, plan.where)) for start in starts] for fn in plan.sliced]
-                overall, groups = cells.result()
+                overall, groups = cells[0].result() if len(cells) == 1 else add_cells(cells[0].result(), cells[1].result())
                 votes = _votes(q, items, (s.result() for s in slices))
                 sliced = [[f.result() for f in futures] for futures in more]
             if not connections.changed() or attempt == attempts - 1:

@@ -15,6 +15,7 @@ from akhlak_tui.response import utc_now
 from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, Votes, count_all, make_plan, unpack
 from akhlak_tui.scoring.composite import evaluation_report
+from akhlak_tui.scoring.precision import Precision
 from akhlak_tui.scoring.trust_figures import TrustFigures
 from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
@@ -60,6 +61,8 @@ class Scorer:
         self.q, self.units, self.plan, self.lang = q, list(units), plan, lang
         self.min_size = q.scoring.min_group_size
         self.bands = q.scoring.bands
+        self.precision: Precision | None = None
+        """Adds 95% intervals to what is shown (scoring/precision.py); None: no intervals."""
 
     def word(self, key: str) -> str:
         return tr(WORDS[key], self.lang)
@@ -119,6 +122,9 @@ class Scorer:
             for k in keys
         ]
         self._hide_complementary_values(groups, [counted.get(k, empty) for k in keys])
+        if self.precision is not None:
+            for g, k in zip(groups, keys):
+                self.precision.group(g, counted.get(k, empty), self.precision.population(field == unit_field(self.q), k))
         return m.Breakdown(field=field, label=tr(self.q.item_by_id[field].label, self.lang), groups=groups)
 
     def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> None:
@@ -347,7 +353,15 @@ class Scorer:
             if victim is not None:
                 shown = groups[victim].indicators[j]
                 groups[victim].indicators[j] = shown.model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
-        return m.Indicators(overall=self.indicator_group(None, overall.label, overall, counts.overall), units=groups)
+        everyone = self.indicator_group(None, overall.label, overall, counts.overall)
+        if self.precision is not None:
+            for g in [everyone, *groups]:
+                people = self.precision.total if g.key is None else self.precision.population(True, g.key)
+                n, tallies = counts.overall if g.key is None else rows.get(g.key, empty)
+                for spec, score in zip(self.plan.items, g.indicators):
+                    codes = self.q.scale_for(spec.item).codes
+                    self.precision.indicator(score, counted(spec, tallies, n), codes, spec.item.reverse, self.q.scoring.favourable_min, people)
+        return m.Indicators(overall=everyone, units=groups)
 
     def where_to_act(self, overall: m.GroupScore, indicators: m.Indicators | None, units: m.Breakdown | None) -> m.WhereToAct | None:
         """The three lowest indicators of the values, and each shown unit's weakest value with its indicators."""
@@ -389,21 +403,26 @@ def breakdown_fields(q: Questionnaire, by: Sequence[str] | None) -> list[str]:
 
 
 def score_counts(
-    q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, plan: Plan, counts: Counts, fields: Sequence[str], lang: str, evaluation: EvaluationState | None = None
-) -> m.ScoreReport:
-    """The whole report from counts (pure: no database); with the evaluation and composite index when given."""
+    q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, plan: Plan, counts: Counts, fields: Sequence[str], lang: str,
+    evaluation: EvaluationState | None = None, precision: Precision | None = None, weight: str | None = None,
+) -> m.ScoreReport:  # fmt: skip
+    """The whole report from counts (pure: no database); with the evaluation and composite index when
+    given, the 95% intervals with `precision` (its plan is `plan`), weighted by headcount with `weight`."""
     scorer = Scorer(q, units, plan, lang)
+    scorer.precision = precision
     unit_id = unit_field(q)
     unit_rows = counts.groups.get(unit_id, []) if unit_id else []
     breakdowns = [scorer.breakdown(f, counts.groups[f]) for f in fields]
     unit_breakdown = next((b for b in breakdowns if b.field == unit_id), None) or (scorer.breakdown(unit_id, unit_rows) if unit_id else None)
     overall = scorer.group(None, scorer.word("everyone"), counts.overall)
+    if precision is not None:
+        precision.group(overall, counts.overall, precision.total)
     indicators = scorer.indicators(overall, counts, unit_breakdown)
     composite = None
     if evaluation is not None:
         groups = {g.key: g for g in unit_breakdown.groups if g.key is not None} if unit_breakdown else {}
         composite = evaluation_report(evaluation, units, groups, overall, q.scoring.bands, lang)
-    return m.ScoreReport(
+    report = m.ScoreReport(
         generated_at=utc_now(),
         language=lang,
         survey=survey,
@@ -424,15 +443,25 @@ def score_counts(
         culture_units=scorer.culture_units(counts, unit_breakdown) if plan.votes and counts.overall[0] >= q.scoring.min_group_size else [],
         evaluation=composite,
     )
+    if precision is not None:
+        from akhlak_tui.scoring.precision import report_precision
+
+        report_precision(report, precision, q, units, unit_rows, unit_breakdown, weight)
+    elif weight:
+        raise ScoringError("weighting needs the intervals' sums: score with intervals")
+    return report
 
 
 def score_merged(
-    mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None, votes: bool = True, *, trust: bool = True, exclude_flagged: Sequence[str] = ()
-) -> m.ScoreReport:
+    mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None, votes: bool = True, *,
+    intervals: bool = False, weight: str | None = None, trust: bool = True, exclude_flagged: Sequence[str] = (),
+) -> m.ScoreReport:  # fmt: skip
     """Score the submitted responses of a merged database (without the values questions' votes
-    when `votes` is False: enough for an earlier wave's figures, and quicker). `trust` adds
-    reliability, quality flags and the staff profile (scoring/trust_figures.py); `exclude_flagged`
-    leaves the responses with those quality flags out of every score."""
+    when `votes` is False: enough for an earlier wave's figures, and quicker); with 95% intervals
+    when `intervals` (as `akhlak report`); `weight="headcount"` adds everyone weighted by unit
+    headcount (and the intervals). `trust` adds reliability, quality flags and the staff profile
+    (scoring/trust_figures.py); `exclude_flagged` leaves the responses with those quality flags
+    out of every score."""
     q = mdb.questionnaire
     row = mdb.require_survey()
     fields = breakdown_fields(q, by)
@@ -441,6 +470,8 @@ def score_merged(
     plan = make_plan(q, keys)
     plan.unit, plan.votes = unit_id, votes
     extra = TrustFigures(mdb, plan, exclude_flagged, trust) if trust or exclude_flagged else None
+    # after TrustFigures: the intervals' scan must leave out the same responses (plan.where)
+    precision = Precision.for_plan(q, plan, mdb.units) if intervals or weight else None
     counts = count_all(mdb.db.conn, mdb.path, q, plan)
     first, last = mdb.db.conn.execute("SELECT min(submitted_at), max(submitted_at) FROM responses WHERE status = 'submitted'").fetchone()
     survey = m.SurveyInfo(
@@ -448,7 +479,7 @@ def score_merged(
         first_submitted=first[:10] if first else None, last_submitted=last[:10] if last else None,
     )  # fmt: skip
     state = EvaluationStore(mdb.db).state() if EvaluationStore.has_evaluation(mdb.db) else None
-    report = score_counts(q, mdb.units, survey, plan, counts, fields, lang, state)
+    report = score_counts(q, mdb.units, survey, plan, counts, fields, lang, state, precision, weight)
     if extra is not None:
         extra.fill(report, counts, lang)
     return report

@@ -39,6 +39,8 @@ class DimensionScore(Model):
     exact: float | None = Field(description="The unrounded score the index is computed from.")
     answers: int | None = Field(description="Scored answers (not applicable and unanswered left out); null when suppressed.")
     respondents: int | None = Field(default=None, description="Respondents with at least one scored answer for this value; null when suppressed.")
+    low: float | None = Field(default=None, description="Lower end of the 95% interval (docs/scoring.md, Precision); null when not shown.")
+    high: float | None = Field(default=None, description="Upper end of the 95% interval; null when not shown.")
 
 
 class GroupScore(Model):
@@ -53,6 +55,8 @@ class GroupScore(Model):
     respondents: int | None = Field(description="Submitted responses in the group; null when suppressed.")
     index: float | None = None
     index_exact: float | None = None
+    index_low: float | None = Field(default=None, description="Lower end of the index's 95% interval.")
+    index_high: float | None = Field(default=None, description="Upper end of the index's 95% interval.")
     category: str | None = None
     category_label: str | None = None
     dimensions: list[DimensionScore] = Field(default_factory=list)
@@ -98,6 +102,13 @@ class RankedUnit(Model):
     index: float
     category: str
     category_label: str
+    index_low: float | None = Field(default=None, description="Lower end of the index's 95% interval.")
+    index_high: float | None = Field(default=None, description="Upper end of the index's 95% interval.")
+    group: int | None = Field(
+        default=None,
+        description="Units with the same number are not shown to differ; the 95% interval of every unit of a group lies "
+        "below those of all units of the groups above it (docs/scoring.md, Precision).",
+    )
 
 
 class OptionVotes(Model):
@@ -185,6 +196,8 @@ class IndicatorScore(Model):
     respondents: int | None = Field(description="Respondents with a scored answer; null when suppressed.")
     codes: list[int] = Field(description="The scale points, in order, as coded (before reversing).")
     distribution: list[float] | None = Field(description="Share (%) of the scored answers at each point of `codes`; null when suppressed.")
+    low: float | None = Field(default=None, description="Lower end of the 95% interval; null when not shown.")
+    high: float | None = Field(default=None, description="Upper end of the 95% interval; null when not shown.")
     not_applicable: float = Field(description="Share (%) of the group's respondents who said 'not applicable'.")
     missing: float = Field(description="Share (%) of the group's respondents who left it unanswered.")
 
@@ -361,6 +374,33 @@ class EvaluationReport(Model):
     organisation: OrganisationComposite
 
 
+class PrecisionInfo(Model):
+    """How the 95% intervals are computed."""
+
+    level: int = 95
+    method: str
+    population: int | None = Field(description="The organisation's headcount (all units have one) used for the finite population correction.")
+
+
+class WeightedScores(Model):
+    """Everyone's scores post-stratified by unit headcount (akhlak report --weight headcount)."""
+
+    weight: Literal["headcount"]
+    respondents: int | None
+    index: float | None = None
+    index_exact: float | None = None
+    index_low: float | None = None
+    index_high: float | None = None
+    category: str | None = None
+    category_label: str | None = None
+    dimensions: list[DimensionScore] = Field(default_factory=list)
+    engagement: DimensionScore | None = None
+    pooled_units: list[str] = Field(
+        default_factory=list, description="Units whose scores are hidden: weighted together as one stratum, so none is given away."
+    )
+    units_without_respondents: list[str] = Field(default_factory=list, description="Units with no respondents: they cannot be weighted in.")
+
+
 class ScoreReport(Model):
     """Everything a report shows, in one language."""
 
@@ -387,6 +427,8 @@ class ScoreReport(Model):
     where_to_act: WhereToAct | None = None
     culture_units: list[UnitCulture] = Field(default_factory=list, description="Entropy, top values and gaps per unit.")
     comparison: Comparison | None = Field(default=None, description="The earlier wave (akhlak report --compare / --baseline).")
+    precision: PrecisionInfo | None = Field(default=None, description="How the 95% intervals were computed; null when they were not.")
+    weighted: WeightedScores | None = Field(default=None, description="Everyone weighted by unit headcount; null unless asked for.")
     reliability: Reliability | None = Field(default=None, description="Cronbach's alpha per value, for everyone and per unit (scoring/reliability.py).")
     quality: Quality | None = Field(default=None, description="Response-quality flags from the paradata, per unit (scoring/quality.py).")
     staff_profile: StaffProfile | None = Field(default=None, description="The respondents' profile against the staff profile of the unit list; null when it gives none.")
