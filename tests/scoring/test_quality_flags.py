@@ -122,6 +122,24 @@ def test_excluding_flagged_responses_scores_without_them_and_says_how_many():
 
 
 @pytest.mark.parametrize("on_file", [False, True])
+def test_excluded_responses_leave_the_intervals_and_weighted_figures_too(tmp_path, on_file):
+    """Scored with --exclude-flagged and intervals (as `akhlak report` does), every figure equals
+    the same database's with those responses never submitted: the intervals' own scan leaves
+    them out as well."""
+    excluded = score_merged(world(tmp_path / "a.db" if on_file else None), lang="en", intervals=True, weight="headcount", exclude_flagged=["speeding", "straightlining"])
+    without = world(tmp_path / "b.db" if on_file else None)
+    speeders_and_straightliner = [str(uuid.UUID(int=n, version=4)) for n in (13, 14, 15)]
+    without.db.conn.executemany("UPDATE responses SET status = 'abandoned' WHERE id = ?", [(i,) for i in speeders_and_straightliner])
+    without.db.conn.commit()
+    reference = score_merged(without, lang="en", intervals=True, weight="headcount", trust=False)
+    assert excluded.respondents == reference.respondents == 22
+    for got, want in ((excluded.overall, reference.overall), (excluded.weighted, reference.weighted)):
+        assert got.model_dump(exclude={"label"}) == want.model_dump(exclude={"label"})
+    assert excluded.overall.index_low is not None
+    assert [b.model_dump() for b in excluded.breakdowns] == [b.model_dump() for b in reference.breakdowns]
+
+
+@pytest.mark.parametrize("on_file", [False, True])
 def test_many_flagged_responses_are_left_out_through_a_table_the_same(monkeypatch, tmp_path, on_file):
     from akhlak_tui.scoring import quality
 
