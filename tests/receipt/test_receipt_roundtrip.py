@@ -98,3 +98,27 @@ def test_receipts_are_not_silently_skipped_with_list_or_accept_copied(world: Wor
         assert result.exit_code == 2, result.output
         assert f"--receipts goes with bundles to merge, not {option[0]}" in result.stderr
         assert "akhlak receipt write" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_folder_imports_this_laptops_receipt_and_leaves_other_laptops_alone(world: World) -> None:
+    ids = world.answer(2)
+    world.export()
+    world.merge_with_receipts()
+    mine = world.receipt_file()
+    theirs = mine.with_name(mine.name.replace("_device-", "_device-ZZZZ"))  # another laptop's, on the same stick
+    theirs.write_bytes(b"not for this laptop, never read")
+
+    result = world.on_laptop("receipt", "import", str(world.stick), "--purge")
+
+    assert result.exit_code == 0, result.output
+    assert f"{mine}: receipt of survey" in result.output and str(theirs) not in result.output
+    assert "purged: 2 received responses deleted" in result.output
+    assert {rid: world.rows()[rid][2:] for rid in ids} == {rid: (True, True, False) for rid in ids}
+
+
+def test_a_folder_without_this_laptops_receipt_says_so(world: World, tmp_path) -> None:
+    empty = tmp_path / "empty-stick"
+    empty.mkdir()
+    result = world.on_laptop("receipt", "import", str(empty))
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(f"error: {empty}: no receipt for this laptop (device ")

@@ -27,7 +27,7 @@ def receipt() -> None:
     \b
     Examples:
       akhlak receipt write --out /media/usb                    (coordinator, after `akhlak merge`)
-      akhlak receipt import /media/usb/survey-*_device-7KQ2MX4A.akhlak-receipt --purge   (laptop)
+      akhlak receipt import /media/usb --purge                   (laptop: its own receipts)
     """
 
 
@@ -95,11 +95,14 @@ def write_and_report(
 
 
 @receipt.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--purge/--keep", "purge", default=None, help="Purge the received responses now (--purge) or keep them (--keep); asked when not given in a terminal.")
 @pass_cli
 def import_receipts(obj: CliContext, files: tuple[str, ...], purge: bool | None) -> None:
     """Verify receipts from the coordinator and mark the responses they name as received; then offer to purge.
+
+    FILES are receipt files, or folders (the USB stick): a folder gives this laptop's receipts in
+    it, by their names, leaving those of other laptops that share the stick alone.
 
     A receipt must be signed by the coordinator key this laptop pinned when it installed the
     survey, and be for this laptop's device; anything else is refused. It marks only responses
@@ -113,16 +116,16 @@ def import_receipts(obj: CliContext, files: tuple[str, ...], purge: bool | None)
     \b
     Examples:
       akhlak receipt import /media/usb/survey-rjpykpayxtiyngsu_device-7KQ2MX4A.akhlak-receipt
-      akhlak receipt import E:\\*.akhlak-receipt --purge
+      akhlak receipt import E:\\ --purge
     """
     from akhlak_tui.receipt import ReceiptError
     from akhlak_tui.receipt.laptop import import_receipt
 
     imported: list[ImportResult] = []
     refused = 0
-    for name in files:
+    for path in _receipt_files(obj, files):
         try:
-            result = import_receipt(obj.data_dir, Path(name))
+            result = import_receipt(obj.data_dir, path)
         except ReceiptError as exc:
             click.echo(f"error: {exc}", err=True)
             refused += 1
@@ -133,6 +136,27 @@ def import_receipts(obj: CliContext, files: tuple[str, ...], purge: bool | None)
         _offer_purge(obj, survey_id, purge)
     if refused:
         raise SystemExit(1)
+
+
+def _receipt_files(obj: CliContext, names: tuple[str, ...]) -> list[Path]:
+    """The files given, with each folder replaced by this laptop's receipts in it."""
+    from akhlak_tui.crypto.device import DEVICE_KEY_FILE, load_or_create_device
+    from akhlak_tui.receipt.laptop import receipts_in
+
+    paths: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if not path.is_dir():
+            paths.append(path)
+            continue
+        if not (obj.data_dir / DEVICE_KEY_FILE).exists():
+            raise UserError(f"{path}: this laptop has no device key yet, so no receipt can be for it")
+        device_id = load_or_create_device(obj.data_dir).id
+        found = receipts_in(path, device_id)
+        if not found:
+            raise UserError(f"{path}: no receipt for this laptop (device {device_id}) in this folder")
+        paths += found
+    return paths
 
 
 def _report_import(result: ImportResult) -> None:
