@@ -558,3 +558,15 @@ def test_an_interval_is_never_narrower_than_if_every_answer_were_independent():
         p = est.value
         low, high = wilson_by_hand(p, p * (1 - p) / 30, 30, 1.0)
         assert est.high - est.low >= high - low - 1e-9, favourable
+
+
+def test_a_value_without_statements_has_no_interval_and_breaks_nothing(tmp_path):
+    """A value declared with no statement yet is scored "no data" without intervals, as before them."""
+    toml = TOML.replace('[[dimensions]]\nid = "AK"', '[[dimensions]]\nid = "KO"\nlabel = { id = "Kompeten", en = "Competent" }\n\n[[dimensions]]\nid = "AK"')
+    people = random_people(random.Random(2), 30)
+    with build_merged(tmp_path / "m.db", toml, UNITS, people) as mdb:
+        plain, report = score_merged(mdb), score_merged(mdb, intervals=True)
+    ko = next(d for d in report.overall.dimensions if d.id == "KO")
+    assert ko.status == "no_data" and ko.low is None and report.overall.index is None
+    bp = next(d for d in report.overall.dimensions if d.id == "BP")
+    assert bp.score == next(d for d in plain.overall.dimensions if d.id == "BP").score and bp.low < bp.score < bp.high
