@@ -9,6 +9,8 @@ Usage: python bench/bench_merge.py [--bundles 1000] [--responses 1000] [--worker
    processes), in a child process whose peak memory (and its workers') is measured.
 3. Inserts the very same rows with a bare `executemany` into a fresh SQLite file with the same
    schema and settings, bundle by bundle and committed as often as the merge commits, timed alone.
+4. Merges them again without the paradata summaries (merge/paradata.py: neither made nor written),
+   for the cost of making them at ingest (skip with --no-plain).
 Prints the figures and the ratio. Goal: <= 60 s for 1M responses, <= 3x the bare insert,
 peak RSS <= 300 MB.
 """
@@ -119,8 +121,19 @@ def generate(bundles: int, responses: int, workers: int) -> Path:
     return directory
 
 
-def merge_child(directory: str, db_path: str, workers: int) -> None:
-    """Run in a fresh process: merge everything, print timing and peak memory as JSON."""
+def without_paradata() -> None:
+    """Merge as before the paradata summaries: none made (in the workers, forked from here) and none written."""
+    from akhlak_tui.merge import paradata
+
+    paradata.Summariser.summary = lambda self, document, values, events: ()  # type: ignore[method-assign]
+    insert_rows = MergedDatabase.insert_rows
+    MergedDatabase.insert_rows = lambda self, responses, answers, summaries=None: insert_rows(self, responses, answers, [])  # type: ignore[method-assign]
+
+
+def merge_child(directory: str, db_path: str, workers: int, plain: bool = False) -> None:
+    """Run in a fresh process: merge everything (without paradata summaries when `plain`), print timing and peak memory as JSON."""
+    if plain:
+        without_paradata()
     home = OUT / "home"
     keys = unlock_coordinator(home, PASSPHRASE)
     surveys = coordinator_surveys(home)
@@ -186,9 +199,11 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=1_000_000, help="responses in all")
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--merge-child", nargs=2, metavar=("DIR", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--plain", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-plain", action="store_true", help="skip the merge without paradata summaries")
     args = parser.parse_args()
     if args.merge_child:
-        merge_child(*args.merge_child, args.workers)
+        merge_child(*args.merge_child, args.workers, args.plain)
         return
     directory = generate(args.bundles, args.responses, args.workers)
     merged, baseline = OUT / "merged.db", OUT / "bare.db"
@@ -201,6 +216,16 @@ def main() -> None:
     )
     figures = json.loads(child.stdout.strip().splitlines()[-1])
     print(f"merge figures: {json.dumps(figures)}", flush=True)
+    plain_seconds = None
+    if not args.no_plain:
+        plain_db = OUT / "plain.db"
+        plain = subprocess.run(
+            [sys.executable, __file__, "--merge-child", str(directory), str(plain_db), "--workers", str(args.workers), "--plain"],
+            capture_output=True, text=True, check=True,
+        )
+        plain_seconds = json.loads(plain.stdout.strip().splitlines()[-1])["seconds"]
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{plain_db}{suffix}").unlink(missing_ok=True)
     bare_seconds, bare_cpu, rows = bare_insert(merged, baseline)
     size_gb = merged.stat().st_size / 1e9
     print(f"bundles:           {figures['bundles']:,} ({rows:,} responses; {figures['refused']} refused, {figures['quarantined']} quarantined)")
@@ -210,6 +235,8 @@ def main() -> None:
     if figures["cpu"] is not None:
         print(f"cpu time:          merge {figures['cpu']:.1f} s (all processes), bare insert {bare_cpu:.1f} s")
     print(f"ratio:             {figures['seconds'] / bare_seconds:.2f}x the bare insert")
+    if plain_seconds is not None:
+        print(f"paradata summaries: the merge without them took {plain_seconds:.1f} s: {figures['seconds'] / plain_seconds:.2f}x with them")
     if figures["rss_main_mb"] is not None:
         print(f"peak RSS:          main {figures['rss_main_mb']:.0f} MB, largest worker {figures['rss_worker_mb']:.0f} MB")
     if figures.get("pss_together_mb") is not None:

@@ -1,11 +1,11 @@
 """Benchmark: score and report a merged database of many responses, against bare scans of it.
 
-The report is timed twice in the same run: this wave alone (scores, behaviour indicators, culture
-per unit, html), and the full report compared with a previous wave of as many responses (that
-wave scored too, then both in the html), as `akhlak report --compare PREVIOUS_DB --format html`.
-This wave alone is timed with the 95% intervals and the figures weighted by headcount, beside the
-same code with them switched off (the plain report), twice each in turn; the best of each counts
-(goal: <= 1.5 times the plain report).
+The report is timed in the same run: plain (score_merged(trust=False) without intervals: no 95%
+intervals, weighting, alpha, quality flags or staff profile) and with all of them, as `akhlak
+report --weight headcount` computes them, twice each in turn, the best of each counting (goal:
+<= 1.5x the plain one); then with --exclude-flagged; then the full report compared with a
+previous wave of as many responses (that wave scored too, then both in the html), as `akhlak
+report --compare PREVIOUS_DB --format html`.
 
 Usage: python bench/bench_report.py [-n N] [--db FILE] [--previous FILE]
   -n N             responses per wave (default 1,000,000; goal: the full html report in <= 10 s, <= 500 MB)
@@ -28,6 +28,7 @@ import uuid
 from pathlib import Path
 
 from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.merge.paradata import PARADATA_INSERT_SQL
 from akhlak_tui.merge.rows import RESPONSES_INSERT_SQL, answer_columns
 from akhlak_tui.questionnaire.builtin import BUILTIN_QUESTIONNAIRE, builtin_file, builtin_questionnaire, sample_units
 
@@ -77,17 +78,26 @@ def build_merged(path: Path, n: int, seed: int = 1) -> None:
     conn = mdb.db.conn
     batch = 50_000
     for start in range(0, n, batch):
-        r_rows, a_rows = [], []
+        r_rows, a_rows, p_rows = [], [], []
         for _ in range(min(batch, n - start)):
             rid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-            answers = rng.choice(pool)
+            pick = rng.randrange(POOL)
+            answers = pool[pick]
             status = "abandoned" if rng.random() < 0.02 else "submitted"
+            minute = rng.randint(7 * 60, 17 * 60) if rng.random() > 0.01 else rng.randint(0, 1439)
+            submitted = f"2026-01-{rng.randint(1, 28):02d}T{minute // 60:02d}:{minute % 60:02d}:{rng.randint(0, 59):02d}.000Z"
             r_rows.append((rid, "bench", q.content_hash, f"dev{rng.randint(1, 40)}", "b", status, None, answers[unit_index], "kiosk", "id",
-                           "2026-01-01T08:00:00Z", "2026-01-01T08:10:00Z", "2026-01-01T08:10:00Z" if status == "submitted" else None, "h", b"{}", 2))
+                           "2026-01-01T08:00:00Z", "2026-01-01T08:10:00Z", submitted if status == "submitted" else None, "h", b"{}", 2))
             a_rows.append((rid, *answers))
+            # the paradata summary the merge would have made (merge/paradata.py): a few speeders and straight-liners
+            median = rng.randint(800, 9000)
+            p_rows.append((rid, rng.randint(60_000, 1_500_000), 27, median, median // 3, 27, int(rng.random() < 0.02), rng.randint(1, 14),
+                           rng.randint(0, 12), minute if status == "submitted" else None, answers[unit_index],
+                           int(status == "submitted"), int(rng.random() < 0.001)))
         with mdb.db.atomic():
             conn.executemany(RESPONSES_INSERT_SQL, r_rows)
             conn.executemany(answers_sql, a_rows)
+            conn.executemany(PARADATA_INSERT_SQL, p_rows)
     mdb.close()
 
 
@@ -102,6 +112,7 @@ def _timed(label: str, fn):
 BEFORE = """
 import sys, time
 from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.merge.paradata import PARADATA_INSERT_SQL
 from akhlak_tui.report.html import render_html
 from akhlak_tui.scoring import score_merged
 start = time.perf_counter()
@@ -151,17 +162,18 @@ def main() -> int:
     mdb = MergedDatabase(path)
     plain_runs, full_runs = [], []
     for _ in range(2):  # in turn, so neither gains from a warmer cache
-        plain, plain_s = _timed("plain score (no intervals)", lambda: score_merged(mdb))
+        plain, plain_s = _timed("plain score (no intervals, alpha or flags)", lambda: score_merged(mdb, trust=False))
         _, plain_html_s = _timed("plain html report", lambda: render_html(plain, "id"))
         plain_runs.append(plain_s + plain_html_s)
-        report, score_s = _timed("score with intervals, weighted by headcount", lambda: score_merged(mdb, intervals=True, weight="headcount"))
-        _, html_s = _timed("html report with intervals", lambda: render_html(report, "id"))
+        report, score_s = _timed("score with intervals, weighting, alpha, flags", lambda: score_merged(mdb, intervals=True, weight="headcount"))
+        _, html_s = _timed("html report with them", lambda: render_html(report, "id"))
         full_runs.append(score_s + html_s)
     _timed("json report", lambda: report_json(report))
     total, plain_total = min(full_runs), min(plain_runs)
     print(f"{'plain report (score + html), best of 2':<44} {plain_total:8.2f} s")
     print(f"{'this wave alone (score + html), best of 2':<44} {total:8.2f} s")
-    print(f"with intervals / plain: {total / plain_total:.2f}x   goal <= 1.5x: {'met' if total <= 1.5 * plain_total else 'NOT met'}")
+    print(f"with intervals, alpha, flags / plain: {total / plain_total:.2f}x   goal <= 1.5x: {'met' if total <= 1.5 * plain_total else 'NOT met'}")
+    _, excluded_s = _timed("score --exclude-flagged speeding,straightlining", lambda: score_merged(mdb, intervals=True, exclude_flagged=["speeding", "straightlining"]))
 
     def both_waves():
         """As `akhlak report --compare`: the earlier wave scored in its own thread meanwhile."""

@@ -149,6 +149,7 @@ def test_one_device_key_on_two_machines_is_flagged_and_both_sets_are_held_apart(
     # neither machine's new responses are scored; what came before the copy stays
     assert {row[0] for row in db.db.execute("select id from responses")} == {common.id}
     assert count(db, "answers") == 1
+    assert count(db, "response_paradata") == 1  # held responses' paradata summaries leave with them
     assert {row[0] for row in db.db.execute("select status from bundles where sequence = 2")} == {HELD}
     assert any("possible copied device" in line for line in listing_lines(db))
     assert listing_json(db)["possible_copied_devices"][0]["held_bundles"] == 2
@@ -163,6 +164,7 @@ def test_one_device_key_on_two_machines_is_flagged_and_both_sets_are_held_apart(
     assert [(o.sequence, o.accepted) for o in accepted] == [(2, 2), (2, 1), (3, 1)]
     assert {row[0] for row in db.db.execute("select id from responses")} == {r.id for r in (common, a1, a2, b1, a3)}
     assert count(db, "answers") == 5 and count(db, "held") == 0
+    assert {row[0] for row in db.db.execute("select response_id from response_paradata")} == {r.id for r in (common, a1, a2, b1, a3)}
     assert coordinator.merge(db, [machine_b]).copied == []
 
 
@@ -191,7 +193,7 @@ def test_the_version_from_the_earliest_bundle_of_the_device_wins_whatever_the_me
         assert stored(db, changed.id) == original[1].content_hash()
         conflicts = db.db.execute("select existing_content_hash, incoming_content_hash, incoming_document from conflicts").fetchall()
         assert conflicts == [(original[1].content_hash(), changed.content_hash(), changed.canonical_json())]
-        assert count(db, "responses") == 3 and count(db, "answers") == 3
+        assert count(db, "responses") == 3 and count(db, "answers") == 3 and count(db, "response_paradata") == 3
         answer = db.db.execute("select bp1 from answers where response_id = ?", [changed.id]).fetchone()[0]
         assert answer == next(a.value for a in original[1].answers if a.item_id == "bp1")
         assert sum(o.conflicts for o in result.outcomes) == 1

@@ -37,11 +37,11 @@ def test_csv_rows_columns_and_codebook(survey_db, tmp_path):
     q = builtin_questionnaire()
     assert list(rows[0])[:6] == ["response_id", "device_id", "created_at", "submitted_at", "language", "mode"]
     assert list(rows[0])[6:] == [i.id for i in q.answerable_items]
-    assert rows[0]["bp3"] == str(first[0]) and rows[0]["device_id"] == first[2]
+    assert rows[0]["bp3"] == str(first[0]) and re.fullmatch(r"d[0-9a-f]{12}", rows[0]["device_id"])
     assert rows[0]["values_now"] == " ".join(json.loads(first[1]))
     assert not any(re.search(r"name|nip|email|phone", column, re.I) for column in rows[0])
     codebook = read_csv(tmp_path / "jawaban-codebook.csv")
-    assert list(codebook[0]) == ["kolom", "label", "jenis", "kode", "label kode"]
+    assert list(codebook[0]) == ["kolom", "label", "jenis", "kode", "label kode", "keterangan", "nama sav/dta", "kode sav/dta"]
     bp3 = [r for r in codebook if r["kolom"] == "bp3"]
     assert "reverse" in bp3[0]["jenis"] and {(r["kode"], r["label kode"]) for r in bp3[1:]} >= {("1", "Sangat tidak setuju"), ("9", "Tidak berlaku")}
     assert ("RSUD", 'RSUD <Harapan> & "Sehat"') in {(r["kode"], r["label kode"]) for r in codebook if r["kolom"] == "unit"}
@@ -70,3 +70,61 @@ def test_xlsx_has_data_and_codebook_sheets(survey_db, tmp_path):
 def test_missing_database_is_one_line(tmp_path):
     result = run("data", "export", "--db", str(tmp_path / "nope.db"), "-o", str(tmp_path / "x.csv"))
     assert result.exit_code == 1 and "nope.db: no merged database here" in result.output
+
+
+def test_default_export_coarsens_what_can_identify(survey_db, tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert run("data", "export", "--db", str(survey_db), "-o", str(first)).exit_code == 0
+    assert run("data", "export", "--db", str(survey_db), "-o", str(second)).exit_code == 0
+    rows, again = read_csv(first), read_csv(second)
+    with sqlite3.connect(survey_db) as conn:
+        stored = dict(conn.execute("select id, device_id from responses"))
+        times = dict(conn.execute("select id, created_at from responses"))
+        groups = conn.execute(
+            "select a.unit, a.gender, count(*) from answers a join responses r on r.id = a.response_id "
+            "where r.status = 'submitted' and a.gender is not null group by 1, 2"
+        ).fetchall()
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["created_at"]) and r["created_at"] == times[r["response_id"]][:10] for r in rows)
+    # one pseudonym per device within an export, a different one in the next export
+    pairs = {(stored[r["response_id"]], r["device_id"]) for r in rows}
+    assert len(pairs) == len({d for d, _ in pairs}) == len({p for _, p in pairs}) == 2
+    assert {r["device_id"] for r in rows}.isdisjoint({r["device_id"] for r in again})
+    assert not {r["device_id"] for r in rows} & set(stored.values())
+    small = {(u, g) for u, g, n in groups if n < 5}
+    assert small, "the fixture should hold a small group"
+    for unit, gender in small:
+        assert not any(r["unit"] == unit and r["gender"] == gender for r in rows)
+    # every other group is exported whole or blanked whole, and a unit's blanked answers are never
+    # fewer than min_group_size (else the blank would stand for the one small group)
+    for (unit, gender), n in {(u, g): n for u, g, n in groups if n >= 5}.items():
+        assert sum(r["unit"] == unit and r["gender"] == gender for r in rows) in (0, n)
+    for unit in {u for u, _, _ in groups}:
+        shown = sum(r["unit"] == unit and r["gender"] != "" for r in rows)
+        assert sum(n for u, _, n in groups if u == unit) - shown in (0, *range(5, 10_000))
+    codebook = read_csv(tmp_path / "a-codebook.csv")
+    assert next(r for r in codebook if r["kolom"] == "export.disclosure")["kode"] == "coarsened"
+
+
+def test_full_export_keeps_everything_and_warns(survey_db, tmp_path):
+    out = tmp_path / "full.csv"
+    result = CliRunner().invoke(cli, ["data", "export", "--db", str(survey_db), "-o", str(out), "--full"])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "warning:" not in result.stdout
+    rows = read_csv(out)
+    with sqlite3.connect(survey_db) as conn:
+        stored = {r[0]: r[1:] for r in conn.execute("select r.id, r.device_id, r.created_at, a.gender from responses r join answers a on a.response_id = r.id")}
+    assert all((r["device_id"], r["created_at"], r["gender"] or None) == stored[r["response_id"]] for r in rows)
+    assert next(r for r in read_csv(tmp_path / "full-codebook.csv") if r["kolom"] == "export.disclosure")["kode"] == "full"
+
+
+def test_xlsx_is_coarsened_like_the_csv(survey_db, tmp_path):
+    out = tmp_path / "jawaban.xlsx"
+    assert run("data", "export", "--db", str(survey_db), "-o", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as book:
+        text = "".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+    with sqlite3.connect(survey_db) as conn:
+        devices = {d for (d,) in conn.execute("select distinct device_id from responses")}
+        times = {t for (t,) in conn.execute("select created_at from responses where status = 'submitted'")}
+    assert devices and not any(f">{d}<" in text for d in devices)
+    assert not any(t in text for t in times) and {t[:10] for t in times} <= set(re.findall(r">(\d{4}-\d{2}-\d{2})<", text))
+    assert len(set(re.findall(r">(d[0-9a-f]{12})<", text))) == len(devices)

@@ -39,13 +39,15 @@ def written(directory: Path) -> dict[str, int]:
     [
         (["data", "export"], ["out.csv", "out-codebook.csv"]),
         (["data", "export", "--format", "xlsx"], ["out.xlsx"]),
+        (["data", "export", "--format", "sav"], ["out.sav", "out-codebook.csv"]),
+        (["data", "export", "--format", "dta"], ["out.dta", "out-codebook.csv"]),
         (["report", "--format", "table"], ["out.txt"]),
         (["report", "--format", "json"], ["out.json"]),
         (["report", "--format", "html"], ["out.html"]),
         (["report", "--format", "xlsx"], ["out.xlsx"]),
         (["report", "--format", "csv"], ["out.csv"]),
     ],
-    ids=["data-csv", "data-xlsx", "report-table", "report-json", "report-html", "report-xlsx", "report-csv"],
+    ids=["data-csv", "data-xlsx", "data-sav", "data-dta", "report-table", "report-json", "report-html", "report-xlsx", "report-csv"],
 )
 def test_exports_are_created_owner_only(survey_db: Path, tmp_path: Path, umask: int, args: list[str], names: list[str]) -> None:
     out_dir = tmp_path / "out"

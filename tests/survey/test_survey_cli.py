@@ -58,6 +58,10 @@ def test_create_install_list_activate(coordinator_home: Path, tmp_path: Path):
         ("code,name\nA1,Unit A\nA1,Unit B\n", "units.csv:3: duplicate code 'A1' (first on row 2)"),
         ("code,name\nA1,Unit A,9\n", "units.csv:2: expected 2 columns, found 3"),
         ("code,name,headcount\nA1,Unit A,-4\n", "units.csv:2: headcount '-4' is not a positive whole number"),
+        ("code,name,headcount,employment:pns,employment:pppk\nA1,Unit A,10,8,x\n", "units.csv:2: employment:pppk 'x' is not a whole number from 0 to 10,000,000"),
+        ("code,name,headcount,employment:pns,employment:pppk\nA1,Unit A,10,8,5\n", "units.csv:2: the employment counts add up to 13, more than the headcount 10"),
+        ("code,name,gender:f,gender:q\nA1,Unit A,3,4\n", "units.csv:1: column gender:q: item 'gender' has no option 'q' (its options: f, m, x)"),
+        ("code,name,rank:a\nA1,Unit A,3\n", "units.csv:1: column rank:a: the questionnaire has no single-choice item 'rank'"),
     ],
 )
 def test_malformed_units_csv_is_one_line_naming_the_row(coordinator_home: Path, tmp_path: Path, units: str, message: str):

@@ -78,6 +78,20 @@ def test_a_laptop_keeps_to_the_coordinator_it_trusts(make_coordinator, make_pack
         read_survey_package(make_package(other), expected_coordinator=first.public)
 
 
+def test_uninstalling_the_last_survey_keeps_its_coordinator_trusted(make_coordinator, make_package, tmp_path):
+    from akhlak_tui.survey.uninstall import uninstall_survey
+
+    _, first = make_coordinator("first")
+    _, other = make_coordinator("other")
+    laptop = tmp_path / "laptop"
+    package = install_survey(laptop, make_package(first, "Survei Satu")).package
+    uninstall_survey(laptop, package.survey_id)
+    assert installed_surveys(laptop) == []
+    with pytest.raises(SurveyPackageError, match=f"signed by coordinator {other.public.fingerprint}, but this laptop's surveys come from {first.public.fingerprint}"):
+        install_survey(laptop, make_package(other, "Survei Lain"))
+    assert install_survey(laptop, make_package(first, "Survei Dua")).package.name == "Survei Dua"
+
+
 def test_a_signed_package_whose_questionnaire_does_not_match_its_hash_is_refused(make_coordinator, make_package):
     _, keys = make_coordinator("coord")
     changed = resign(make_package(keys), keys, lambda b: b.update(questionnaire_hash="0" * 64))

@@ -23,6 +23,17 @@ from akhlak_tui.store import Store, StoreError
 from akhlak_tui.survey.package import SurveyPackageError
 
 
+SEQUENCE_SETTING = "last_export_sequence"
+"""The highest bundle number used by exports since removed (`akhlak survey uninstall`): numbers are never reused,
+since the coordinator takes one device's bundle number used again with other responses for a copied laptop."""
+
+
+def next_sequence(store: Store) -> int:
+    """The next bundle number of this laptop: above every one used, by any survey, installed or removed."""
+    used = store.db.execute("select coalesce(max(sequence), 0) from exports").fetchone()[0]
+    return max(used, int(store.get_setting(SEQUENCE_SETTING) or 0)) + 1
+
+
 class ExportError(Exception):
     """An export that cannot be done; the message is one line saying why."""
 
@@ -35,6 +46,8 @@ class ExportResult:
     abandoned: int
     survey_id: str
     bundle_hash: str
+    identity: str
+    """The bundle's signed identity (the SHA-256 of its signed manifest), which receipts name."""
     remaining: int = 0
     """Responses left for the next export because this bundle reached a size limit."""
     enrolled: bool = True
@@ -43,7 +56,7 @@ class ExportResult:
 
 def _selection(survey_id: str, include_all: bool) -> tuple[str, list[str]]:
     """The SQL condition (and its parameters) picking the responses this export carries."""
-    where = "survey_id = ? and status in ('submitted', 'abandoned')"
+    where = "survey_id = ? and status in ('submitted', 'abandoned') and purged_at is null"
     return (where if include_all else where + " and exported_seq is null"), [survey_id]
 
 
@@ -114,7 +127,7 @@ def export_bundle(
             records = all_records[: fitting_count(all_records)]
         except BundleWriteError as exc:
             raise ExportError(str(exc)) from None
-        sequence = store.db.execute("select coalesce(max(sequence), 0) + 1 from exports").fetchone()[0]
+        sequence = next_sequence(store)
         try:
             _remove_partials(out_dir, device.id)
             written = write_bundle(
@@ -139,6 +152,7 @@ def export_bundle(
                     "survey_id": survey.survey_id,
                     "file_name": written.path.name,
                     "bundle_hash": written.bundle_hash,
+                    "bundle_identity": written.identity,
                     "records": len(records),
                     "abandoned": abandoned,
                     "include_all": int(include_all),
@@ -149,6 +163,9 @@ def export_bundle(
                 "update responses set exported_seq = ? where id = ? and exported_seq is null",
                 [(sequence, r.response_id) for r in records],
             )
+            store.db.conn.executemany(
+                "insert into export_records (sequence, response_id) values (?, ?)", [(sequence, r.response_id) for r in records]
+            )
     return ExportResult(
         path=written.path,
         sequence=sequence,
@@ -156,6 +173,7 @@ def export_bundle(
         abandoned=abandoned,
         survey_id=survey.survey_id,
         bundle_hash=written.bundle_hash,
+        identity=written.identity,
         remaining=len(all_records) - len(records),
         enrolled=enrolment is not None,
     )

@@ -67,6 +67,8 @@ class WrittenBundle:
     path: Path
     manifest: Manifest
     bundle_hash: str
+    identity: str
+    """The bundle's signed identity: the SHA-256 of its signed manifest (`bundle.reader.bundle_identity`)."""
 
 
 def seal_responses(responses: Iterable[Response], survey: ActiveSurvey) -> list[SealedRecord]:
@@ -204,7 +206,7 @@ def write_bundle(
         partial.unlink(missing_ok=True)
         raise
     fsync_directory(out_dir)
-    return WrittenBundle(path=final, manifest=manifest, bundle_hash=bundle_hash)
+    return WrittenBundle(path=final, manifest=manifest, bundle_hash=bundle_hash, identity=hashlib.sha256(manifest_bytes).hexdigest())
 
 
 def file_sha256(path: Path, chunk: int = 1024 * 1024) -> str:

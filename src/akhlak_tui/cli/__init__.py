@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "kit": "akhlak_tui.cli.kit_cmd:kit",
     "merge": "akhlak_tui.cli.merge_cmd:merge",
     "questionnaire": "akhlak_tui.cli.questionnaire_cmd:questionnaire",
+    "receipt": "akhlak_tui.cli.receipt_cmd:receipt",
     "report": "akhlak_tui.cli.report_cmd:report",
     "survey": "akhlak_tui.cli.survey_cmd:survey",
     "status": "akhlak_tui.cli.status_cmd:status",

@@ -31,6 +31,7 @@ USAGE = 2
 @click.option("--list", "list_only", is_flag=True, help="Show what has been merged so far, per device, and merge nothing.")
 @click.option("--accept-copied", "accept_copied", metavar="DEVICE", default=None, help="Decide that the held bundles of a device flagged as possibly copied all count, and merge them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
+@click.option("--receipts", "receipts_dir", type=click.Path(file_okay=False), default=None, help="After merging, write a signed receipt per device into this directory (see `akhlak receipt write`).")
 @click.option("--workers", type=click.IntRange(1, 32), default=None, help="Processes that open and check bundles (default: CPU count, at most 4).")
 @pass_cli
 def merge(
@@ -41,6 +42,7 @@ def merge(
     list_only: bool,
     accept_copied: str | None,
     as_json: bool,
+    receipts_dir: str | None,
     workers: int | None,
 ) -> None:
     """Verify bundle files (or every bundle in directories) and merge them into one database.
@@ -66,6 +68,7 @@ def merge(
       akhlak merge /media/usb                   every bundle on the stick
       akhlak merge a.akhlak-bundle b.akhlak-bundle --db merged.db
       akhlak merge /media/usb --json
+      akhlak merge /media/usb --receipts /media/usb   merge, then leave receipts for the laptops
       akhlak merge --list
       akhlak merge --accept-copied 7KQ2MX4A
     """
@@ -73,6 +76,9 @@ def merge(
     from akhlak_tui.merge.database import MergedDatabase, MergedDatabaseError
 
     database = Path(db_path) if db_path else locations.merged_path(obj.data_dir)
+    if receipts_dir is not None and (list_only or accept_copied is not None):
+        other = "--list" if list_only else "--accept-copied"
+        raise UserError(f"--receipts goes with bundles to merge, not {other} (then run `akhlak receipt write --out DIR`)", exit_code=USAGE)
     if list_only:
         if paths:
             raise UserError("--list takes no bundle paths", exit_code=USAGE)
@@ -87,6 +93,8 @@ def merge(
         return
     if not paths:
         raise UserError("give at least one bundle file or directory (or --list)", exit_code=USAGE)
+    if receipts_dir is not None and not Path(receipts_dir).is_dir():
+        raise UserError(f"--receipts {receipts_dir}: no such directory", exit_code=USAGE)
     found, keys, surveys = _prepare(obj, paths, passphrase_file)
     from akhlak_tui.enrolment.record import DeviceRecord, DeviceRecordError
 
@@ -97,16 +105,24 @@ def merge(
         raise UserError(str(exc), exit_code=USAGE) from None
     with db, enrolments:
         result = _run(db, found, keys, surveys, enrolments, workers, show_progress=not as_json)
-    if as_json:
-        from akhlak_tui.merge.report import result_json
+        if as_json:
+            from akhlak_tui.merge.report import result_json
 
-        click.echo(json.dumps(result_json(result), indent=2, ensure_ascii=False))
-    else:
-        from akhlak_tui.merge.report import result_lines
+            click.echo(json.dumps(result_json(result), indent=2, ensure_ascii=False))
+        else:
+            from akhlak_tui.merge.report import result_lines
 
-        for line in result_lines(result):
-            click.echo(line)
+            for line in result_lines(result):
+                click.echo(line)
+        if receipts_dir is not None and db.survey_row() is not None:
+            from akhlak_tui.cli.receipt_cmd import write_and_report
+
+            write_and_report(db, keys, Path(receipts_dir), echo=click.echo if not as_json else _to_stderr)
     sys.exit(result.exit_code)
+
+
+def _to_stderr(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def _prepare(

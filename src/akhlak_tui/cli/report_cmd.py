@@ -65,6 +65,13 @@ def open_merged(path: Path):
 @click.option("--compare", "compare_db", metavar="PREVIOUS_DB", type=click.Path(dir_okay=False), help="Compare with the merged database of an earlier wave.")
 @click.option("--baseline", metavar="FILE", type=click.Path(dir_okay=False), help="Compare with published figures (a small TOML file, docs/scoring.md).")
 @click.option(
+    "--exclude-flagged",
+    "exclude_flagged",
+    metavar="FLAGS",
+    help="Leave out of every score the responses with these quality flags, comma-separated "
+    "(speeding, straightlining, changes, off_hours, duplicate); the report says how many. Default: flags are reported, everyone is scored.",
+)
+@click.option(
     "--weight", type=click.Choice(["headcount"]),
     help="Also show everyone's scores weighted so each unit counts by its headcount (every unit needs one).",
 )  # fmt: skip
@@ -72,7 +79,7 @@ def open_merged(path: Path):
 @pass_cli
 def report(
     obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, excel_id: bool,
-    compare_db: str | None, baseline: str | None, weight: str | None, json_schema: bool,
+    compare_db: str | None, baseline: str | None, weight: str | None, exclude_flagged: str | None, json_schema: bool,
 ) -> None:  # fmt: skip
     """Score the merged responses and report them: the BerAKHLAK index and category, the seven
     values, engagement, values selection, participation and breakdowns (docs/scoring.md).
@@ -88,6 +95,7 @@ def report(
       akhlak report --format csv --excel-id -o skor.csv   for Excel in Indonesian
       akhlak report --compare survei-2025.db --format html -o laporan.html
       akhlak report --baseline hasil-2023.toml
+      akhlak report --exclude-flagged speeding,straightlining
       akhlak report --weight headcount               everyone weighted by unit size too
 
     Every score carries its 95% interval; units whose intervals overlap are ranked in one group.
@@ -102,10 +110,15 @@ def report(
     if excel_id and fmt != "csv":
         raise UserError("--excel-id is for --format csv only")
     from akhlak_tui.scoring import ScoringError, score_merged
+    from akhlak_tui.scoring.quality import QualityError, parse_flags
     from akhlak_tui.scoring.precision import WeightError
 
     if compare_db and baseline:
         raise UserError("give --compare or --baseline, not both")
+    try:
+        flags = parse_flags(exclude_flagged) if exclude_flagged is not None else []
+    except QualityError as exc:
+        raise UserError(f"--exclude-flagged: {exc}") from None
     path = merged_db_path(obj, db)
     from concurrent.futures import ThreadPoolExecutor
 
@@ -114,7 +127,7 @@ def report(
         published = _baseline(Path(baseline), mdb.questionnaire) if baseline else None
         earlier = pool.submit(_previous, Path(compare_db), lang) if compare_db else None
         try:
-            result = score_merged(mdb, lang=lang, by=[by] if by else None, intervals=True, weight=weight)
+            result = score_merged(mdb, lang=lang, by=[by] if by else None, intervals=True, weight=weight, exclude_flagged=flags)
         except ScoringError as exc:
             raise UserError(f"--by: {exc}") from None
         except WeightError as exc:

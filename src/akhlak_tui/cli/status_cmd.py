@@ -12,6 +12,10 @@ from akhlak_tui.cli.context import CliContext, pass_cli
 def status(obj: CliContext) -> None:
     """Show where data lives, the survey in use, and how many responses are stored.
 
+    Per installed survey it also shows how far its responses have travelled: unexported,
+    exported but not yet received by the coordinator, received (a receipt was imported),
+    and purged from this laptop.
+
     \b
     Example:
       AKHLAK_HOME=/tmp/try akhlak status
@@ -31,9 +35,12 @@ def status(obj: CliContext) -> None:
     click.echo(f"Device:        {device.id}")
     click.echo(f"Survey:        {survey.name}" + (f" ({survey.survey_id})" if survey.survey_id else ""))
     click.echo(f"Questionnaire: {tr(q.questionnaire.title, 'en')} [{q.id} {q.version}, hash {q.content_hash[:12]}]")
+    from akhlak_tui.receipt.laptop import survey_progress
+
     with Store(locations.store_path(data_dir)) as store:
         by_status = store.counts_by_status()
         by_unit = store.counts_by_unit()
+        progress = survey_progress(store)
     total = sum(by_status.values())
     click.echo(
         f"Responses:     {total} ("
@@ -48,4 +55,11 @@ def status(obj: CliContext) -> None:
             click.echo(
                 f"  {unit or '-':<10} {name[:36]:<36} "
                 + "  ".join(f"{s} {counts.get(s, 0)}" for s in ("submitted", "draft", "abandoned"))
+            )
+    if progress:
+        click.echo("By survey:")
+        for p in progress:
+            click.echo(
+                f"  {p.survey_id:<18} drafts {p.drafts}  unexported {p.unexported}  "
+                f"exported-not-received {p.exported_not_received}  received {p.received}  purged {p.purged}"
             )

@@ -1,4 +1,4 @@
-"""`akhlak survey create|import|install|list|activate`: signed survey packages, on the coordinator's side and on laptops."""
+"""`akhlak survey create|import|install|list|activate|uninstall`: signed survey packages, on the coordinator's side and on laptops."""
 
 from __future__ import annotations
 
@@ -51,16 +51,18 @@ def create(
     from akhlak_tui.crypto.coordinator import CoordinatorKeyError, load_coordinator_public, unlock_coordinator
     from akhlak_tui.files import write_file_atomically
     from akhlak_tui.questionnaire import QuestionnaireError, UnitsError, load_questionnaire, load_units_csv
+    from akhlak_tui.questionnaire.units import check_staff_profile
     from akhlak_tui.survey import SurveyPackageError, create_survey_package, keep_created_package
 
     try:
-        load_questionnaire(questionnaire_file)
+        questionnaire = load_questionnaire(questionnaire_file)
     except QuestionnaireError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
         raise SystemExit(2) from None
     try:
         units = load_units_csv(units_file)
+        check_staff_profile(units, questionnaire, units_file)
     except UnitsError as exc:
         raise UserError(str(exc), exit_code=2) from None
     from akhlak_tui.evaluation.loading import EvaluationError, builtin_instrument_text, read_instrument_text
@@ -250,3 +252,51 @@ def activate(obj: CliContext, survey_id: str | None, practice: bool) -> None:
     except SurveyPackageError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"Active: {package.name} ({package.survey_id})" if package else "Active: practice on the built-in questionnaire")
+
+
+@survey.command()
+@click.argument("survey_id")
+@click.option("--force", is_flag=True, help="Remove it even though responses would be lost (warns and asks first).")
+@click.option("--yes", is_flag=True, help="With --force: do not ask for confirmation.")
+@pass_cli
+def uninstall(obj: CliContext, survey_id: str, force: bool, yes: bool) -> None:
+    """Remove a finished survey from this laptop: its package, responses, exports and enrolment.
+
+    Refused while any of its responses is unfinished, not exported, or exported but not yet
+    received by the coordinator (import the coordinator's receipt first: `akhlak receipt
+    import`). `--force` removes it anyway, after a warning of what is lost and a confirmation
+    (`--yes` skips the question). If it was the active survey, the app runs practice afterwards.
+
+    \b
+    Examples:
+      akhlak survey uninstall rjpykpayxtiyngsu
+      akhlak survey uninstall rjpykpayxtiyngsu --force
+    """
+    from akhlak_tui.cli.passphrase import require_terminal
+    from akhlak_tui.survey import SurveyPackageError
+    from akhlak_tui.survey.uninstall import SurveyAtRisk, at_risk_text, uninstall_survey
+
+    try:
+        try:
+            result = uninstall_survey(obj.data_dir, survey_id)
+        except SurveyAtRisk as exc:
+            if not force:
+                raise
+            click.echo(
+                f"WARNING: {exc.progress.at_risk} responses of survey {survey_id} have not reached the coordinator "
+                f"({at_risk_text(exc.progress)}); removing the survey deletes them for ever.",
+                err=True,
+            )
+            if not yes:
+                require_terminal("a confirmation", "--yes to confirm")
+                if not click.confirm("Delete them and remove the survey?", default=False, err=True):
+                    raise UserError("not removed: nothing was deleted") from None
+            result = uninstall_survey(obj.data_dir, survey_id, force=True)
+    except SurveyPackageError as exc:
+        raise UserError(str(exc)) from None
+    lost = f", {result.lost} of them never received by the coordinator" if result.lost else ""
+    click.echo(f"Removed survey {result.survey_id} ({result.name}): {result.removed} responses deleted from this laptop{lost}")
+    if result.was_active:
+        click.echo("It was the active survey: the app now runs practice (`akhlak survey activate ID` picks another).")
+    if not result.wal_emptied:
+        click.echo("Note: another program has the store open; old copies of what was removed leave its WAL file when it closes.")

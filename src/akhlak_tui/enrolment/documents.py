@@ -15,6 +15,7 @@ import nacl.exceptions
 from nacl.signing import SigningKey, VerifyKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from akhlak_tui.crypto.envelope import open_envelope
 from akhlak_tui.crypto.fingerprint import fingerprint, key_id
 from akhlak_tui.files import read_small_file
 
@@ -28,7 +29,6 @@ ENROLMENT_SUFFIX = ".akhlak-enrolment"
 MAX_DOCUMENT_BYTES = 16 * 1024
 MAX_NAME = 80
 ISO_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$"
-ENVELOPE_FIELDS = {"format", "format_version", "body", "signature"}
 
 
 class EnrolmentError(ValueError):
@@ -104,25 +104,9 @@ def _first_error(exc: ValidationError) -> str:
 
 def _parse(data: bytes, label: str, fmt: str, context: bytes, model: type[_Body], what: str) -> tuple[_Body, bytes, str]:
     """The body, signature and body text of a document, its shape checked (not yet its signature)."""
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise EnrolmentError(f"{label}: {len(data)} bytes; an {what} is at most {MAX_DOCUMENT_BYTES}")
-    try:
-        envelope = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise EnrolmentError(f"{label}: not an {what} (not JSON)") from None
-    if not isinstance(envelope, dict) or envelope.get("format") != fmt:
-        raise EnrolmentError(f"{label}: not an {what} (format is not {fmt!r})")
-    if envelope.get("format_version") != FORMAT_VERSION or isinstance(envelope.get("format_version"), bool):
-        raise EnrolmentError(f"{label}: {what} format version {envelope.get('format_version')!r} is not supported (this akhlak reads {FORMAT_VERSION})")
-    text, signature_hex = envelope.get("body"), envelope.get("signature")
-    if set(envelope) != ENVELOPE_FIELDS or not isinstance(text, str) or not isinstance(signature_hex, str):
-        raise EnrolmentError(f"{label}: malformed {what} (expected exactly format, format_version, body, signature)")
-    try:
-        signature = bytes.fromhex(signature_hex)
-        if len(signature) != 64:
-            raise ValueError
-    except ValueError:
-        raise EnrolmentError(f"{label}: malformed {what} (the signature is not 128 hex characters)") from None
+    text, signature = open_envelope(
+        data, label, fmt=fmt, version=FORMAT_VERSION, max_bytes=MAX_DOCUMENT_BYTES, error=EnrolmentError, what=what
+    )
     try:
         body = model.model_validate_json(text)
     except ValidationError as exc:

@@ -33,7 +33,16 @@ from akhlak_tui.files import keep_private
 from akhlak_tui.questionnaire.loading import parse_questionnaire
 from akhlak_tui.questionnaire.model import Questionnaire
 from akhlak_tui.questionnaire.units import Unit
-from akhlak_tui.merge.rows import RESPONSE_COLUMNS, RESPONSES_INSERT_SQL, AcceptedRows, answer_columns, stored_document
+from akhlak_tui.merge.paradata import PARADATA_INSERT_SQL, Summariser, summary_of_document
+from akhlak_tui.merge.rows import (
+    DOCUMENT_COLUMN,
+    DOCUMENT_SIZE_COLUMN,
+    RESPONSE_COLUMNS,
+    RESPONSES_INSERT_SQL,
+    AcceptedRows,
+    answer_columns,
+    stored_document,
+)
 from akhlak_tui.response import Response
 
 migrations = Migrations("akhlak_tui.merged")
@@ -270,6 +279,53 @@ def _create_refusals(db: Database) -> None:
     db["refusals"].create_index(["device_id"])
 
 
+_SUMMARY_BATCH = 2000
+
+
+@migrations()
+def m006_paradata_summaries(db: Database) -> None:
+    """One row of paradata figures per response (merge/paradata.py), so reports never parse documents.
+
+    Merges write the row with the response; a database merged before gets them here, from the
+    stored documents, a batch at a time.
+    """
+    _create_paradata_table(db)
+    survey = db.execute("select questionnaire_toml, id from survey").fetchone()
+    if survey is not None:
+        backfill_paradata(db.conn, parse_questionnaire(survey[0], f"survey {survey[1]}"))
+
+
+def _create_paradata_table(db: Database) -> None:
+    db["response_paradata"].create(
+        {
+            "response_id": str, "duration_ms": int, "timed_items": int, "median_ms": int, "min_ms": int, "likert_answered": int,
+            "same_point": int, "longest_run": int, "changes": int, "submit_minute": int,
+            "unit": str, "submitted": int, "repeats_previous": int,
+        },
+    )  # fmt: skip
+    # No index on response_id, as `answers`: rows are appended in the order of `responses`, so a
+    # million inserts never touch a random place of an index (the one on responses.id is enough).
+
+
+def backfill_paradata(conn: sqlite3.Connection, questionnaire: Questionnaire) -> int:
+    """Summarise the paradata of every response (into a `response_paradata` still empty), in their order; how many."""
+    summariser = Summariser(questionnaire)
+    added, last = 0, 0
+    while batch := conn.execute(
+        "select rowid, document, document_size from responses where rowid > ? order by rowid limit ?", [last, _SUMMARY_BATCH]
+    ).fetchall():
+        rows = []
+        for _, data, size in batch:
+            try:
+                rows.append(summary_of_document(summariser, document_text(data, size) or "{}"))
+            except (ValueError, KeyError, TypeError):
+                continue  # an unreadable document gets no summary: it is never flagged (reports count these)
+        conn.executemany(PARADATA_INSERT_SQL, rows)
+        added += len(rows)
+        last = batch[-1][0]
+    return added
+
+
 class MergedDatabaseError(Exception):
     """The merged database cannot be used (wrong file, another survey, no survey set)."""
 
@@ -380,10 +436,17 @@ class MergedDatabase:
             + ")"
         )
 
-    def insert_rows(self, response_rows: Sequence[tuple[Any, ...]], answer_rows: Sequence[tuple[Any, ...]]) -> None:
-        """Insert prepared rows (see `AcceptedRows`) into `responses` and `answers`; the caller owns the transaction."""
+    def insert_rows(
+        self, response_rows: Sequence[tuple[Any, ...]], answer_rows: Sequence[tuple[Any, ...]], paradata_rows: Sequence[tuple[Any, ...]] | None = None
+    ) -> None:
+        """Insert prepared rows (see `AcceptedRows`) into `responses`, `answers` and `response_paradata`
+        (made from the documents when not given); the caller owns the transaction."""
         self.db.conn.executemany(RESPONSES_INSERT_SQL, response_rows)
         self.db.conn.executemany(self.answers_insert_sql(), answer_rows)
+        if paradata_rows is None:
+            summariser = Summariser(self.questionnaire)
+            paradata_rows = [summary_of_document(summariser, document_text(row[DOCUMENT_COLUMN], row[DOCUMENT_SIZE_COLUMN]) or "{}") for row in response_rows]
+        self.db.conn.executemany(PARADATA_INSERT_SQL, paradata_rows)
 
     def insert_responses(self, responses: Iterable[tuple[Response, str]]) -> int:
         """Insert accepted (response, bundle_hash) pairs into `responses` and `answers`.
@@ -393,7 +456,7 @@ class MergedDatabase:
         rows = AcceptedRows(self.questionnaire)
         for response, bundle_hash in responses:
             rows.add(response.model_dump(mode="json"), bundle_hash, response.canonical_json().encode("utf-8"))
-        self.insert_rows(rows.responses, rows.answers)
+        self.insert_rows(rows.responses, rows.answers, rows.paradata)
         return len(rows.responses)
 
 

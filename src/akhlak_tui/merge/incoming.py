@@ -21,7 +21,7 @@ import math
 import re
 import types
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_
 from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
@@ -242,6 +242,8 @@ class IncomingResponse:
     """Item id -> answer value (the last one where an item is answered twice)."""
     answer_count: int
     """How many answers the record lists (more than `values` holds if an item is answered twice)."""
+    events: Any = field(default=(), compare=False)
+    """The events as decoded (objects with `kind`, `item_id`, `at`, or dicts): the paradata summary is made of them."""
 
 
 def _decode_canonical(plain: bytes) -> msgspec.Struct | None:
@@ -272,12 +274,12 @@ def read_incoming(plain: bytes) -> IncomingResponse:
     if response is not None:
         answers = response.answers  # type: ignore[attr-defined]
         return IncomingResponse(
-            dict(zip(_TOP_FIELDS, _TOP_VALUES(response))), {a.item_id: a.value for a in answers}, len(answers)
+            dict(zip(_TOP_FIELDS, _TOP_VALUES(response))), {a.item_id: a.value for a in answers}, len(answers), response.events  # type: ignore[attr-defined]
         )
     document = _close_look(plain)
-    values, count = answer_values(document), len(document["answers"])
+    values, count, events = answer_values(document), len(document["answers"]), document["events"]
     del document["answers"], document["events"]
-    return IncomingResponse(document, values, count)
+    return IncomingResponse(document, values, count, events)
 
 
 def _close_look(plain: bytes) -> dict[str, Any]:

@@ -274,6 +274,7 @@ class Merger:
                 [bundle_hash],
             )
             self.conn.execute("delete from answers where response_id in (select id from responses where bundle_hash = ?)", [bundle_hash])
+            self.conn.execute("delete from response_paradata where response_id in (select id from responses where bundle_hash = ?)", [bundle_hash])
             self.conn.execute("delete from responses where bundle_hash = ?", [bundle_hash])
             self.conn.execute("update bundles set status = ? where hash = ?", [HELD, bundle_hash])
 
@@ -325,14 +326,16 @@ class Merger:
     def _apply_chunk(self, chunk: RecordChunk, header: BundleHeader, outcome: BundleOutcome, now: str) -> None:
         merged = self._hashes("responses", "id", "content_hash", [row[ID_COLUMN] for row in chunk.response_rows])
         existing = {rid: hashes.pop() for rid, hashes in merged.items()}
-        new_responses, new_answers, conflicts, replaced = [], [], [], []
-        for response_row, answer_row in zip(chunk.response_rows, chunk.answer_rows):
+        new_responses, new_answers, new_paradata, conflicts, replaced = [], [], [], [], []
+        paradata = chunk.paradata_rows if chunk.paradata_rows is not None else [None] * len(chunk.response_rows)
+        for response_row, answer_row, summary in zip(chunk.response_rows, chunk.answer_rows, paradata):
             rid, content_hash = response_row[ID_COLUMN], response_row[CONTENT_HASH_COLUMN]
             known = existing.get(rid)
             if known is None:
                 existing[rid] = content_hash
                 new_responses.append(response_row)
                 new_answers.append(answer_row)
+                new_paradata.append(summary)
             elif known == content_hash:
                 outcome.duplicates += 1
             elif rid in merged and (earlier := self._later_version(rid, header)) is not None:
@@ -341,6 +344,7 @@ class Merger:
                 replaced.append(rid)
                 new_responses.append(response_row)
                 new_answers.append(answer_row)
+                new_paradata.append(summary)
                 conflicts.append((rid, earlier[0], content_hash, known, earlier[1], f"replaces the version of bundle {earlier[2]} merged before (the earliest bundle of a device wins)"))
             else:
                 # kept as readable JSON text, for whoever resolves the conflict
@@ -348,7 +352,7 @@ class Merger:
                 conflicts.append((rid, header.bundle_hash, known, content_hash, document, f"already merged with other content ({known[:12]}); this bundle has {content_hash[:12]}"))
         if replaced:
             self._remove_responses(replaced)
-        self.db.insert_rows(new_responses, new_answers)
+        self.db.insert_rows(new_responses, new_answers, None if chunk.paradata_rows is None else new_paradata)
         outcome.accepted += len(new_responses)
         if conflicts:
             self._record_conflicts(conflicts, header, outcome, now)
@@ -372,6 +376,7 @@ class Merger:
             batch = response_ids[start : start + _LOOKUP_BATCH]
             marks = ", ".join("?" * len(batch))
             self.conn.execute(f"delete from answers where response_id in ({marks})", batch)
+            self.conn.execute(f"delete from response_paradata where response_id in ({marks})", batch)
             self.conn.execute(f"delete from responses where id in ({marks})", batch)
 
     def _record_conflicts(self, conflicts: list[tuple[str, str, str, str, str, str]], header: BundleHeader, outcome: BundleOutcome, now: str) -> None:

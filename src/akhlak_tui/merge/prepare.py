@@ -72,6 +72,8 @@ class RecordChunk:
     response_rows: list[tuple[Any, ...]] = field(default_factory=list)
     answer_rows: list[tuple[Any, ...]] = field(default_factory=list)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
+    paradata_rows: list[tuple[Any, ...]] | None = None
+    """The paradata summaries of `response_rows` (merge/paradata.py); None: made from the documents when written."""
 
     def __len__(self) -> int:
         return len(self.response_rows) + len(self.quarantined)
@@ -203,15 +205,15 @@ class BundlePreparer:
                     elif (reason := _reason(checker, response)) is None:
                         # equal values (checked just above), but one object each for all rows: they pickle once
                         document.update(binding)
-                        rows.add(document, opened.bundle_hash, record.json, record.compressed, response.values)
+                        rows.add(document, opened.bundle_hash, record.json, record.compressed, response.values, response.events)
                     else:
                         digest = hashlib.sha256(record.json).hexdigest()
                         quarantined.append(QuarantinedRecord(document["id"], digest, record.json.decode("utf-8"), reason))
             if len(rows) + len(quarantined) >= self.chunk_records:
-                yield RecordChunk(*rows.take(), quarantined)
+                yield RecordChunk(*rows.take(), quarantined, rows.take_paradata())
                 quarantined = []
         if len(rows) or quarantined:
-            yield RecordChunk(*rows.take(), quarantined)
+            yield RecordChunk(*rows.take(), quarantined, rows.take_paradata())
 
     def identities(self, path: str | Path) -> Iterator[str]:
         """What a bundle merged before would be known by: the identity of the manifest the file holds (read

@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 from akhlak_tui.crypto.records import COMPRESSION_LEVEL
+from akhlak_tui.merge.paradata import Summariser
 from akhlak_tui.questionnaire.model import Questionnaire
 
 RESPONSE_COLUMNS = (
@@ -108,6 +109,9 @@ class AcceptedRows:
         """Positions in an `answers` row of the columns whose answers are lists (the only ones, once checked)."""
         self.responses: list[tuple[Any, ...]] = []
         self.answers: list[tuple[Any, ...]] = []
+        self.summariser = Summariser(questionnaire)
+        self.paradata: list[tuple[Any, ...]] = []
+        """The `response_paradata` rows (merge/paradata.py), one per response, in the same order."""
 
     def __len__(self) -> int:
         return len(self.responses)
@@ -118,6 +122,11 @@ class AcceptedRows:
         self.responses, self.answers = [], []
         return taken
 
+    def take_paradata(self) -> list[tuple[Any, ...]]:
+        """The paradata summaries of the rows taken last (call after `take`)."""
+        taken, self.paradata = self.paradata, []
+        return taken
+
     def add(
         self,
         document: Mapping[str, Any],
@@ -125,6 +134,7 @@ class AcceptedRows:
         canonical: bytes,
         compressed: bytes | None = None,
         values: Mapping[str, Any] | None = None,
+        events: Any = None,
     ) -> str:
         """Add one response; returns its content hash (SHA-256 hex of `canonical`).
 
@@ -133,7 +143,8 @@ class AcceptedRows:
         `compressed` its zlib stream as the device sent it (checked by the caller to inflate to
         `canonical`), or None to compress it here. The stream is stored as it came (`canonical`
         if it is not shorter); nothing is serialised or compressed again. `values` (item id ->
-        answer value) is made from `document` unless the caller has it already.
+        answer value) is made from `document` unless the caller has it already, and `events`
+        (for the paradata summary) taken from it unless given.
         """
         content_hash = hashlib.sha256(canonical).hexdigest()
         self.responses.append(
@@ -146,6 +157,7 @@ class AcceptedRows:
             if type(row[position]) is list:
                 row[position] = answer_cell(row[position])
         self.answers.append(tuple(row))
+        self.paradata.append(self.summariser.summary(document, values, document.get("events", ()) if events is None else events))
         return content_hash
 
 

@@ -215,6 +215,27 @@ class ValuesQuestions(Strict):
     top_n: int = Field(default=10, ge=1, le=100)
 
 
+class QualityThresholds(Strict):
+    """When a response is flagged (docs/scoring.md, "Quality of responses"): `[scoring.quality]`."""
+
+    min_total_seconds: int = Field(default=120, ge=0, le=86_400)
+    """speeding: submitted less than this after it was started."""
+    min_median_seconds: float = Field(default=2.0, ge=0, le=600)
+    """speeding: the median time from showing a statement to its first answer is below this."""
+    min_item_seconds: float = Field(default=0.0, ge=0, le=600)
+    """speeding: some statement answered faster than this (0: not checked)."""
+    straightline_min_items: int = Field(default=5, ge=2, le=500)
+    """straightlining: every scored statement on one scale point, with at least this many answered."""
+    straightline_run: int = Field(default=12, ge=2, le=500)
+    """straightlining: this many consecutive statements on one scale point."""
+    max_changes: int = Field(default=10, ge=1, le=10_000)
+    """changes: more answers changed or cleared than this."""
+    off_hours: float = Field(default=6.0, ge=1, le=12)
+    """off_hours: submitted this many hours or more (on the clock) from the unit's usual time of day."""
+    off_hours_min_responses: int = Field(default=10, ge=2, le=100_000)
+    """off_hours: a unit's usual time of day is taken from at least this many submitted responses."""
+
+
 class Scoring(Strict):
     method: Literal["percent_favourable", "mean_scaled", "votes"] = "percent_favourable"
     favourable_min: int = 4
@@ -225,6 +246,12 @@ class Scoring(Strict):
     join_reason_item: str | None = None
     values: ValuesQuestions | None = None
     bands: list[Band] = Field(default_factory=default_bands, min_length=1)
+    quality: QualityThresholds | None = None
+    """Thresholds of the response-quality flags; None: the defaults (and the questionnaire's hash as without)."""
+
+    @property
+    def quality_thresholds(self) -> QualityThresholds:
+        return self.quality or QualityThresholds()
 
     @model_validator(mode="after")
     def _bands_descending(self) -> Scoring:
@@ -292,6 +319,8 @@ class Questionnaire(Strict):
 
     def canonical_json(self) -> str:
         data = self.model_dump(mode="json")
+        if data["scoring"].get("quality") is None:  # a questionnaire without it hashes as before it existed
+            del data["scoring"]["quality"]
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def scale_for(self, item: LikertItem) -> Scale:

@@ -11,6 +11,7 @@ from akhlak_tui.report.behaviour import where_to_act_sentences
 from akhlak_tui.report.i18n import number, word
 from akhlak_tui.report.summary import long_date, summary_sentences
 from akhlak_tui.report.tables import missing_values_note
+from akhlak_tui.report.trust import trust_html
 from akhlak_tui.report.waves import headline_change, previous_label, refusal_text, signed
 from akhlak_tui.scoring.model import ScoreReport
 
@@ -62,6 +63,7 @@ def render_html(report: ScoreReport, lang: str) -> str:
     env.globals["pw"] = lambda key: pw(key, lang)
     return env.from_string(source).render(
         report=report, lang=lang, charts=charts, missing_note=missing_note, behaviour=_behaviour(report, lang), summary=summary,
+        trust=trust_html(report, lang),
         weighted_rows=weighted_rows(report), weighted_notes=weighted_notes(report, lang),
     )  # fmt: skip
 

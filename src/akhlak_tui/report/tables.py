@@ -220,6 +220,7 @@ def behaviour_tables(report: ScoreReport, lang: str) -> list[Table]:
     from akhlak_tui.report.behaviour import indicators_table, where_to_act_table
     from akhlak_tui.report.culture import culture_units_table, gap_table
     from akhlak_tui.report.precision import intervals_table, weighted_table
+    from akhlak_tui.report.trust import trust_tables
     from akhlak_tui.report.waves import comparison_table
 
     return [
@@ -230,4 +231,5 @@ def behaviour_tables(report: ScoreReport, lang: str) -> list[Table]:
         *culture_units_table(report, lang),
         *weighted_table(report, lang),
         *intervals_table(report, lang),
+        *trust_tables(report, lang),
     ]

@@ -259,6 +259,9 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
             parts.append(Text(f"{word('gap_title', lang)} ({word('gap', lang)}): {gaps}"))
     parts += _where_to_act(report, lang)
     parts += _comparison(report, lang)
+    from akhlak_tui.report.trust import trust_renderables
+
+    parts += trust_renderables(report, lang, LABEL_WIDTH)
     return Group(*parts)
 
 

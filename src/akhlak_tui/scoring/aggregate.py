@@ -11,10 +11,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from akhlak_tui.questionnaire.model import LikertItem, MultiItem, Questionnaire, Scale
 from akhlak_tui.scoring.indicators import PER_TALLY, ItemTallies, indicator_items, tally_expressions
@@ -74,9 +75,20 @@ class Plan:
     """The unit item: votes are also counted per unit (culture measures per unit)."""
     votes: bool = True
     """Count the votes of the multiple-choice questions (not needed for an earlier wave's figures)."""
+    exclude: str | None = None
+    """An SQL condition on `response_id` a counted row must also meet (scoring/quality.py leaves flagged responses out)."""
+    setup: list[str] = field(default_factory=list)
+    """SQL run on every connection that counts before it counts (e.g. the temp table `exclude` reads)."""
+    sliced: list[Callable[[sqlite3.Connection, int, str], Any]] = field(default_factory=list)
+    """More counting done a slice of rows at a time beside the rest (scoring/reliability.py): each is
+    called with a connection, the slice's first rowid (exclusive) and `where`; Counts.sliced[i] lists its results."""
     combined: list[Combined] = field(default_factory=list)
     """With the intervals (scoring/precision.py): the scan as one SELECT, in ways tried in turn;
     it replaces the plain scan, and two threads share it."""
+
+    @property
+    def where(self) -> str:
+        return SUBMITTED if self.exclude is None else f"{SUBMITTED} AND {self.exclude}"
 
     def add(self, expression: str) -> int:
         self.tallies.append(expression)
@@ -194,6 +206,7 @@ class Counts:
     overall: Tallies
     groups: dict[str, list[tuple[str | None, Tallies]]]
     votes: Votes
+    sliced: list[list[Any]] = field(default_factory=list)
 
 
 def _row(row: Sequence) -> Tallies:
@@ -226,7 +239,7 @@ def count_cells(conn: sqlite3.Connection, plan: Plan, rows: str = "") -> Cells:
     else:
         conn.execute(
             f"CREATE TEMP TABLE score_cells AS SELECT {key_cols + ', ' if key_cols else ''}count(*) AS n"
-            f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {SUBMITTED}"
+            f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {plan.where}"
             + (f" GROUP BY {group_by}" if group_by else "")
         )
     sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies))] + [f"sum({f})" for f in fields])
@@ -258,12 +271,12 @@ Slice = dict[str | None, tuple[list[Counter[str]], list[int]]]
 """Per unit (None without a unit item): raw tokens and answered counts of each vote question in one slice of rows."""
 
 
-def _vote_slice(conn: sqlite3.Connection, items: Sequence[str], start: int, unit: str | None = None) -> Slice:
+def _vote_slice(conn: sqlite3.Connection, items: Sequence[str], start: int, unit: str | None = None, where: str = SUBMITTED) -> Slice:
     """Tokens of the JSON arrays of `items` in one slice of rows (codes still quoted), and how many answered, per unit."""
     select = ", ".join(f"group_concat({quoted(i)}, ','), sum({_answered(quoted(i))})" for i in items)
     key = quoted(unit) if unit else "NULL"
     rows = conn.execute(
-        f"SELECT {key}, {select} FROM answers WHERE rowid > ? AND rowid <= ? AND {SUBMITTED} GROUP BY 1", (start, start + VOTE_SLICE)
+        f"SELECT {key}, {select} FROM answers WHERE rowid > ? AND rowid <= ? AND {where} GROUP BY 1", (start, start + VOTE_SLICE)
     ).fetchall()
     out: Slice = {}
     for row in rows:
@@ -308,17 +321,17 @@ def _slice_starts(conn: sqlite3.Connection) -> range:
     return range(0, last, VOTE_SLICE)
 
 
-def count_votes(conn: sqlite3.Connection, q: Questionnaire, unit: str | None = None) -> Votes:
+def count_votes(conn: sqlite3.Connection, q: Questionnaire, unit: str | None = None, where: str = SUBMITTED) -> Votes:
     """Votes per option code of each values and join-reason question (unknown codes are ignored), also per unit."""
     items = _vote_items(q)
-    return _votes(q, items, (_vote_slice(conn, items, start, unit) for start in (_slice_starts(conn) if items else ())))
+    return _votes(q, items, (_vote_slice(conn, items, start, unit, where) for start in (_slice_starts(conn) if items else ())))
 
 
 class _Connections:
     """One connection per worker thread to the same file, and whether anyone wrote meanwhile."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, setup: Sequence[str] = ()) -> None:
+        self.path, self.setup = path, list(setup)
         self.local = threading.local()
         self.lock = threading.Lock()
         self.opened: list[tuple[sqlite3.Connection, int]] = []
@@ -330,6 +343,8 @@ class _Connections:
             self.local.conn = conn
             with self.lock:
                 self.opened.append((conn, conn.execute("PRAGMA data_version").fetchone()[0]))
+            for sql in self.setup:
+                conn.execute(sql)
         return conn
 
     def changed(self) -> bool:
@@ -343,12 +358,15 @@ class _Connections:
 def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, plan: Plan, attempts: int = 3) -> Counts:
     """Tallies and votes. On a database file, two threads share the work (SQLite runs without the
     GIL); if a merge wrote to the file meanwhile, the counting starts again so all numbers agree."""
+    for sql in plan.setup:
+        conn.execute(sql)
     if path is None:
         overall, groups = count_cells(conn, plan)
-        return Counts(overall, groups, count_votes(conn, q, plan.unit) if plan.votes else Votes())
+        sliced = [[fn(conn, start, plan.where) for start in _slice_starts(conn)] for fn in plan.sliced]
+        return Counts(overall, groups, count_votes(conn, q, plan.unit, plan.where) if plan.votes else Votes(), sliced)
     items = _vote_items(q) if plan.votes else []
     for attempt in range(attempts):
-        connections = _Connections(path)
+        connections = _Connections(path, plan.setup)
         try:
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
                 if not plan.combined:
@@ -356,15 +374,18 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
                 else:  # the longer combined scan in two halves of the rows, one per thread
                     half = (conn.execute("SELECT max(rowid) FROM answers").fetchone()[0] or 0) // 2
                     cells = [pool.submit(lambda r=rows: count_cells(connections.get(), plan, r)) for rows in (f"AND rowid <= {half}", f"AND rowid > {half}")]
-                slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit) for start in (_slice_starts(conn) if items else ())]
+                starts = _slice_starts(conn) if items or plan.sliced else range(0)
+                slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit, plan.where) for start in (starts if items else ())]
+                more = [[pool.submit(lambda fn=fn, start=start: fn(connections.get(), start, plan.where)) for start in starts] for fn in plan.sliced]
                 overall, groups = cells[0].result() if len(cells) == 1 else add_cells(cells[0].result(), cells[1].result())
                 votes = _votes(q, items, (s.result() for s in slices))
+                sliced = [[f.result() for f in futures] for futures in more]
             if not connections.changed() or attempt == attempts - 1:
-                return Counts(overall, groups, votes)
+                return Counts(overall, groups, votes, sliced)
         finally:
             connections.close()
     raise AssertionError("unreachable")
 
 
-def _vote_slice_in(connections: _Connections, items: Sequence[str], start: int, unit: str | None) -> Slice:
-    return _vote_slice(connections.get(), items, start, unit)
+def _vote_slice_in(connections: _Connections, items: Sequence[str], start: int, unit: str | None, where: str = SUBMITTED) -> Slice:
+    return _vote_slice(connections.get(), items, start, unit, where)

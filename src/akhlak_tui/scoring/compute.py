@@ -16,6 +16,7 @@ from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, Votes, count_all, make_plan, unpack
 from akhlak_tui.scoring.composite import evaluation_report
 from akhlak_tui.scoring.precision import Precision
+from akhlak_tui.scoring.trust_figures import TrustFigures
 from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
     band_for,
@@ -452,12 +453,15 @@ def score_counts(
 
 
 def score_merged(
-    mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None, votes: bool = True, intervals: bool = False, weight: str | None = None
-) -> m.ScoreReport:
+    mdb: MergedDatabase, lang: str = "id", by: Sequence[str] | None = None, votes: bool = True, *,
+    intervals: bool = False, weight: str | None = None, trust: bool = True, exclude_flagged: Sequence[str] = (),
+) -> m.ScoreReport:  # fmt: skip
     """Score the submitted responses of a merged database (without the values questions' votes
     when `votes` is False: enough for an earlier wave's figures, and quicker); with 95% intervals
     when `intervals` (as `akhlak report`); `weight="headcount"` adds everyone weighted by unit
-    headcount (and the intervals)."""
+    headcount (and the intervals). `trust` adds reliability, quality flags and the staff profile
+    (scoring/trust_figures.py); `exclude_flagged` leaves the responses with those quality flags
+    out of every score."""
     q = mdb.questionnaire
     row = mdb.require_survey()
     fields = breakdown_fields(q, by)
@@ -465,6 +469,8 @@ def score_merged(
     keys = list(dict.fromkeys(([unit_id] if unit_id else []) + fields))
     plan = make_plan(q, keys)
     plan.unit, plan.votes = unit_id, votes
+    extra = TrustFigures(mdb, plan, exclude_flagged, trust) if trust or exclude_flagged else None
+    # after TrustFigures: the intervals' scan must leave out the same responses (plan.where)
     precision = Precision.for_plan(q, plan, mdb.units) if intervals or weight else None
     counts = count_all(mdb.db.conn, mdb.path, q, plan)
     first, last = mdb.db.conn.execute("SELECT min(submitted_at), max(submitted_at) FROM responses WHERE status = 'submitted'").fetchone()
@@ -473,4 +479,7 @@ def score_merged(
         first_submitted=first[:10] if first else None, last_submitted=last[:10] if last else None,
     )  # fmt: skip
     state = EvaluationStore(mdb.db).state() if EvaluationStore.has_evaluation(mdb.db) else None
-    return score_counts(q, mdb.units, survey, plan, counts, fields, lang, state, precision, weight)
+    report = score_counts(q, mdb.units, survey, plan, counts, fields, lang, state, precision, weight)
+    if extra is not None:
+        extra.fill(report, counts, lang)
+    return report

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from akhlak_tui.scoring.trust import Quality, Reliability, StaffProfile
+
 SCHEMA_VERSION = 1
 
 
@@ -427,6 +429,9 @@ class ScoreReport(Model):
     comparison: Comparison | None = Field(default=None, description="The earlier wave (akhlak report --compare / --baseline).")
     precision: PrecisionInfo | None = Field(default=None, description="How the 95% intervals were computed; null when they were not.")
     weighted: WeightedScores | None = Field(default=None, description="Everyone weighted by unit headcount; null unless asked for.")
+    reliability: Reliability | None = Field(default=None, description="Cronbach's alpha per value, for everyone and per unit (scoring/reliability.py).")
+    quality: Quality | None = Field(default=None, description="Response-quality flags from the paradata, per unit (scoring/quality.py).")
+    staff_profile: StaffProfile | None = Field(default=None, description="The respondents' profile against the staff profile of the unit list; null when it gives none.")
 
     def breakdown(self, field: str) -> Breakdown | None:
         return next((b for b in self.breakdowns if b.field == field), None)

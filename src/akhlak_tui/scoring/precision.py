@@ -17,7 +17,7 @@ from fractions import Fraction
 from akhlak_tui.questionnaire.model import Band, LikertItem, Questionnaire, tr
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.scoring import model as m
-from akhlak_tui.scoring.aggregate import ENGAGEMENT, SHIFT, SUBMITTED, Combined, Plan, Tallies, quoted, unpack
+from akhlak_tui.scoring.aggregate import ENGAGEMENT, SHIFT, Combined, Plan, Tallies, quoted, unpack
 from akhlak_tui.scoring.formulas import band_for, round_half_up
 from akhlak_tui.scoring.indicators import MAX_COUNT, Counted
 
@@ -152,7 +152,7 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
         # LIMIT keeps SQLite from folding the subqueries in, which would repeat every CASE in each product
         outer = ", ".join(key_names + ["count(*) AS n"] + [f"sum({x}) AS t{j}" for j, x in enumerate(columns)])
         select = (
-            f"SELECT {outer} FROM (SELECT {values} FROM (SELECT {rows} FROM answers WHERE {SUBMITTED} {{rows}} LIMIT -1) LIMIT -1)"
+            f"SELECT {outer} FROM (SELECT {values} FROM (SELECT {rows} FROM answers WHERE {plan.where} {{rows}} LIMIT -1) LIMIT -1)"
             + (f" GROUP BY {', '.join(key_names)}" if key_names else "")
         )
         exact_always = most >= MAX_COUNT  # no group can have more rows (scoring/indicators.py)

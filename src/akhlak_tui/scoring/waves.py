@@ -72,7 +72,7 @@ def previous_figures(path: Path, lang: str) -> Figures:
 
     with MergedDatabase(path) as earlier:
         unit = unit_field(earlier.questionnaire)
-        report = score_merged(earlier, lang=lang, by=[unit] if unit else None, votes=False)
+        report = score_merged(earlier, lang=lang, by=[unit] if unit else None, votes=False, trust=False)
         return figures_from_report(report, earlier.questionnaire, report.survey.name)
 
 

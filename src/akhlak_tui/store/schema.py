@@ -94,3 +94,25 @@ def m003_sealed_record_kind(db: Database) -> None:
     # before are crypto_box_seal boxes: kind 0x01.
     rows = db.execute("select id, sealed from responses where sealed is not null").fetchall()
     db.conn.executemany("update responses set sealed = ? where id = ?", [(b"\x01" + bytes(sealed), rid) for rid, sealed in rows])
+
+
+@migrations()
+def m004_receipts(db: Database) -> None:
+    # Exports record the bundle's signed identity (the SHA-256 of its signed manifest, as the
+    # coordinator's merged database knows it) and which responses each carried, so a receipt
+    # can only mark responses this laptop exported in the bundle it names.
+    db["exports"].add_column("bundle_identity", str)
+    db["export_records"].create({"sequence": int, "response_id": str}, pk=("sequence", "response_id"))
+    db["export_records"].create_index(["response_id"])
+    db.execute(
+        "insert into export_records (sequence, response_id) select exported_seq, id from responses where exported_seq is not null"
+    )
+    # When a coordinator's receipt said a response arrived, and when its sealed record was purged.
+    db["responses"].add_column("received_at", str)
+    db["responses"].add_column("purged_at", str)
+    # No statement, whatever runs it, purges a response without a receipt.
+    db.execute(
+        "create trigger purge_only_received before update of sealed, purged_at on responses "
+        "when old.received_at is null and (new.purged_at is not null or (old.sealed is not null and new.sealed is null)) "
+        "begin select raise(abort, 'a response without a receipt is never purged'); end"
+    )

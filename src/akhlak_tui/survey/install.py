@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +13,9 @@ from akhlak_tui.store import Store
 from akhlak_tui.survey.package import SurveyPackage, SurveyPackageError, read_package_file, read_survey_package
 
 ACTIVE_SETTING = "active_survey_id"
+# Fingerprints of coordinators whose surveys were installed and later removed (a JSON list): an
+# uninstall must not turn the laptop back into one that trusts whoever signs the next package.
+FORMER_COORDINATORS_SETTING = "former_coordinators"
 
 
 @dataclass(frozen=True)
@@ -36,8 +40,27 @@ def _store(data_dir: Path) -> Store:
 
 
 def trusted_coordinators(store: Store) -> set[str]:
-    """Fingerprints of the coordinators whose surveys this laptop has installed."""
-    return {row[0] for row in store.db.execute("select distinct coordinator_fingerprint from installed_surveys")}
+    """Fingerprints of the coordinators whose surveys this laptop has installed, now or before."""
+    installed = {row[0] for row in store.db.execute("select distinct coordinator_fingerprint from installed_surveys")}
+    return installed | former_coordinators(store)
+
+
+def former_coordinators(store: Store) -> set[str]:
+    """Fingerprints of coordinators whose surveys were uninstalled (kept as trusted)."""
+    row = store.db.execute("select value from settings where key = ?", [FORMER_COORDINATORS_SETTING]).fetchone()
+    try:
+        kept = json.loads(row[0]) if row else []
+    except ValueError:
+        kept = []
+    return {f for f in kept if isinstance(f, str)} if isinstance(kept, list) else set()
+
+
+def remember_coordinator(store: Store, fingerprint: str) -> None:
+    """Keep `fingerprint` trusted after its survey is removed (in the caller's transaction)."""
+    kept = sorted(former_coordinators(store) | {fingerprint})
+    store.db.execute(
+        "insert or replace into settings (key, value) values (?, ?)", [FORMER_COORDINATORS_SETTING, json.dumps(kept)]
+    )
 
 
 def install_survey(data_dir: Path, source: str | Path | bytes, *, allow_new_coordinator: bool = False) -> InstallResult:

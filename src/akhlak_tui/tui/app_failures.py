@@ -72,6 +72,16 @@ class FailureHandling(_Base):
         if not log_error(self.data_dir, error):
             self.unlogged += 1
 
+    def worker_failure_text(self, error: BaseException, heading: str) -> str:
+        """What a dialog says when its worker failed: the disk's problem after `heading` (a text key),
+        or, for anything unexpected, that it happened (the error is logged)."""
+        from akhlak_tui.tui.failures import failure_kind, failure_text
+
+        if failure_kind(error) == "other":
+            self.log_failure(error)
+            return t("failure.unexpected", self.lang)
+        return f"{t(heading, self.lang)} {failure_text(error, self.lang)}"
+
     async def _dispatch_message(self, message: Any) -> None:
         """Keys, timers and callbacks run here: an exception in them must not end the app's own
         message loop (Textual ends it), so it is handled like any other unexpected error."""

@@ -122,6 +122,35 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.done": {"id": "{n} jawaban diekspor ke {path}", "en": "{n} responses exported to {path}"},
     "export.running": {"id": "Mengekspor ...", "en": "Exporting ..."},
     "export.start": {"id": "Ekspor", "en": "Export"},
+    # receipts found on the stick after an export
+    "receipt.title": {"id": "Tanda terima dari koordinator", "en": "Receipts from the coordinator"},
+    "receipt.imported": {
+        "id": "{file}: {n} jawaban sudah diterima koordinator ({new} baru dicatat).",
+        "en": "{file}: {n} responses received by the coordinator ({new} newly marked).",
+    },
+    "receipt.ignored": {
+        "id": "{n} nomor jawaban diabaikan: tidak ada di laptop ini atau tidak diekspor dari sini.",
+        "en": "{n} response ids ignored: not on this laptop or not exported from it.",
+    },
+    "receipt.refused": {"id": "Tanda terima ditolak: {reason}", "en": "Receipt refused: {reason}"},
+    "receipt.offer": {
+        "id": "{n} jawaban yang sudah diterima bisa dihapus dari laptop ini (jumlahnya tetap tercatat). Hapus sekarang?",
+        "en": "{n} received responses can be deleted from this laptop (their counts are kept). Delete them now?",
+    },
+    "receipt.nothing": {"id": "Tidak ada jawaban yang perlu dihapus.", "en": "No response is waiting to be deleted."},
+    "receipt.purging": {"id": "Menghapus ...", "en": "Deleting ..."},
+    "receipt.purged": {
+        "id": "{n} jawaban dihapus dari laptop ini; jumlahnya tetap tercatat.",
+        "en": "{n} responses deleted from this laptop; their counts are kept.",
+    },
+    "receipt.wal": {
+        "id": "Salinan lama terhapus saat program lain menutup basis datanya.",
+        "en": "Old copies go once another program closes the database.",
+    },
+    "receipt.purge": {"id": "Hapus", "en": "Delete"},
+    "receipt.keep": {"id": "Simpan", "en": "Keep"},
+    "receipt.failed": {"id": "Penghapusan gagal.", "en": "Deleting failed."},
+    "receipt.import_failed": {"id": "Tanda terima tidak dapat dicatat.", "en": "The receipts could not be recorded."},
     # -- Bahasa throughout: names, notices and dialogs that were in English or missing -----------
     "mode.enumerator": {"id": "wawancara", "en": "interview"},
     "mode.kiosk": {"id": "kios", "en": "kiosk"},

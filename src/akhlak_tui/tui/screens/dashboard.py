@@ -101,7 +101,7 @@ class DashboardScreen(Screen[None]):
         try:
             with MergedDatabase(self.db_path) as mdb:
                 unit = unit_field(mdb.questionnaire)
-                report = score_merged(mdb, lang=self.lang, by=[unit] if unit else None)
+                report = score_merged(mdb, lang=self.lang, by=[unit] if unit else None, trust=False)  # shows no trust figures
         except (MergedDatabaseError, OSError) as exc:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.show_error, str(exc))

@@ -1,4 +1,8 @@
-"""The export dialog: write submitted responses as one bundle to a folder (a USB drive), with progress."""
+"""The export dialog: write submitted responses as one bundle to a folder (a USB drive), with progress.
+
+Afterwards it looks in the folder for the coordinator's receipts for this laptop, imports them
+and opens the receipts dialog (tui/screens/receipts.py), which offers to purge what they marked.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from akhlak_tui.receipt.laptop import FolderImport
     from akhlak_tui.tui.app import AkhlakApp
 
 
@@ -37,6 +42,9 @@ class ExportScreen(ModalScreen[None]):
         app: AkhlakApp
 
     BINDINGS = [Binding("escape", "close", "Close", show=False, priority=True)]
+
+    folder: Path | None = None
+    """The folder of the last export: where receipts are looked for."""
 
     @property
     def practice(self) -> bool:
@@ -86,6 +94,7 @@ class ExportScreen(ModalScreen[None]):
             message.update(t("export.not_a_folder", lang, path=path))
             return
         message.update(t("export.running", lang))
+        self.folder = path
         self.export(path, self.query_one("#export-all", Checkbox).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
@@ -106,22 +115,37 @@ class ExportScreen(ModalScreen[None]):
             return str(exc)
         return t("export.done", self.app.lang, n=result.count, path=result.path)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="receipts")
+    def import_receipts(self, folder: Path) -> FolderImport:
+        """Import this laptop's receipts found in the folder (the core opens its own store)."""
+        from akhlak_tui.receipt.laptop import import_folder
+
+        return import_folder(self.app.data_dir, folder)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "receipts":
+            self._receipts_done(event)
+            return
         if event.worker.group != "export":
             return
         message = self.query_one("#export-message", Static)
         if event.state == WorkerState.SUCCESS:
             message.update(str(event.worker.result))
+            self.import_receipts(self.folder)
         elif event.state == WorkerState.ERROR:
-            from akhlak_tui.tui.failures import failure_kind, failure_text
+            assert event.worker.error is not None
+            message.update(self.app.worker_failure_text(event.worker.error, "failure.export"))
 
-            error = event.worker.error
-            assert error is not None
-            if failure_kind(error) == "other":
-                self.app.log_failure(error)
-                message.update(t("failure.unexpected", self.app.lang))
-            else:
-                message.update(f"{t('failure.export', self.app.lang)} {failure_text(error, self.app.lang)}")
+    def _receipts_done(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS:
+            found = event.worker.result
+            if found is not None and found.found:  # type: ignore[attr-defined]
+                from akhlak_tui.tui.screens.receipts import ReceiptsScreen
+
+                self.app.push_screen(ReceiptsScreen(found))  # type: ignore[arg-type]
+        elif event.state == WorkerState.ERROR:
+            assert event.worker.error is not None
+            self.query_one("#export-message", Static).update(self.app.worker_failure_text(event.worker.error, "receipt.import_failed"))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,73 @@
+"""The figures on how far a report can be trusted, hooked into score_merged: reliability, quality flags, staff profile."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.questionnaire.model import tr
+from akhlak_tui.scoring import model as m
+from akhlak_tui.scoring.aggregate import Counts, Plan
+from akhlak_tui.scoring.profile import staff_profile
+from akhlak_tui.scoring.quality import exclusion, quality_report
+from akhlak_tui.scoring.trust import Quality
+from akhlak_tui.scoring.reliability import ReliabilitySums, reliability_report
+
+
+class TrustFigures:
+    """Set up before the counting (extra sums, responses left out), filled in after it."""
+
+    def __init__(self, mdb: MergedDatabase, plan: Plan, exclude_flagged: Sequence[str] = (), figures: bool = True) -> None:
+        self.mdb, self.plan, self.figures = mdb, plan, figures
+        self.q = mdb.questionnaire
+        self.excluded = list(exclude_flagged)
+        if self.excluded:
+            setup, plan.exclude = exclusion(mdb.db.conn, self.q.scoring.quality_thresholds, self.excluded)
+            plan.setup += setup
+        self.sums = ReliabilitySums(self.q, plan.unit) if figures else None
+        if self.sums is not None:
+            self.slot = len(plan.sliced)
+            plan.sliced.append(self.sums)
+        self.units = mdb.units
+        self.quality: Future[Quality] | None = None
+        if (figures or self.excluded) and mdb.path is not None:  # counted meanwhile, on a connection of its own
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quality")
+            self.quality = self.pool.submit(self._quality, mdb.path)
+
+    def _quality(self, path: Path) -> Quality:
+        conn = sqlite3.connect(str(path), timeout=30)
+        try:
+            return self._count_quality(conn)
+        finally:
+            conn.close()
+
+    def _count_quality(self, conn: sqlite3.Connection) -> Quality:
+        t = self.q.scoring
+        return quality_report(conn, t.quality_thresholds, self.units, t.min_group_size, "", self.excluded)
+
+    def fill(self, report: m.ScoreReport, counts: Counts, lang: str) -> None:
+        q, conn = self.q, self.mdb.db.conn
+        if self.quality is not None:
+            try:
+                report.quality = self.quality.result()
+            finally:
+                self.pool.shutdown()
+        elif self.figures or self.excluded:
+            report.quality = self._count_quality(conn)
+        if report.quality is not None:
+            report.quality.overall.name = report.overall.label
+        if not self.figures:
+            return
+        unit_id = report.unit_field
+        units = report.breakdown(unit_id) if unit_id else None
+        from akhlak_tui.scoring.compute import WORDS, Scorer
+
+        if units is None and unit_id:
+            units = Scorer(q, self.mdb.units, self.plan, lang).breakdown(unit_id, counts.groups.get(unit_id, []))
+        engagement = tr(WORDS["engagement"], lang)
+        assert self.sums is not None
+        report.reliability = reliability_report(q, self.sums, counts.sliced[self.slot], units, report.overall, engagement, lang)
+        report.staff_profile = staff_profile(conn, q, self.mdb.units, unit_id, self.plan.where, q.scoring.min_group_size, lang)

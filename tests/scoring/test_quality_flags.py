@@ -1,0 +1,207 @@
+"""Quality flags from the paradata summaries: each flag on responses built to have it (or not),
+per unit, --exclude-flagged, and the report's staff profile comparison."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from akhlak_tui.merge.database import MergedDatabase
+from akhlak_tui.questionnaire.loading import parse_questionnaire
+from akhlak_tui.questionnaire.units import Unit
+from akhlak_tui.response import Answer, Event, Response
+from akhlak_tui.scoring import score_merged
+from akhlak_tui.scoring.quality import FLAGS, QualityError, parse_flags
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_reliability import TOML  # noqa: E402  (the same small questionnaire)
+
+TOML_P = TOML.replace("min_group_size = 5\n", "min_group_size = 5\n\n[scoring.quality]\nstraightline_min_items = 4\n").replace(
+    '  { id = "unit", type = "unit", label = { id = "U" } },',
+    '  { id = "unit", type = "unit", label = { id = "U" } },\n'
+    '  { id = "employment", type = "single", label = { id = "E" }, options = [{ code = "pns", label = { id = "PNS" } }, '
+    '{ code = "pppk", label = { id = "PPPK" } }, { code = "x", label = { id = "-" } }] },',
+)
+LIKERT = ("bp1", "bp2", "bp3", "ak1")
+START = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def response(q, number: int, unit: str, codes: tuple[int, ...], *, seconds: float = 20.0, start: datetime = START,
+             changes: int = 0, device: str = "dev-a", employment: str | None = "pns") -> Response:  # fmt: skip
+    """A submitted response taking `seconds` per statement (and 150 s at least in all)."""
+    at = start
+    events = [Event(at=stamp(at), kind="started")]
+    answers = [Answer(item_id="unit", value=unit, answered_at=stamp(at))]
+    if employment:
+        answers.append(Answer(item_id="employment", value=employment, answered_at=stamp(at)))
+    for item, code in zip(LIKERT, codes):
+        events.append(Event(at=stamp(at), kind="shown", item_id=item))
+        at += timedelta(seconds=seconds)
+        events.append(Event(at=stamp(at), kind="answered", item_id=item, new=code))
+        answers.append(Answer(item_id=item, value=code, answered_at=stamp(at)))
+    events += [Event(at=stamp(at), kind="changed", item_id="bp1") for _ in range(changes)]
+    end = max(at, start + timedelta(seconds=150)) if seconds >= 1 else at
+    events.append(Event(at=stamp(end), kind="submitted"))
+    return Response(
+        id=str(uuid.UUID(int=number, version=4)), survey_id="s1", questionnaire_id=q.id, questionnaire_version=q.version,
+        questionnaire_hash=q.content_hash, device_id=device, unit=unit, mode="kiosk", language="id", status="submitted",
+        created_at=stamp(start), updated_at=stamp(end), submitted_at=stamp(end), answers=answers, events=events,
+    )  # fmt: skip
+
+
+def build(path, responses, units) -> MergedDatabase:
+    mdb = MergedDatabase(path)
+    mdb.set_survey("s1", "Uji", TOML_P, units, stamp(START))
+    with mdb.db.atomic():
+        mdb.insert_responses([(r, "bundle-1") for r in responses])
+    return mdb
+
+
+UNITS = [Unit(code="U1", name="Satu", headcount=100, staff={"employment": {"pns": 70, "pppk": 30}}), Unit(code="U2", name="Dua", headcount=40)]
+
+
+def world(path=None) -> MergedDatabase:
+    """U1: 12 clean responses, 2 speeders, 1 straight-liner, 1 with many changes, 1 at night;
+    U2: 6 clean, then the same answers twice in a row on one device."""
+    q = parse_questionnaire(TOML_P, "t")
+    rs, n = [], 0
+
+    def add(*args, **kw):
+        nonlocal n
+        n += 1
+        rs.append(response(q, n, *args, device=kw.pop("device", f"dev-{n}"), **kw))
+
+    varied = [(4, 3, 2, 5), (5, 4, 1, 4), (3, 3, 3, 2), (2, 4, 2, 3)]
+    for i in range(12):
+        add("U1", varied[i % 4], start=START + timedelta(minutes=10 * i), employment="pppk" if i < 5 else "pns")
+    add("U1", (4, 3, 2, 5), seconds=0.5)  # speeding: 2 s in all, 0.5 s a statement
+    add("U1", (5, 4, 2, 4), seconds=1.5)  # speeding: median 1.5 s (total 150 s is fine)
+    add("U1", (4, 4, 4, 4))  # straightlining: every statement on 4, reverse-keyed bp3 too
+    add("U1", (4, 3, 2, 5), changes=11)  # changes
+    add("U1", (4, 3, 2, 5), start=START + timedelta(hours=14))  # off_hours: 22:00 in a unit answering at 08:00-10:00
+    for i in range(6):
+        add("U2", varied[i % 4])
+    add("U2", (2, 2, 4, 1), device="kiosk-9")
+    add("U2", (2, 2, 4, 1), device="kiosk-9")  # duplicate of the one before on the same device
+    return build(path, rs, UNITS)
+
+
+def counts(flags) -> dict[str, int]:
+    return {f.flag: f.responses for f in flags.flags}
+
+
+def test_each_flag_is_counted_in_its_unit():
+    report = score_merged(world(), lang="en")
+    q = report.quality
+    assert q is not None and q.flags == list(FLAGS)
+    u1, u2 = q.units
+    assert counts(u1) == {"speeding": 2, "straightlining": 1, "changes": 1, "off_hours": 1, "duplicate": 0}
+    assert (u1.responses, u1.flagged) == (17, 5)
+    assert next(f for f in u1.flags if f.flag == "speeding").share == pytest.approx(11.8)  # 2 / 17
+    assert counts(u2) == {"speeding": 0, "straightlining": 0, "changes": 0, "off_hours": 0, "duplicate": 1}
+    assert counts(q.overall)["duplicate"] == 1 and q.overall.flagged == 6 and q.overall.responses == 25
+    assert q.excluded == [] and q.excluded_responses == 0 and report.respondents == 25
+
+
+def test_excluding_flagged_responses_scores_without_them_and_says_how_many():
+    report = score_merged(world(), lang="en", exclude_flagged=["speeding", "straightlining"])
+    assert report.respondents == 25 - 3
+    assert report.quality.excluded == ["speeding", "straightlining"] and report.quality.excluded_responses == 3
+    assert report.quality.units[0].responses == 17  # the flags are still counted over everyone
+    everyone = score_merged(world(), lang="en", exclude_flagged=list(FLAGS))
+    assert everyone.respondents == 25 - 6
+
+
+@pytest.mark.parametrize("on_file", [False, True])
+def test_excluded_responses_leave_the_intervals_and_weighted_figures_too(tmp_path, on_file):
+    """Scored with --exclude-flagged and intervals (as `akhlak report` does), every figure equals
+    the same database's with those responses never submitted: the intervals' own scan leaves
+    them out as well."""
+    excluded = score_merged(world(tmp_path / "a.db" if on_file else None), lang="en", intervals=True, weight="headcount", exclude_flagged=["speeding", "straightlining"])
+    without = world(tmp_path / "b.db" if on_file else None)
+    speeders_and_straightliner = [str(uuid.UUID(int=n, version=4)) for n in (13, 14, 15)]
+    without.db.conn.executemany("UPDATE responses SET status = 'abandoned' WHERE id = ?", [(i,) for i in speeders_and_straightliner])
+    without.db.conn.commit()
+    reference = score_merged(without, lang="en", intervals=True, weight="headcount", trust=False)
+    assert excluded.respondents == reference.respondents == 22
+    for got, want in ((excluded.overall, reference.overall), (excluded.weighted, reference.weighted)):
+        assert got.model_dump(exclude={"label"}) == want.model_dump(exclude={"label"})
+    assert excluded.overall.index_low is not None
+    assert [b.model_dump() for b in excluded.breakdowns] == [b.model_dump() for b in reference.breakdowns]
+
+
+@pytest.mark.parametrize("on_file", [False, True])
+def test_many_flagged_responses_are_left_out_through_a_table_the_same(monkeypatch, tmp_path, on_file):
+    from akhlak_tui.scoring import quality
+
+    listed = score_merged(world(), exclude_flagged=["speeding", "duplicate"])
+    monkeypatch.setattr(quality, "MAX_LISTED", 1)  # 3 flagged: more than listed
+    tabled = score_merged(world(tmp_path / "m.db" if on_file else None), exclude_flagged=["speeding", "duplicate"])
+    assert tabled.respondents == listed.respondents == 25 - 3
+    assert tabled.overall.model_dump(exclude={"label"}) == listed.overall.model_dump(exclude={"label"})
+
+
+def test_excluding_a_flag_nobody_has_leaves_everyone_in(tmp_path):
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(6)]
+    report = score_merged(build(tmp_path / "m.db", rs, UNITS), lang="en", exclude_flagged=["duplicate", "changes"])
+    assert (report.respondents, report.quality.excluded_responses) == (6, 0)
+
+
+def test_a_small_unit_shows_no_flag_counts():
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(6)] + [response(q, 99, "U2", (1, 1, 1, 1), seconds=0.1)]
+    report = score_merged(build(None, rs, UNITS), lang="en")
+    u2 = report.quality.units[1]
+    assert (u2.status, u2.responses, u2.flagged, u2.flags) == ("suppressed", None, None, [])
+
+
+def test_flag_names_are_checked():
+    assert parse_flags(" speeding,duplicate ,speeding") == ["speeding", "duplicate"]
+    with pytest.raises(QualityError) as caught:
+        parse_flags("speeding,fast")
+    assert str(caught.value) == "unknown flag 'fast': choose from speeding, straightlining, changes, off_hours, duplicate"
+
+
+def test_staff_profile_is_compared_for_the_units_that_give_it():
+    report = score_merged(world(), lang="en")
+    [item] = report.staff_profile.items
+    assert (item.item, item.status, item.units, item.respondents) == ("employment", "shown", 1, 17)
+    pns, pppk = item.shares
+    assert (pns.respondents, pns.respondents_share, pns.staff, pns.staff_share, pns.difference) == (12, 70.6, 70, 70.0, 0.6)
+    assert (pppk.respondents, pppk.respondents_share, pppk.staff_share, pppk.difference) == (5, 29.4, 30.0, -0.6)
+
+
+def test_staff_profile_hides_small_answer_groups_and_its_complement():
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}", employment="pppk" if i < 2 else "pns") for i in range(9)]
+    [item] = score_merged(build(None, rs, UNITS), lang="en").staff_profile.items
+    assert [(s.code, s.respondents, s.respondents_share) for s in item.shares] == [("pns", None, None), ("pppk", None, None)]
+    assert [s.staff_share for s in item.shares] == [70.0, 30.0]
+
+
+def test_cli_excludes_flagged_and_refuses_unknown_flags(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from akhlak_tui.cli import cli
+
+    world(tmp_path / "merged.db").close()
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["report", "--db", str(tmp_path / "merged.db"), "--exclude-flagged", "speedy"])
+    assert bad.exit_code != 0
+    assert bad.output.strip().splitlines() == ["error: --exclude-flagged: unknown flag 'speedy': choose from speeding, straightlining, changes, off_hours, duplicate"]
+    good = runner.invoke(cli, ["report", "--db", str(tmp_path / "merged.db"), "--exclude-flagged", "speeding", "--format", "json"])
+    assert good.exit_code == 0, good.output
+    data = json.loads(good.output)
+    assert data["respondents"] == 23 and data["quality"]["excluded_responses"] == 2
+    text = runner.invoke(cli, ["report", "--db", str(tmp_path / "merged.db"), "--exclude-flagged", "speeding", "--lang", "en"])
+    assert "2 responses flagged speeding are left out of every score" in " ".join(text.output.split())
