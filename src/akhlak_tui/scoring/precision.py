@@ -112,8 +112,9 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
     others = [t for i, t in enumerate(plan.tallies) if i not in measure_tallies and i not in {plan.respondents[d] for d in measures}]
     raw = list(dict.fromkeys(quoted(c.replace('""', '"')) for t in others for c in re.findall(r'"((?:[^"]|"")+)"', t)))
     rows = ", ".join(keys + raw + [f"{plan.tallies[p.tally]} AS r{p.tally}" for p in parts])
-    f_sql = [" + ".join(f"(r{p.tally} >> {SHIFT})" + (f" * {spans[d] // p.span}" if p.span and spans[d] != p.span else "") for p in plan.measures[d]) for d in measures]
-    a_sql = [" + ".join(f"(r{p.tally} & {MASK})" for p in plan.measures[d]) for d in measures]
+    # a value with no statement yet sums to 0 (its score is "no data")
+    f_sql = [" + ".join(f"(r{p.tally} >> {SHIFT})" + (f" * {spans[d] // p.span}" if p.span and spans[d] != p.span else "") for p in plan.measures[d]) or "0" for d in measures]
+    a_sql = [" + ".join(f"(r{p.tally} & {MASK})" for p in plan.measures[d]) or "0" for d in measures]
     single = {plan.measures[d][0].tally: j for j, d in enumerate(measures) if len(plan.measures[d]) == 1}  # tally = (f << SHIFT) + a
     passed = [f"r{p.tally}" for p in parts if p.tally not in single]
     values = ", ".join(
