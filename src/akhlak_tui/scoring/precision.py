@@ -348,7 +348,13 @@ def t_quantile(freedom: int) -> float:
     Cornish-Fisher series, whose error there is below 1e-9."""
     if freedom > 200:
         z, v = Z, freedom
-        return z + (z**3 + z) / (4 * v) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2) + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * v**3) + (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / (92160 * v**4)
+        terms = [
+            (z**3 + z) / 4,
+            (5 * z**5 + 16 * z**3 + 3 * z) / 96,
+            (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384,
+            (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160,
+        ]
+        return z + sum(term / v**k for k, term in enumerate(terms, start=1))
     low, high = Z, 13.0  # t(1) = 12.706
     for _ in range(80):
         middle = (low + high) / 2
