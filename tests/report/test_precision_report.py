@@ -40,8 +40,8 @@ def test_terminal_report_shows_intervals_within_80_columns(survey_db):
 
 def test_english_writes_points(small_db):
     result = run("report", "--db", str(small_db), "--lang", "en")
-    assert "BerAKHLAK Index: 61.8 (33.7-83.8)" in result.output
-    assert "63.6 (31.8-86.8)" in result.output
+    assert "BerAKHLAK Index: 61.8 (27.1-87.6)" in result.output
+    assert "63.6 (24.9-90.2)" in result.output
 
 
 def test_html_intervals_are_the_json_numbers(survey_db):
@@ -83,7 +83,7 @@ def test_weight_headcount_shows_both_figures(small_db_min2):
     assert result.exit_code == 0, result.output
     table = result.output.split("weighted by unit headcount")[1].splitlines()
     index = next(line for line in table if line.strip().startswith("BerAKHLAK Index"))
-    assert index.split()[-3:] == ["61.8", "60.6", "(31.2-83.9)"]  # unweighted, weighted and its interval
+    assert index.split()[-3:] == ["61.8", "60.6", "(22.9-88.9)"]  # unweighted, weighted and its interval
     data = json.loads(run("report", "--db", str(small_db_min2), "--weight", "headcount", "--format", "json").output)
     assert data["weighted"]["index"] == 60.6 and data["overall"]["index"] == 61.8
     assert [d["score"] for d in data["weighted"]["dimensions"]] == [65.0, 56.3]

@@ -3,15 +3,18 @@
 Every score is a ratio over respondents: R = sum(f_i) / sum(a_i), f_i the favourable answers (or
 points over the span) of respondent i and a_i the answers scored. The variance comes from the
 respondents' linearised values u_i (Taylor), whose sums of squares the SQL scan adds up per cell
-of `score_cells` (`add_products`); docs/scoring.md "Precision" gives the formulas and an example.
+of `score_cells` (`add_products`), stretched for small groups (Student's t) and never below that
+of independent answers (from the indicators' counts per point); docs/scoring.md "Precision" gives
+the formulas and an example.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from akhlak_tui.questionnaire.model import Band, LikertItem, Questionnaire, tr
@@ -20,11 +23,15 @@ from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, SHIFT, Combined, Plan, Tallies, quoted, unpack
 from akhlak_tui.scoring.formulas import band_for, round_half_up
 from akhlak_tui.scoring.indicators import MAX_COUNT, Counted
+from akhlak_tui.scoring.indicators import field as field_of
 
 Z = 1.959963984540054
 """The normal quantile of a two-sided 95% interval."""
 MASK = (1 << SHIFT) - 1
-METHOD = "linearised ratio variance (respondents as clusters), Wilson interval with effective n, finite population correction"
+METHOD = (
+    "linearised ratio variance (respondents as clusters) times (t/z)^2 with n - 1 degrees of freedom, at least that of"
+    " independent answers (design effect >= 1), Wilson interval with effective n, finite population correction"
+)
 
 
 class WeightError(ValueError):
@@ -39,6 +46,9 @@ class Cross:
     measures: list[str]
     span: dict[str, int]
     columns: dict[tuple[str, str, str], int]
+    squares: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    """With `mean_scaled`: per measure, (tally, slot, (points * span / scale's span)^2) of each
+    statement's count per scale point (scoring/indicators.py), for the answers' sum of squares."""
 
 
 PACKED_CELL = MAX_COUNT
@@ -174,6 +184,14 @@ class Sums:
     def f_sum(self, d: str) -> float:
         raise NotImplementedError
 
+    def exact_f(self, d: str) -> Fraction:
+        return Fraction(self.f_sum(d))
+
+    def squares(self, d: str) -> Fraction:
+        """The sum over the measure's answers (not respondents) of the answer's score squared:
+        a 0/1 answer is its own square, so with shares it is the favourable answers."""
+        return self.exact_f(d)
+
     def a_sum(self, d: str) -> float:
         raise NotImplementedError
 
@@ -208,6 +226,12 @@ class CellSums(Sums):
     def a_sum(self, d: str) -> float:
         return sum(unpack(self.tallies[p.tally])[1] for p in self.plan.measures[d])
 
+    def squares(self, d: str) -> Fraction:
+        if d not in self.cross.squares:
+            return self.exact_f(d)
+        total = sum(field_of(self.tallies[t], slot) * w for t, slot, w in self.cross.squares[d])
+        return Fraction(total, self.cross.span[d] ** 2)
+
     def ff(self, d: str, e: str) -> float:
         return self._value("ff", d, e) / (self.cross.span[d] * self.cross.span[e])
 
@@ -221,13 +245,19 @@ class CellSums(Sums):
 class ItemSums(Sums):
     """One statement in one group from its counts per point: each respondent gives one answer."""
 
-    def __init__(self, c: Counted, points: Sequence[float]) -> None:
-        self.f = sum(n * x for n, x in zip(c.per_point, points))
-        self.f2 = sum(n * x * x for n, x in zip(c.per_point, points))
-        self.a = c.scored
+    def __init__(self, c: Counted, points: Sequence[Fraction]) -> None:
+        self.exact = sum((n * x for n, x in zip(c.per_point, points)), Fraction(0))
+        self.exact2 = sum((n * x * x for n, x in zip(c.per_point, points)), Fraction(0))
+        self.f, self.f2, self.a = float(self.exact), float(self.exact2), c.scored
 
     def f_sum(self, d: str) -> float:
         return self.f
+
+    def exact_f(self, d: str) -> Fraction:
+        return self.exact
+
+    def squares(self, d: str) -> Fraction:
+        return self.exact2
 
     def a_sum(self, d: str) -> float:
         return self.a
@@ -261,25 +291,38 @@ class Stratum:
 @dataclass(frozen=True)
 class Estimate:
     value: float  # 0-1
-    variance: float
+    variance: float  # the linearised variance stretched by (t / z)^2, at least that of independent answers
     low: float
     high: float
 
 
-def estimate(strata: Sequence[Stratum], measures: Sequence[str], answering: int) -> Estimate | None:
+ROUNDING = 1e-9
+"""A variance below this share of p (1 - p) / answers is rounding left in the sums: it is 0."""
+
+
+def estimate(strata: Sequence[Stratum], measures: Sequence[str]) -> Estimate | None:
     """The mean of the measures' ratios over the (weighted) strata and its 95% interval.
 
     u_i = sum_d c W_h (f_id - R_d a_id) / A_d (c = 1 / number of measures, A_d = sum_h W_h A_hd);
-    var = sum_h fpc_h n_h / (n_h - 1) (sum_i u_i^2 - (sum_i u_i)^2 / n_h); Wilson's interval with
-    the effective n = p (1 - p) / var. `answering` respondents give the effective n when var is 0."""
+    var = sum_h fpc_h n_h / (n_h - 1) (sum_i u_i^2 - (sum_i u_i)^2 / n_h), floored at the variance
+    the same answers would have if each were independent (a design effect of at least 1):
+    sum_h fpc_h sum_d (c W_h / A_d)^2 (S_hd - F_hd^2 / A_hd), S the answers' sum of squares.
+    The linearised variance is first stretched by (t / z)^2, t Student's 97.5% point with
+    sum_h (n_h - 1) degrees of freedom, since it is estimated from few respondents in a small group.
+    Wilson's interval with the effective n = p (1 - p) / var; n = answers / fpc when var is 0."""
     totals_a = {d: sum(s.weight * s.sums.a_sum(d) for s in strata) for d in measures}
     if any(a == 0 for a in totals_a.values()):
         return None
     ratio = {d: sum(s.weight * s.sums.f_sum(d) for s in strata) / totals_a[d] for d in measures}
     c = 1 / len(measures)
     value = c * sum(ratio.values())
-    variance = 0.0
+    variance = floor = 0.0
     for s in strata:
+        for d in measures:
+            a = int(s.sums.a_sum(d))
+            if a:  # the answers' spread about their stratum's mean, exact (0 when they are all alike)
+                spread = s.sums.squares(d) - s.sums.exact_f(d) ** 2 / a
+                floor += s.fpc * (c * s.weight / totals_a[d]) ** 2 * float(spread)
         if s.n < 2:
             continue
         squares = 0.0
@@ -289,10 +332,49 @@ def estimate(strata: Sequence[Stratum], measures: Sequence[str], answering: int)
                 squares += cov / (totals_a[d] * totals_a[e])
         total_u = sum((s.sums.f_sum(d) - ratio[d] * s.sums.a_sum(d)) / totals_a[d] for d in measures)
         variance += s.fpc * s.n / (s.n - 1) * (c * s.weight) ** 2 * (squares - total_u**2 / s.n)
-    variance = max(0.0, variance)
-    fpc = _overall_fpc(strata)
-    low, high = wilson(value, variance, answering, fpc)
+    answers = int(sum(s.sums.a_sum(d) for s in strata for d in measures))
+    freedom = sum(s.n - 1 for s in strata if s.n >= 2)
+    variance = max(variance * (t_quantile(freedom) / Z) ** 2 if freedom else 0.0, floor)
+    if variance <= ROUNDING * value * (1 - value) / answers:
+        variance = 0.0
+    low, high = wilson(value, variance, answers, _overall_fpc(strata))
     return Estimate(value, variance, low, high)
+
+
+@functools.lru_cache(maxsize=1024)
+def t_quantile(freedom: int) -> float:
+    """Student's t 97.5% point with `freedom` (>= 1) degrees of freedom: exact (the closed form of
+    the distribution for whole degrees of freedom, solved by halving) up to 200, then the
+    Cornish-Fisher series, whose error there is below 1e-9."""
+    if freedom > 200:
+        z, v = Z, freedom
+        terms = [
+            (z**3 + z) / 4,
+            (5 * z**5 + 16 * z**3 + 3 * z) / 96,
+            (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384,
+            (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160,
+        ]
+        return z + sum(term / v**k for k, term in enumerate(terms, start=1))
+    low, high = Z, 13.0  # t(1) = 12.706
+    for _ in range(80):
+        middle = (low + high) / 2
+        low, high = (middle, high) if _t_within(middle, freedom) < 0.95 else (low, middle)
+    return (low + high) / 2
+
+
+def _t_within(t: float, v: int) -> float:
+    """P(|T| < t) for Student's t with v degrees of freedom (Abramowitz and Stegun 26.7.3-4)."""
+    theta = math.atan(t / math.sqrt(v))
+    c2, term, total = math.cos(theta) ** 2, 1.0, 1.0
+    if v % 2:
+        for k in range(1, (v - 1) // 2):
+            term *= c2 * 2 * k / (2 * k + 1)
+            total += term
+        return 2 / math.pi * (theta + (math.sin(theta) * math.cos(theta) * total if v > 1 else 0.0))
+    for k in range(1, v // 2):
+        term *= c2 * (2 * k - 1) / (2 * k)
+        total += term
+    return math.sin(theta) * total
 
 
 def correction(n: int, population: int | None) -> float:
@@ -305,15 +387,15 @@ def _overall_fpc(strata: Sequence[Stratum]) -> float:
     return 1.0
 
 
-def wilson(p: float, variance: float, answering: int, fpc: float = 1.0) -> tuple[float, float]:
+def wilson(p: float, variance: float, answers: int, fpc: float = 1.0) -> tuple[float, float]:
     """Wilson's 95% interval for p with the effective n = p (1 - p) / variance; when that cannot
-    be computed (variance 0, or p is 0 or 1), with n = answering / fpc; a census (fpc 0) is exact."""
+    be computed (variance 0, or p is 0 or 1), with n = answers / fpc; a census (fpc 0) is exact."""
     if fpc <= 0:
         return p, p
     if variance > 0 and 0 < p < 1:
         n_eff = p * (1 - p) / variance
-    elif answering > 0:
-        n_eff = answering / fpc
+    elif answers > 0:
+        n_eff = answers / fpc
     else:
         return p, p
     z2 = Z * Z
@@ -344,7 +426,10 @@ class Precision:
         statements = {d: 1 if q.scoring.method == "votes" else sum(1 for i in likert if i.dimension == d) for d in plan.measures if d != ENGAGEMENT}
         if ENGAGEMENT in plan.measures:
             statements[ENGAGEMENT] = sum(1 for i in likert if i.id in q.scoring.engagement_items)
-        return cls(plan, add_products(plan, statements), units, q.scoring.method)
+        cross = add_products(plan, statements)
+        if q.scoring.method == "mean_scaled":
+            cross.squares = answer_squares(q, plan, cross)
+        return cls(plan, cross, units, q.scoring.method)
 
     def population(self, unit_group: bool, key: str | None) -> int | None:
         return self.headcount.get(key) if unit_group and key is not None else None
@@ -357,9 +442,9 @@ class Precision:
         stratum = Stratum(CellSums(self.plan, self.cross, tallies), n, population)
         for d in g.dimensions + ([g.engagement] if g.engagement else []):
             if d.status == "shown":
-                self._set(d, "", estimate([stratum], [ENGAGEMENT if d.id == "engagement" else d.id], d.respondents or 0))
+                self._set(d, "", estimate([stratum], [ENGAGEMENT if d.id == "engagement" else d.id]))
         if g.index is not None:
-            self._set(g, "index_", estimate([stratum], self.values, n))
+            self._set(g, "index_", estimate([stratum], self.values))
 
     @staticmethod
     def _set(target, prefix: str, est: Estimate | None) -> None:
@@ -374,10 +459,24 @@ class Precision:
         low, high = spec_codes[0], spec_codes[-1]
         turned = [low + high - code if reverse else code for code in spec_codes]
         if self.method == "mean_scaled":
-            points = [(t - low) / (high - low) for t in turned]
+            points = [Fraction(t - low, high - low) for t in turned]
         else:
-            points = [1.0 if t >= favourable_min else 0.0 for t in turned]
-        self._set(score, "", estimate([Stratum(ItemSums(c, points), c.respondents, population)], ["item"], c.scored))
+            points = [Fraction(int(t >= favourable_min)) for t in turned]
+        self._set(score, "", estimate([Stratum(ItemSums(c, points), c.respondents, population)], ["item"]))
+
+
+def answer_squares(q: Questionnaire, plan: Plan, cross: Cross) -> dict[str, list[tuple[int, int, int]]]:
+    """Where each measure's answers per scale point are counted (the indicators' counts, no more
+    sums in the scan) and the square of that point's score times the measure's span squared."""
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for spec in plan.items:
+        scale = q.scale_for(spec.item)
+        for d in cross.measures:
+            if d == spec.item.dimension or (d == ENGAGEMENT and spec.item.id in q.scoring.engagement_items):
+                step = cross.span[d] // (scale.highest - scale.lowest)
+                points = [scale.highest - code if spec.item.reverse else code - scale.lowest for code in scale.codes]
+                out.setdefault(d, []).extend((t, slot, (x * step) ** 2) for (t, slot), x in zip(spec.points, points))
+    return out
 
 
 def rank_groups(ranking: list[m.RankedUnit], groups: Mapping[str, m.GroupScore]) -> None:
@@ -448,7 +547,7 @@ def weighted(
         copy = d.model_copy(update={"low": None, "high": None})
         if d.status == "shown":
             measure = ENGAGEMENT if d.id == "engagement" else d.id
-            est = estimate(strata, [measure], d.respondents or 0)
+            est = estimate(strata, [measure])
             if est is not None:
                 value = exact([measure])
                 copy.score, copy.exact = round_half_up(value), float(value)
@@ -458,7 +557,7 @@ def weighted(
         else:
             out.dimensions.append(copy)
     if overall.index is not None:
-        est = estimate(strata, precision.values, overall.respondents or 0)
+        est = estimate(strata, precision.values)
         if est is not None:
             value = exact(precision.values)
             out.index, out.index_exact = round_half_up(value), float(value)
