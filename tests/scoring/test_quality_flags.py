@@ -205,3 +205,17 @@ def test_cli_excludes_flagged_and_refuses_unknown_flags(tmp_path: Path):
     assert data["respondents"] == 23 and data["quality"]["excluded_responses"] == 2
     text = runner.invoke(cli, ["report", "--db", str(tmp_path / "merged.db"), "--exclude-flagged", "speeding", "--lang", "en"])
     assert "2 responses flagged speeding are left out of every score" in " ".join(text.output.split())
+
+
+def test_one_small_unit_hides_the_next_smallest_too_so_its_flags_cannot_be_worked_out():
+    """U2 (2 responses, both speeding) is hidden; were U3 shown, everyone's counts minus U1's
+    and U3's would give U2's: so the next smallest unit is hidden with it, as in the breakdowns."""
+    q = parse_questionnaire(TOML_P, "t")
+    units = [*UNITS, Unit(code="U3", name="Tiga", headcount=20)]
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(9)]
+    rs += [response(q, 20 + i, "U3", (5, 4, 1, 4), device=f"e{i}") for i in range(6)]
+    rs += [response(q, 40 + i, "U2", (1, 2, 5, 1), seconds=0.1, device=f"f{i}") for i in range(2)]
+    report = score_merged(build(None, rs, units), lang="en")
+    status = {u.code: (u.status, u.flagged) for u in report.quality.units}
+    assert status == {"U1": ("shown", 0), "U2": ("suppressed", None), "U3": ("suppressed", None)}
+    assert (report.quality.overall.responses, report.quality.overall.flagged) == (17, 2)
