@@ -149,3 +149,19 @@ def test_summaries_of_events_as_the_app_writes_them():
     text = json.dumps({**DOCUMENT, "answers": [{"item_id": "l1", "value": 3, "answered_at": "x"}]})
     row = dict(zip(PARADATA_COLUMNS, summary_of_document(Summariser(q), text)))
     assert row["likert_answered"] == 1 and row["timed_items"] == 3
+
+
+def test_answers_cleared_by_the_routing_are_not_changes():
+    """Changing one answer can make several items irrelevant; the app clears their answers
+    itself (detail "irrelevant"): one change by the respondent, not four."""
+    from akhlak_tui.response import Event
+
+    q = parse_questionnaire(TOML, "p.toml")
+    events = [
+        event("2026-03-02T08:00:07.000Z", "changed", "l1"),
+        *({**event("2026-03-02T08:00:07.000Z", "cleared", item), "detail": "irrelevant"} for item in ("l2", "l3", "l4")),
+        {**event("2026-03-02T08:00:09.000Z", "cleared", "l1"), "detail": "by respondent"},
+    ]
+    for given_as in (events, [Event(**e) for e in events]):  # as stored, and as the merge decodes them
+        row = dict(zip(PARADATA_COLUMNS, Summariser(q).summary(DOCUMENT, {}, given_as)))
+        assert row["changes"] == 2

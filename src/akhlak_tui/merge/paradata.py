@@ -23,14 +23,15 @@ PARADATA_COLUMNS = (
     "likert_answered",  # likert statements with a scale point (not "not applicable")
     "same_point",  # 1: all of them on one scale point
     "longest_run",  # the longest run of consecutive statements on one point
-    "changes",  # answers changed or cleared after being given
+    "changes",  # answers changed or cleared by the respondent after being given (not cleared by the routing)
     "submit_minute",  # minute of the day (UTC) it was submitted; null unless submitted
     "unit",  # the response's unit (as in `responses`)
     "submitted",  # 1 for a submitted response
     "repeats_previous",  # 1: submitted with the same answers as the device's submitted response just before it
 )
 PARADATA_INSERT_SQL = f"insert into response_paradata ({', '.join(PARADATA_COLUMNS)}) values ({', '.join('?' * len(PARADATA_COLUMNS))})"
-CHANGE_KINDS = frozenset({"changed", "cleared"})
+ROUTING_CLEAR = "irrelevant"
+"""The detail of a `cleared` event the app made itself (a changed answer made the item irrelevant): not a change."""
 ONE_MS = timedelta(milliseconds=1)
 ZERO = timedelta(0)
 _EVENT_FIELDS = attrgetter("kind", "item_id", "at")
@@ -62,20 +63,25 @@ class Summariser:
         """Device id -> the answers of its last submitted response summarised."""
 
     def _times(self, events: Iterable[Any]) -> tuple[list[int], int]:
-        """(milliseconds from each likert statement's last showing to its first answer, sorted; answers changed or cleared)."""
+        """(milliseconds from each likert statement's last showing to its first answer, sorted; answers
+        changed or cleared by the respondent)."""
         shown: dict[str, str] = {}
         spans: dict[str, tuple[str, str]] = {}
         changes = 0
         likert = self.likert_ids
-        fields = _fields if events and isinstance(next(iter(events)), dict) else _EVENT_FIELDS  # type: ignore[arg-type]
-        for kind, item, at in map(fields, events):
+        as_dicts = bool(events) and isinstance(next(iter(events)), dict)  # type: ignore[arg-type]
+        fields = _fields if as_dicts else _EVENT_FIELDS
+        for event in events:
+            kind, item, at = fields(event)
             if kind == "shown":
                 if item in likert:
                     shown[item] = at
             elif kind == "answered":
                 if item in shown and item not in spans:
                     spans[item] = shown[item], at
-            elif kind in CHANGE_KINDS:
+            elif kind == "changed":
+                changes += 1
+            elif kind == "cleared" and (event.get("detail") if as_dicts else getattr(event, "detail", None)) != ROUTING_CLEAR:
                 changes += 1
         times = []
         parse = datetime.fromisoformat
