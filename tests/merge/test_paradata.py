@@ -165,3 +165,44 @@ def test_answers_cleared_by_the_routing_are_not_changes():
     for given_as in (events, [Event(**e) for e in events]):  # as stored, and as the merge decodes them
         row = dict(zip(PARADATA_COLUMNS, Summariser(q).summary(DOCUMENT, {}, given_as)))
         assert row["changes"] == 2
+
+
+def test_a_pause_is_not_answering_time():
+    """Paused for an hour after l1 (or the app closed and reopened: the time from the last event
+    before `resumed` to it): the answering time is the 40 s spent answering, not three hours."""
+    q = parse_questionnaire(TOML, "p.toml")
+    events = [
+        event("2026-03-02T08:00:00.000Z", "started"),
+        event("2026-03-02T08:00:01.000Z", "shown", "l1"),
+        event("2026-03-02T08:00:05.000Z", "answered", "l1"),
+        event("2026-03-02T08:00:06.000Z", "paused"),
+        event("2026-03-02T09:00:06.000Z", "resumed"),
+        event("2026-03-02T09:00:06.000Z", "shown", "l2"),
+        event("2026-03-02T09:00:20.000Z", "answered", "l2"),
+        event("2026-03-02T09:00:25.000Z", "shown", "l3"),  # the app closed here (no pause) ...
+        event("2026-03-02T11:00:00.000Z", "resumed"),  # ... and reopened two hours later
+        event("2026-03-02T11:00:00.000Z", "shown", "l3"),
+        event("2026-03-02T11:00:14.000Z", "answered", "l3"),
+        event("2026-03-02T11:00:15.000Z", "submitted"),
+    ]
+    document = {**DOCUMENT, "created_at": "2026-03-02T08:00:00.000Z", "submitted_at": "2026-03-02T11:00:15.000Z", "events": events}
+    row = dict(zip(PARADATA_COLUMNS, Summariser(q).summary(document, {}, events)))
+    assert row["duration_ms"] == 40_000  # 6 s + 19 s + 15 s: 3 h 0 min 15 s less 1 h and 1 h 59 min 35 s
+    assert (row["timed_items"], row["median_ms"]) == (3, 14_000)  # l3 from its showing after the resume
+
+
+def test_a_clock_that_went_back_during_the_response_gives_no_answering_time():
+    """The laptop's clock set back ten minutes mid-response (a wrong clock corrected): its times
+    cannot be trusted, so no answering time, rather than a negative one flagged as speeding."""
+    q = parse_questionnaire(TOML, "p.toml")
+    events = [
+        event("2026-03-02T08:00:00.000Z", "started"),
+        event("2026-03-02T08:00:30.000Z", "shown", "l1"),
+        event("2026-03-02T07:50:40.000Z", "answered", "l1"),
+        event("2026-03-02T07:51:00.000Z", "submitted"),
+    ]
+    document = {**DOCUMENT, "created_at": "2026-03-02T08:00:00.000Z", "submitted_at": "2026-03-02T07:51:00.000Z", "events": events}
+    row = dict(zip(PARADATA_COLUMNS, Summariser(q).summary(document, {}, events)))
+    assert row["duration_ms"] is None and row["timed_items"] == 0
+    forward = {**document, "submitted_at": "2026-03-02T08:05:00.000Z", "events": events[:2]}  # the times go forward: kept
+    assert dict(zip(PARADATA_COLUMNS, Summariser(q).summary(forward, {}, events[:2])))["duration_ms"] == 300_000

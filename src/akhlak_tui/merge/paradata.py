@@ -16,7 +16,7 @@ from akhlak_tui.questionnaire.model import LikertItem, Questionnaire
 
 PARADATA_COLUMNS = (
     "response_id",
-    "duration_ms",  # submitted_at - created_at; null unless submitted
+    "duration_ms",  # answering time: submitted_at - created_at less pauses; null unless submitted, or if the clock went back
     "timed_items",  # likert statements with a time (shown, then answered)
     "median_ms",  # median time per statement, from its last showing to its first answer
     "min_ms",
@@ -48,6 +48,14 @@ def moment(stamp: Any) -> datetime | None:
     return parsed if parsed.utcoffset() == ZERO else parsed.astimezone(timezone.utc)
 
 
+def _before(a: Any, b: Any) -> bool:
+    """Time `a` is earlier than time `b` (as the app writes them, compared as text; else parsed)."""
+    if type(a) is str and type(b) is str and len(a) == len(b) and a[-1:] == b[-1:] == "Z":
+        return a < b
+    first, second = moment(a), moment(b)
+    return first is not None and second is not None and first < second
+
+
 def _fields(event: Any) -> tuple[Any, Any, Any]:
     return (event.get("kind"), event.get("item_id"), event.get("at")) if isinstance(event, dict) else _EVENT_FIELDS(event)
 
@@ -62,17 +70,28 @@ class Summariser:
         self.previous: dict[Any, Mapping[str, Any]] = {}
         """Device id -> the answers of its last submitted response summarised."""
 
-    def _times(self, events: Iterable[Any]) -> tuple[list[int], int]:
+    def _times(self, events: Iterable[Any]) -> tuple[list[int], int, int | None]:
         """(milliseconds from each likert statement's last showing to its first answer, sorted; answers
-        changed or cleared by the respondent)."""
+        changed or cleared by the respondent; milliseconds paused, None if the clock went back).
+
+        Paused is the time from the event before each `resumed` to it: the response lay paused,
+        or the app was closed."""
         shown: dict[str, str] = {}
         spans: dict[str, tuple[str, str]] = {}
         changes = 0
+        last: Any = None
+        pauses: list[tuple[Any, Any]] = []
+        went_back = False
         likert = self.likert_ids
         as_dicts = bool(events) and isinstance(next(iter(events)), dict)  # type: ignore[arg-type]
         fields = _fields if as_dicts else _EVENT_FIELDS
         for event in events:
             kind, item, at = fields(event)
+            if last is not None and at != last:
+                went_back = went_back or _before(at, last)
+                if kind == "resumed":
+                    pauses.append((last, at))
+            last = at
             if kind == "shown":
                 if item in likert:
                     shown[item] = at
@@ -93,12 +112,17 @@ class Summariser:
             if span >= 0:
                 times.append(span)
         times.sort()
-        return times, changes
+        paused = 0
+        for start, end in pauses:
+            began, ended = moment(start), moment(end)
+            if began is not None and ended is not None:
+                paused += (ended - began) // ONE_MS
+        return times, changes, None if went_back else paused
 
     def summary(self, document: Mapping[str, Any], values: Mapping[str, Any], events: Iterable[Any]) -> tuple[Any, ...]:
         """The `response_paradata` row of a response (its document fields, answer values and events,
         as dicts or as objects with `kind`, `item_id` and `at`)."""
-        times, changes = self._times(events)
+        times, changes, paused = self._times(events)
         run = longest = answered = 0
         previous = None
         codes = set()
@@ -115,6 +139,7 @@ class Summariser:
         is_submitted = document.get("status") == "submitted"
         submitted = moment(document.get("submitted_at")) if is_submitted else None
         created = moment(document.get("created_at"))
+        answering = None if submitted is None or created is None or paused is None else (submitted - created) // ONE_MS - paused
         repeats = False
         if is_submitted:
             device = document.get("device_id")
@@ -122,7 +147,7 @@ class Summariser:
             self.previous[device] = values
         return (
             document["id"],
-            None if submitted is None or created is None else (submitted - created) // ONE_MS,
+            answering if answering is not None and answering >= 0 else None,
             len(times),
             times[(len(times) - 1) // 2] if times else None,
             times[0] if times else None,
