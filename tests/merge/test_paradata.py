@@ -167,10 +167,16 @@ def test_answers_cleared_by_the_routing_are_not_changes():
         assert row["changes"] == 2
 
 
+def timed(events: list[dict], submitted: str) -> dict:
+    """The summary of a response created at 08:00 and submitted at `submitted` with these events."""
+    q = parse_questionnaire(TOML, "p.toml")
+    document = {**DOCUMENT, "created_at": "2026-03-02T08:00:00.000Z", "submitted_at": submitted, "events": events}
+    return dict(zip(PARADATA_COLUMNS, Summariser(q).summary(document, {}, events)))
+
+
 def test_a_pause_is_not_answering_time():
     """Paused for an hour after l1 (or the app closed and reopened: the time from the last event
     before `resumed` to it): the answering time is the 40 s spent answering, not three hours."""
-    q = parse_questionnaire(TOML, "p.toml")
     events = [
         event("2026-03-02T08:00:00.000Z", "started"),
         event("2026-03-02T08:00:01.000Z", "shown", "l1"),
@@ -185,8 +191,7 @@ def test_a_pause_is_not_answering_time():
         event("2026-03-02T11:00:14.000Z", "answered", "l3"),
         event("2026-03-02T11:00:15.000Z", "submitted"),
     ]
-    document = {**DOCUMENT, "created_at": "2026-03-02T08:00:00.000Z", "submitted_at": "2026-03-02T11:00:15.000Z", "events": events}
-    row = dict(zip(PARADATA_COLUMNS, Summariser(q).summary(document, {}, events)))
+    row = timed(events, "2026-03-02T11:00:15.000Z")
     assert row["duration_ms"] == 40_000  # 6 s + 19 s + 15 s: 3 h 0 min 15 s less 1 h and 1 h 59 min 35 s
     assert (row["timed_items"], row["median_ms"]) == (3, 14_000)  # l3 from its showing after the resume
 
@@ -194,15 +199,12 @@ def test_a_pause_is_not_answering_time():
 def test_a_clock_that_went_back_during_the_response_gives_no_answering_time():
     """The laptop's clock set back ten minutes mid-response (a wrong clock corrected): its times
     cannot be trusted, so no answering time, rather than a negative one flagged as speeding."""
-    q = parse_questionnaire(TOML, "p.toml")
     events = [
         event("2026-03-02T08:00:00.000Z", "started"),
         event("2026-03-02T08:00:30.000Z", "shown", "l1"),
         event("2026-03-02T07:50:40.000Z", "answered", "l1"),
         event("2026-03-02T07:51:00.000Z", "submitted"),
     ]
-    document = {**DOCUMENT, "created_at": "2026-03-02T08:00:00.000Z", "submitted_at": "2026-03-02T07:51:00.000Z", "events": events}
-    row = dict(zip(PARADATA_COLUMNS, Summariser(q).summary(document, {}, events)))
+    row = timed(events, "2026-03-02T07:51:00.000Z")
     assert row["duration_ms"] is None and row["timed_items"] == 0
-    forward = {**document, "submitted_at": "2026-03-02T08:05:00.000Z", "events": events[:2]}  # the times go forward: kept
-    assert dict(zip(PARADATA_COLUMNS, Summariser(q).summary(forward, {}, events[:2])))["duration_ms"] == 300_000
+    assert timed(events[:2], "2026-03-02T08:05:00.000Z")["duration_ms"] == 300_000  # the times go forward: kept
