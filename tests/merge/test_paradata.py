@@ -208,3 +208,25 @@ def test_a_clock_that_went_back_during_the_response_gives_no_answering_time():
     row = timed(events, "2026-03-02T07:51:00.000Z")
     assert row["duration_ms"] is None and row["timed_items"] == 0
     assert timed(events[:2], "2026-03-02T08:05:00.000Z")["duration_ms"] == 300_000  # the times go forward: kept
+
+
+def test_duplicates_are_marked_the_same_by_the_merge_and_by_the_migration(coordinator: Coordinator, device, tmp_path) -> None:
+    """The merge compares a response with the one before it in the same bundle (a bundle's
+    records are read one bundle at a time); a database backfilled by the migration must get
+    the same marks, not compare across bundles as well."""
+    import uuid
+
+    first, second, third, fourth = [r for r in coordinator.responses(device, 12) if r.status == "submitted"][:4]
+    again = [first.model_copy(update={"id": str(uuid.UUID(int=n, version=4))}) for n in (1, 2)]
+    bundles = [coordinator.bundle(device, 1, [second, first]), coordinator.bundle(device, 2, [again[0], again[1], third, fourth])]
+    path = tmp_path / "old.db"
+    with MergedDatabase(path) as db:
+        coordinator.merge(db, bundles)
+        merged = dict(db.db.execute("select response_id, repeats_previous from response_paradata").fetchall())
+        db.db.execute("drop table response_paradata")
+        db.db.execute("delete from _sqlite_migrations where name = 'm006_paradata_summaries'")
+        db.db.conn.commit()
+    with MergedDatabase(path) as db:
+        backfilled = dict(db.db.execute("select response_id, repeats_previous from response_paradata").fetchall())
+    assert merged[again[1].id] == 1 and merged[again[0].id] == 0  # the first of bundle 2 is not compared with bundle 1's last
+    assert backfilled == merged

@@ -27,7 +27,7 @@ PARADATA_COLUMNS = (
     "submit_minute",  # minute of the day (UTC) it was submitted; null unless submitted
     "unit",  # the response's unit (as in `responses`)
     "submitted",  # 1 for a submitted response
-    "repeats_previous",  # 1: submitted with the same answers as the device's submitted response just before it
+    "repeats_previous",  # 1: submitted with the same answers as the submitted response just before it in its bundle
 )
 PARADATA_INSERT_SQL = f"insert into response_paradata ({', '.join(PARADATA_COLUMNS)}) values ({', '.join('?' * len(PARADATA_COLUMNS))})"
 ROUTING_CLEAR = "irrelevant"
@@ -68,7 +68,8 @@ class Summariser:
         self.likert_ids = frozenset(i.id for i in self.likert)
         self.points = {i.id: frozenset(q.scale_for(i).codes) for i in self.likert}
         self.previous: dict[Any, Mapping[str, Any]] = {}
-        """Device id -> the answers of its last submitted response summarised."""
+        """Device id -> the answers of its last submitted response summarised (one Summariser, or one
+        `previous`, per bundle: a response is compared within its bundle)."""
 
     def _times(self, events: Iterable[Any]) -> tuple[list[int], int, int | None]:
         """(milliseconds from each likert statement's last showing to its first answer, sorted; answers
