@@ -125,8 +125,7 @@ def alpha_matrix(report: ScoreReport, lang: str) -> list[Table]:
 def _flag_cells(u: UnitFlags, flags: list[str]) -> list[Cell]:
     if u.status != "shown":
         return [None] * (2 + 2 * len(flags))
-    share = round(100 * (u.flagged or 0) / u.responses, 1) if u.responses else 0.0
-    cells: list[Cell] = [u.flagged, share]
+    cells: list[Cell] = [u.flagged, u.flagged_share]
     for f in u.flags:
         cells += [f.responses, f.share]
     return cells
@@ -230,8 +229,7 @@ def trust_renderables(report: ScoreReport, lang: str, label_width: int = 18) -> 
             if u.status != "shown":
                 grid.add_row(label, *(Text("*", style="italic dim", justify="right") for _ in range(2 + len(q.flags))))
                 continue
-            share = 100 * (u.flagged or 0) / u.responses if u.responses else 0.0
-            cells = [f"{number(u.flagged, lang, 0)}\n{number(round(share, 1), lang)}%"]
+            cells = [f"{number(u.flagged, lang, 0)}\n{number(u.flagged_share, lang)}%"]
             cells += [f"{number(f.responses, lang, 0)}\n{number(f.share, lang)}%" for f in u.flags]
             grid.add_row(label, _num(u.responses, lang, 0), *(Text(c, justify="right") for c in cells))
         out += [grid, Text(", ".join(f"{t(f + '_short', lang)} = {t(f, lang)}" for f in q.flags), style="dim")]

@@ -150,7 +150,8 @@ def quality_report(
             return UnitFlags(code=code, name=name, status="suppressed", responses=None, flagged=None)
         row = row or [0] * (3 + len(FLAGS))
         flags = [FlagCount(flag=f, responses=n, share=round_half_up(percent(n, responses))) for f, n in zip(FLAGS, row[3:])]  # type: ignore[arg-type]
-        return UnitFlags(code=code, name=name, status="shown", responses=responses, flagged=row[1], flags=flags)
+        share = round_half_up(percent(row[1], responses)) if responses else 0.0
+        return UnitFlags(code=code, name=name, status="shown", responses=responses, flagged=row[1], flagged_share=share, flags=flags)
 
     out_units = [entry(u.code, u.name, tally.get(u.code), int(submitted.get(u.code, 0))) for u in units]
     out_units += [entry(code, code, tally.get(code), int(submitted.get(code, 0))) for code in extra]

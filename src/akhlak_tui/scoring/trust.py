@@ -63,6 +63,7 @@ class UnitFlags(_Model):
     status: Literal["shown", "suppressed"] = Field(description="suppressed: fewer than min_group_size submitted responses, or the next smallest unit when only one has so few (so it cannot be worked out from everyone's); no counts shown.")
     responses: int | None
     flagged: int | None = Field(description="Responses with at least one flag.")
+    flagged_share: float | None = Field(default=None, description="Flagged as a percentage of the responses, one decimal.")
     flags: list[FlagCount] = Field(default_factory=list)
 
 
