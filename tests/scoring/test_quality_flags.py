@@ -219,3 +219,20 @@ def test_one_small_unit_hides_the_next_smallest_too_so_its_flags_cannot_be_worke
     status = {u.code: (u.status, u.flagged) for u in report.quality.units}
     assert status == {"U1": ("shown", 0), "U2": ("suppressed", None), "U3": ("suppressed", None)}
     assert (report.quality.overall.responses, report.quality.overall.flagged) == (17, 2)
+
+
+def test_the_earlier_wave_is_compared_without_the_same_flags(tmp_path: Path):
+    """--compare with --exclude-flagged: both waves are scored without the flagged responses, so
+    a wave compared with the same data shows no change (not the effect of leaving them out)."""
+    from click.testing import CliRunner
+
+    from akhlak_tui.cli import cli
+
+    world(tmp_path / "now.db").close()
+    world(tmp_path / "then.db").close()
+    args = ["report", "--db", str(tmp_path / "now.db"), "--compare", str(tmp_path / "then.db"), "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, "--exclude-flagged", "speeding,straightlining"])
+    assert result.exit_code == 0, result.output
+    comparison = json.loads(result.output)["comparison"]
+    assert comparison["index"]["previous"] == comparison["index"]["current"] and comparison["index"]["change"] == 0
+    assert all(v["change"] in (0, None) for v in comparison["values"])
