@@ -236,3 +236,20 @@ def test_the_earlier_wave_is_compared_without_the_same_flags(tmp_path: Path):
     comparison = json.loads(result.output)["comparison"]
     assert comparison["index"]["previous"] == comparison["index"]["current"] and comparison["index"]["change"] == 0
     assert all(v["change"] in (0, None) for v in comparison["values"])
+
+
+def test_staff_profile_hides_an_option_the_units_left_out_would_give_away():
+    """U1 gives staff counts, U2 (not compared) has 2 PPPK respondents: the report's breakdown by
+    employment (everyone) minus the profile's PPPK count would give U2's 2, a group too small to
+    show, so PPPK is hidden in the profile (and PNS with it, as the only other)."""
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}", employment="pppk" if i < 6 else "pns") for i in range(16)]
+    rs += [response(q, 40 + i, "U2", (4, 3, 2, 5), device=f"e{i}", employment="pppk" if i < 2 else "pns") for i in range(8)]
+    report = score_merged(build(None, rs, UNITS), lang="en", by=["employment"])
+    groups = {g.key: g.respondents for g in report.breakdown("employment").groups}
+    assert groups["pppk"] == 8 and groups["pns"] == 16  # shown for everyone
+    [item] = report.staff_profile.items
+    assert [(s.code, s.respondents) for s in item.shares] == [("pns", None), ("pppk", None)]
+    clear = [r for r in rs if not (r.unit == "U2" and r.answer_map["employment"] == "pppk")]
+    [item] = score_merged(build(None, clear, UNITS), lang="en").staff_profile.items
+    assert [(s.code, s.respondents) for s in item.shares] == [("pns", 10), ("pppk", 6)]  # U2 has no PPPK: nothing to give away
