@@ -89,9 +89,10 @@ class Summariser:
         for event in events:
             kind, item, at = fields(event)
             if last is not None and at != last:
-                went_back = went_back or _before(at, last)
                 if kind == "resumed":
                     pauses.append((last, at))
+                if not went_back and (type(at) is not str or type(last) is not str or at < last):  # text first: cheap
+                    went_back = _before(at, last)
             last = at
             if kind == "shown":
                 if item in likert:
