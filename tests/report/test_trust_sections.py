@@ -99,3 +99,23 @@ def test_the_flagged_share_is_rounded_as_each_flags_share():
     flagged, flagged_share, speeding, speeding_share = u1[3:7]
     assert (flagged, speeding, speeding_share) == (1, 1, 6.3)
     assert flagged_share == 6.3
+
+
+def test_indonesian_terminal_report_with_long_unit_names_stays_within_80_columns(monkeypatch):
+    import io
+
+    import test_quality_flags
+    from rich.console import Console
+
+    from akhlak_tui.questionnaire.units import Unit
+    from akhlak_tui.report.text import print_report
+    from akhlak_tui.scoring import score_merged
+
+    long_names = [Unit(code="U1", name="Kecamatan Sukamaju Hilir Utara", staff={"employment": {"pns": 70, "pppk": 30}}), Unit(code="U2", name="Kecamatan Sukamaju Hulu Selatan")]
+    monkeypatch.setattr(test_quality_flags, "UNITS", long_names)
+    out = io.StringIO()
+    print_report(score_merged(test_quality_flags.world(), lang="id"), "id", console=Console(file=out, width=80, color_system=None))
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    quality = "\n".join(lines[next(i for i, line in enumerate(lines) if "Kualitas jawaban" in line):])
+    assert "Ditandai" in quality and "Utara" in quality and "Selatan" in quality  # the header whole, the units told apart

@@ -221,7 +221,7 @@ def trust_renderables(report: ScoreReport, lang: str, label_width: int = 18) -> 
         grid = _grid(t("quality", lang))
         grid.add_column(t("unit", lang))
         grid.add_column("n", justify="right")
-        grid.add_column(t("flagged", lang)[:7], justify="right")
+        grid.add_column(t("flagged", lang), justify="right")
         for f in q.flags:
             grid.add_column(t(f"{f}_short", lang), justify="right")
         rows = [q.overall, *q.units]
