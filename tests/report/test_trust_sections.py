@@ -64,7 +64,7 @@ def test_html_has_the_sections_and_the_exclusion_note(tmp_path: Path):
     html = run(tmp_path, "--format", "html", "--exclude-flagged", "duplicate", "--lang", "en")
     for section in ('id="reliability"', 'id="quality"', 'id="profile"'):
         assert section in html
-    assert "1 responses flagged duplicate are left out of every score" in html
+    assert "1 response flagged duplicate is left out of every score" in html
 
 
 def test_unit_names_are_escaped_in_the_html_sections(tmp_path: Path):

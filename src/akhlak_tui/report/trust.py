@@ -62,6 +62,10 @@ WORDS: dict[str, dict[str, str]] = {
         "id": "{n} respons dengan tanda {flags} tidak dihitung dalam skor mana pun (--exclude-flagged).",
         "en": "{n} responses flagged {flags} are left out of every score (--exclude-flagged).",
     },
+    "excluded_one": {
+        "id": "1 respons dengan tanda {flags} tidak dihitung dalam skor mana pun (--exclude-flagged).",
+        "en": "1 response flagged {flags} is left out of every score (--exclude-flagged).",
+    },
     "unsummarised": {"id": "{n} respons tanpa ringkasan paradata (tidak pernah ditandai).", "en": "{n} responses have no paradata summary (never flagged)."},
     "profile_note": {
         "id": "Hanya unit yang memberi profil pegawai dibandingkan; 'tidak ingin menyebutkan' dan tidak dijawab tidak dihitung. Selisih negatif: kelompok itu kurang terwakili.",
@@ -185,7 +189,8 @@ def trust_notes(report: ScoreReport, lang: str) -> dict[str, list[str]]:
     if q is not None:
         notes["quality"].append(t("flags_note", lang))
         if q.excluded:
-            notes["quality"].append(t("excluded", lang).format(n=number(q.excluded_responses, lang), flags=", ".join(q.excluded)))
+            wording = "excluded_one" if q.excluded_responses == 1 else "excluded"
+            notes["quality"].append(t(wording, lang).format(n=number(q.excluded_responses, lang), flags=", ".join(q.excluded)))
         if q.unsummarised:
             notes["quality"].append(t("unsummarised", lang).format(n=number(q.unsummarised, lang)))
     if report.staff_profile is not None:
