@@ -253,3 +253,15 @@ def test_staff_profile_hides_an_option_the_units_left_out_would_give_away():
     clear = [r for r in rs if not (r.unit == "U2" and r.answer_map["employment"] == "pppk")]
     [item] = score_merged(build(None, clear, UNITS), lang="en").staff_profile.items
     assert [(s.code, s.respondents) for s in item.shares] == [("pns", 10), ("pppk", 6)]  # U2 has no PPPK: nothing to give away
+
+
+def test_responses_without_a_unit_count_as_a_small_group_too():
+    """Two responses with no unit are in everyone's counts but in no unit's: with U2 shown, everyone
+    less U1 and U2 would give their flags, so the smallest unit is hidden."""
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(9)]
+    rs += [response(q, 20 + i, "U2", (5, 4, 1, 4), device=f"e{i}") for i in range(6)]
+    rs += [response(q, 40 + i, "U1", (1, 2, 5, 1), seconds=0.1, device=f"f{i}").model_copy(update={"unit": None}) for i in range(2)]
+    report = score_merged(build(None, rs, UNITS), lang="en")
+    assert {u.code: u.status for u in report.quality.units} == {"U1": "shown", "U2": "suppressed"}
+    assert (report.quality.overall.responses, report.quality.overall.flagged) == (17, 2)

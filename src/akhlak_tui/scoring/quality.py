@@ -142,11 +142,13 @@ def quality_report(
 
     listed = {u.code for u in units}
     extra = sorted(str(k) for k in submitted if k is not None and str(k) not in listed)
-    sizes = [(code, int(submitted.get(code, 0))) for code in [*(u.code for u in units), *extra]]
-    hidden = suppressed_groups(sizes, min_size)  # one small unit hides the next smallest: not worked out from everyone's
+    # one small unit (or a few responses without one, in everyone's counts only) hides the next
+    # smallest: its counts cannot be worked out from everyone's
+    sizes = [(code, int(submitted.get(code, 0))) for code in [*(u.code for u in units), *extra, None]]
+    hidden = suppressed_groups(sizes, min_size)
 
     def entry(code: str | None, name: str, row: list[int] | None, responses: int) -> UnitFlags:
-        if responses < min_size or code in hidden:
+        if responses < min_size or (code is not None and code in hidden):  # None: everyone
             return UnitFlags(code=code, name=name, status="suppressed", responses=None, flagged=None)
         row = row or [0] * (3 + len(FLAGS))
         flags = [FlagCount(flag=f, responses=n, share=round_half_up(percent(n, responses))) for f, n in zip(FLAGS, row[3:])]  # type: ignore[arg-type]
