@@ -208,6 +208,8 @@ def test_a_clock_that_went_back_during_the_response_gives_no_answering_time():
     row = timed(events, "2026-03-02T07:51:00.000Z")
     assert row["duration_ms"] is None and row["timed_items"] == 0
     assert timed(events[:2], "2026-03-02T08:05:00.000Z")["duration_ms"] == 300_000  # the times go forward: kept
+    stepped = [*events[:2], event("2026-03-02T08:00:29.400Z", "answered", "l1")]  # a time service's small step back
+    assert timed(stepped, "2026-03-02T08:05:00.000Z")["duration_ms"] == 300_000
 
 
 def test_duplicates_are_marked_the_same_by_the_merge_and_by_the_migration(coordinator: Coordinator, device, tmp_path) -> None:

@@ -48,12 +48,14 @@ def moment(stamp: Any) -> datetime | None:
     return parsed if parsed.utcoffset() == ZERO else parsed.astimezone(timezone.utc)
 
 
-def _before(a: Any, b: Any) -> bool:
-    """Time `a` is earlier than time `b` (as the app writes them, compared as text; else parsed)."""
-    if type(a) is str and type(b) is str and len(a) == len(b) and a[-1:] == b[-1:] == "Z":
-        return a < b
+CLOCK_SLACK = timedelta(seconds=1)
+"""A clock set back by no more than this (a time service's small step) still gives an answering time."""
+
+
+def _went_back(a: Any, b: Any) -> bool:
+    """Time `a`, recorded after `b`, is more than CLOCK_SLACK earlier than it (unreadable times: no)."""
     first, second = moment(a), moment(b)
-    return first is not None and second is not None and first < second
+    return first is not None and second is not None and second - first > CLOCK_SLACK
 
 
 def _fields(event: Any) -> tuple[Any, Any, Any]:
@@ -91,8 +93,8 @@ class Summariser:
             if last is not None and at != last:
                 if kind == "resumed":
                     pauses.append((last, at))
-                if not went_back and (type(at) is not str or type(last) is not str or at < last):  # text first: cheap
-                    went_back = _before(at, last)
+                if not went_back and (type(at) is not str or type(last) is not str or at < last):  # as text first: cheap
+                    went_back = _went_back(at, last)
             last = at
             if kind == "shown":
                 if item in likert:
