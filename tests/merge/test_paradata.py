@@ -149,3 +149,86 @@ def test_summaries_of_events_as_the_app_writes_them():
     text = json.dumps({**DOCUMENT, "answers": [{"item_id": "l1", "value": 3, "answered_at": "x"}]})
     row = dict(zip(PARADATA_COLUMNS, summary_of_document(Summariser(q), text)))
     assert row["likert_answered"] == 1 and row["timed_items"] == 3
+
+
+def test_answers_cleared_by_the_routing_are_not_changes():
+    """Changing one answer can make several items irrelevant; the app clears their answers
+    itself (detail "irrelevant"): one change by the respondent, not four."""
+    from akhlak_tui.response import Event
+
+    q = parse_questionnaire(TOML, "p.toml")
+    events = [
+        event("2026-03-02T08:00:07.000Z", "changed", "l1"),
+        *({**event("2026-03-02T08:00:07.000Z", "cleared", item), "detail": "irrelevant"} for item in ("l2", "l3", "l4")),
+        {**event("2026-03-02T08:00:09.000Z", "cleared", "l1"), "detail": "by respondent"},
+    ]
+    for given_as in (events, [Event(**e) for e in events]):  # as stored, and as the merge decodes them
+        row = dict(zip(PARADATA_COLUMNS, Summariser(q).summary(DOCUMENT, {}, given_as)))
+        assert row["changes"] == 2
+
+
+def timed(events: list[dict], submitted: str) -> dict:
+    """The summary of a response created at 08:00 and submitted at `submitted` with these events."""
+    q = parse_questionnaire(TOML, "p.toml")
+    document = {**DOCUMENT, "created_at": "2026-03-02T08:00:00.000Z", "submitted_at": submitted, "events": events}
+    return dict(zip(PARADATA_COLUMNS, Summariser(q).summary(document, {}, events)))
+
+
+def test_a_pause_is_not_answering_time():
+    """Paused for an hour after l1 (or the app closed and reopened: the time from the last event
+    before `resumed` to it): the answering time is the 40 s spent answering, not three hours."""
+    events = [
+        event("2026-03-02T08:00:00.000Z", "started"),
+        event("2026-03-02T08:00:01.000Z", "shown", "l1"),
+        event("2026-03-02T08:00:05.000Z", "answered", "l1"),
+        event("2026-03-02T08:00:06.000Z", "paused"),
+        event("2026-03-02T09:00:06.000Z", "resumed"),
+        event("2026-03-02T09:00:06.000Z", "shown", "l2"),
+        event("2026-03-02T09:00:20.000Z", "answered", "l2"),
+        event("2026-03-02T09:00:25.000Z", "shown", "l3"),  # the app closed here (no pause) ...
+        event("2026-03-02T11:00:00.000Z", "resumed"),  # ... and reopened two hours later
+        event("2026-03-02T11:00:00.000Z", "shown", "l3"),
+        event("2026-03-02T11:00:14.000Z", "answered", "l3"),
+        event("2026-03-02T11:00:15.000Z", "submitted"),
+    ]
+    row = timed(events, "2026-03-02T11:00:15.000Z")
+    assert row["duration_ms"] == 40_000  # 6 s + 19 s + 15 s: 3 h 0 min 15 s less 1 h and 1 h 59 min 35 s
+    assert (row["timed_items"], row["median_ms"]) == (3, 14_000)  # l3 from its showing after the resume
+
+
+def test_a_clock_that_went_back_during_the_response_gives_no_answering_time():
+    """The laptop's clock set back ten minutes mid-response (a wrong clock corrected): its times
+    cannot be trusted, so no answering time, rather than a negative one flagged as speeding."""
+    events = [
+        event("2026-03-02T08:00:00.000Z", "started"),
+        event("2026-03-02T08:00:30.000Z", "shown", "l1"),
+        event("2026-03-02T07:50:40.000Z", "answered", "l1"),
+        event("2026-03-02T07:51:00.000Z", "submitted"),
+    ]
+    row = timed(events, "2026-03-02T07:51:00.000Z")
+    assert row["duration_ms"] is None and row["timed_items"] == 0
+    assert timed(events[:2], "2026-03-02T08:05:00.000Z")["duration_ms"] == 300_000  # the times go forward: kept
+    stepped = [*events[:2], event("2026-03-02T08:00:29.400Z", "answered", "l1")]  # a time service's small step back
+    assert timed(stepped, "2026-03-02T08:05:00.000Z")["duration_ms"] == 300_000
+
+
+def test_duplicates_are_marked_the_same_by_the_merge_and_by_the_migration(coordinator: Coordinator, device, tmp_path) -> None:
+    """The merge compares a response with the one before it in the same bundle (a bundle's
+    records are read one bundle at a time); a database backfilled by the migration must get
+    the same marks, not compare across bundles as well."""
+    import uuid
+
+    first, second, third, fourth = [r for r in coordinator.responses(device, 12) if r.status == "submitted"][:4]
+    again = [first.model_copy(update={"id": str(uuid.UUID(int=n, version=4))}) for n in (1, 2)]
+    bundles = [coordinator.bundle(device, 1, [second, first]), coordinator.bundle(device, 2, [again[0], again[1], third, fourth])]
+    path = tmp_path / "old.db"
+    with MergedDatabase(path) as db:
+        coordinator.merge(db, bundles)
+        merged = dict(db.db.execute("select response_id, repeats_previous from response_paradata").fetchall())
+        db.db.execute("drop table response_paradata")
+        db.db.execute("delete from _sqlite_migrations where name = 'm006_paradata_summaries'")
+        db.db.conn.commit()
+    with MergedDatabase(path) as db:
+        backfilled = dict(db.db.execute("select response_id, repeats_previous from response_paradata").fetchall())
+    assert merged[again[1].id] == 1 and merged[again[0].id] == 0  # the first of bundle 2 is not compared with bundle 1's last
+    assert backfilled == merged

@@ -64,7 +64,7 @@ def test_html_has_the_sections_and_the_exclusion_note(tmp_path: Path):
     html = run(tmp_path, "--format", "html", "--exclude-flagged", "duplicate", "--lang", "en")
     for section in ('id="reliability"', 'id="quality"', 'id="profile"'):
         assert section in html
-    assert "1 responses flagged duplicate are left out of every score" in html
+    assert "1 response flagged duplicate is left out of every score" in html
 
 
 def test_unit_names_are_escaped_in_the_html_sections(tmp_path: Path):
@@ -81,3 +81,41 @@ def test_unit_names_are_escaped_in_the_html_sections(tmp_path: Path):
     html = render_html(score_merged(build(None, rs, [Unit(code="U1", name=HOSTILE, staff={"employment": {"pns": 5, "pppk": 5}})]), lang="en"), "en")
     quality = html[html.index('id="quality"'):]
     assert "<script>" not in quality and "&lt;script&gt;" in quality
+
+
+def test_the_flagged_share_is_rounded_as_each_flags_share():
+    """1 of 16 is 6.25%: half up, 6.3, in the flagged column as in the speeding one (Python's round gives 6.2)."""
+    from test_quality_flags import TOML_P, UNITS, build, response
+
+    from akhlak_tui.questionnaire.loading import parse_questionnaire
+    from akhlak_tui.report.trust import quality_tables
+    from akhlak_tui.scoring import score_merged
+
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(15)] + [response(q, 99, "U1", (5, 4, 1, 4), seconds=0.1)]
+    report = score_merged(build(None, rs, UNITS), lang="en")
+    [table] = quality_tables(report, "en")
+    u1 = next(row for row in table.rows if row[0] == "U1")
+    flagged, flagged_share, speeding, speeding_share = u1[3:7]
+    assert (flagged, speeding, speeding_share) == (1, 1, 6.3)
+    assert flagged_share == 6.3
+
+
+def test_indonesian_terminal_report_with_long_unit_names_stays_within_80_columns(monkeypatch):
+    import io
+
+    import test_quality_flags
+    from rich.console import Console
+
+    from akhlak_tui.questionnaire.units import Unit
+    from akhlak_tui.report.text import print_report
+    from akhlak_tui.scoring import score_merged
+
+    long_names = [Unit(code="U1", name="Kecamatan Sukamaju Hilir Utara", staff={"employment": {"pns": 70, "pppk": 30}}), Unit(code="U2", name="Kecamatan Sukamaju Hulu Selatan")]
+    monkeypatch.setattr(test_quality_flags, "UNITS", long_names)
+    out = io.StringIO()
+    print_report(score_merged(test_quality_flags.world(), lang="id"), "id", console=Console(file=out, width=80, color_system=None))
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    quality = "\n".join(lines[next(i for i, line in enumerate(lines) if "Kualitas jawaban" in line):])
+    assert "Ditandai" in quality and "Utara" in quality and "Selatan" in quality  # the header whole, the units told apart

@@ -205,3 +205,63 @@ def test_cli_excludes_flagged_and_refuses_unknown_flags(tmp_path: Path):
     assert data["respondents"] == 23 and data["quality"]["excluded_responses"] == 2
     text = runner.invoke(cli, ["report", "--db", str(tmp_path / "merged.db"), "--exclude-flagged", "speeding", "--lang", "en"])
     assert "2 responses flagged speeding are left out of every score" in " ".join(text.output.split())
+
+
+def test_one_small_unit_hides_the_next_smallest_too_so_its_flags_cannot_be_worked_out():
+    """U2 (2 responses, both speeding) is hidden; were U3 shown, everyone's counts minus U1's
+    and U3's would give U2's: so the next smallest unit is hidden with it, as in the breakdowns."""
+    q = parse_questionnaire(TOML_P, "t")
+    units = [*UNITS, Unit(code="U3", name="Tiga", headcount=20)]
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(9)]
+    rs += [response(q, 20 + i, "U3", (5, 4, 1, 4), device=f"e{i}") for i in range(6)]
+    rs += [response(q, 40 + i, "U2", (1, 2, 5, 1), seconds=0.1, device=f"f{i}") for i in range(2)]
+    report = score_merged(build(None, rs, units), lang="en")
+    status = {u.code: (u.status, u.flagged) for u in report.quality.units}
+    assert status == {"U1": ("shown", 0), "U2": ("suppressed", None), "U3": ("suppressed", None)}
+    assert (report.quality.overall.responses, report.quality.overall.flagged) == (17, 2)
+
+
+def test_the_earlier_wave_is_compared_without_the_same_flags(tmp_path: Path):
+    """--compare with --exclude-flagged: both waves are scored without the flagged responses, so
+    a wave compared with the same data shows no change (not the effect of leaving them out)."""
+    from click.testing import CliRunner
+
+    from akhlak_tui.cli import cli
+
+    world(tmp_path / "now.db").close()
+    world(tmp_path / "then.db").close()
+    args = ["report", "--db", str(tmp_path / "now.db"), "--compare", str(tmp_path / "then.db"), "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, "--exclude-flagged", "speeding,straightlining"])
+    assert result.exit_code == 0, result.output
+    comparison = json.loads(result.output)["comparison"]
+    assert comparison["index"]["previous"] == comparison["index"]["current"] and comparison["index"]["change"] == 0
+    assert all(v["change"] in (0, None) for v in comparison["values"])
+
+
+def test_staff_profile_hides_an_option_the_units_left_out_would_give_away():
+    """U1 gives staff counts, U2 (not compared) has 2 PPPK respondents: the report's breakdown by
+    employment (everyone) minus the profile's PPPK count would give U2's 2, a group too small to
+    show, so PPPK is hidden in the profile (and PNS with it, as the only other)."""
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}", employment="pppk" if i < 6 else "pns") for i in range(16)]
+    rs += [response(q, 40 + i, "U2", (4, 3, 2, 5), device=f"e{i}", employment="pppk" if i < 2 else "pns") for i in range(8)]
+    report = score_merged(build(None, rs, UNITS), lang="en", by=["employment"])
+    groups = {g.key: g.respondents for g in report.breakdown("employment").groups}
+    assert groups["pppk"] == 8 and groups["pns"] == 16  # shown for everyone
+    [item] = report.staff_profile.items
+    assert [(s.code, s.respondents) for s in item.shares] == [("pns", None), ("pppk", None)]
+    clear = [r for r in rs if not (r.unit == "U2" and r.answer_map["employment"] == "pppk")]
+    [item] = score_merged(build(None, clear, UNITS), lang="en").staff_profile.items
+    assert [(s.code, s.respondents) for s in item.shares] == [("pns", 10), ("pppk", 6)]  # U2 has no PPPK: nothing to give away
+
+
+def test_responses_without_a_unit_count_as_a_small_group_too():
+    """Two responses with no unit are in everyone's counts but in no unit's: with U2 shown, everyone
+    less U1 and U2 would give their flags, so the smallest unit is hidden."""
+    q = parse_questionnaire(TOML_P, "t")
+    rs = [response(q, i + 1, "U1", (4, 3, 2, 5), device=f"d{i}") for i in range(9)]
+    rs += [response(q, 20 + i, "U2", (5, 4, 1, 4), device=f"e{i}") for i in range(6)]
+    rs += [response(q, 40 + i, "U1", (1, 2, 5, 1), seconds=0.1, device=f"f{i}").model_copy(update={"unit": None}) for i in range(2)]
+    report = score_merged(build(None, rs, UNITS), lang="en")
+    assert {u.code: u.status for u in report.quality.units} == {"U1": "shown", "U2": "suppressed"}
+    assert (report.quality.overall.responses, report.quality.overall.flagged) == (17, 2)

@@ -125,7 +125,7 @@ def report(
     with open_merged(path) as mdb, ThreadPoolExecutor(max_workers=1, thread_name_prefix="earlier") as pool:
         # The earlier wave is scored in its own thread meanwhile: SQLite counts without the GIL.
         published = _baseline(Path(baseline), mdb.questionnaire) if baseline else None
-        earlier = pool.submit(_previous, Path(compare_db), lang) if compare_db else None
+        earlier = pool.submit(_previous, Path(compare_db), lang, flags) if compare_db else None
         try:
             result = score_merged(mdb, lang=lang, by=[by] if by else None, intervals=True, weight=weight, exclude_flagged=flags)
         except ScoringError as exc:
@@ -144,8 +144,8 @@ def report(
         raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
-def _previous(previous: Path, lang: str):
-    """The figures of the earlier wave's merged database (--compare); one-line errors."""
+def _previous(previous: Path, lang: str, flags: list[str]):
+    """The figures of the earlier wave's merged database (--compare), without the same flagged responses; one-line errors."""
     from akhlak_tui.scoring import ScoringError
     from akhlak_tui.scoring.waves import previous_figures
 
@@ -153,7 +153,7 @@ def _previous(previous: Path, lang: str):
         raise UserError(f"{previous}: no merged database here (--compare needs the merged database of an earlier wave)")
     open_merged(previous).close()
     try:
-        return previous_figures(previous, lang)
+        return previous_figures(previous, lang, flags)
     except ScoringError as exc:
         raise UserError(f"{previous}: {exc}") from None
 

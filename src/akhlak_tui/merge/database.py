@@ -308,14 +308,18 @@ def _create_paradata_table(db: Database) -> None:
 
 
 def backfill_paradata(conn: sqlite3.Connection, questionnaire: Questionnaire) -> int:
-    """Summarise the paradata of every response (into a `response_paradata` still empty), in their order; how many."""
+    """Summarise the paradata of every response (into a `response_paradata` still empty), in their order; how many.
+
+    A response is compared with the one before it in its own bundle only, as the merge does."""
     summariser = Summariser(questionnaire)
+    previous: dict[str, dict] = {}
     added, last = 0, 0
     while batch := conn.execute(
-        "select rowid, document, document_size from responses where rowid > ? order by rowid limit ?", [last, _SUMMARY_BATCH]
+        "select rowid, document, document_size, bundle_hash from responses where rowid > ? order by rowid limit ?", [last, _SUMMARY_BATCH]
     ).fetchall():
         rows = []
-        for _, data, size in batch:
+        for _, data, size, bundle in batch:
+            summariser.previous = previous.setdefault(bundle, {})
             try:
                 rows.append(summary_of_document(summariser, document_text(data, size) or "{}"))
             except (ValueError, KeyError, TypeError):

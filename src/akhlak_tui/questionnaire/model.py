@@ -219,7 +219,7 @@ class QualityThresholds(Strict):
     """When a response is flagged (docs/scoring.md, "Quality of responses"): `[scoring.quality]`."""
 
     min_total_seconds: int = Field(default=120, ge=0, le=86_400)
-    """speeding: submitted less than this after it was started."""
+    """speeding: answering time (created to submitted, pauses left out) below this."""
     min_median_seconds: float = Field(default=2.0, ge=0, le=600)
     """speeding: the median time from showing a statement to its first answer is below this."""
     min_item_seconds: float = Field(default=0.0, ge=0, le=600)

@@ -62,6 +62,10 @@ WORDS: dict[str, dict[str, str]] = {
         "id": "{n} respons dengan tanda {flags} tidak dihitung dalam skor mana pun (--exclude-flagged).",
         "en": "{n} responses flagged {flags} are left out of every score (--exclude-flagged).",
     },
+    "excluded_one": {
+        "id": "1 respons dengan tanda {flags} tidak dihitung dalam skor mana pun (--exclude-flagged).",
+        "en": "1 response flagged {flags} is left out of every score (--exclude-flagged).",
+    },
     "unsummarised": {"id": "{n} respons tanpa ringkasan paradata (tidak pernah ditandai).", "en": "{n} responses have no paradata summary (never flagged)."},
     "profile_note": {
         "id": "Hanya unit yang memberi profil pegawai dibandingkan; 'tidak ingin menyebutkan' dan tidak dijawab tidak dihitung. Selisih negatif: kelompok itu kurang terwakili.",
@@ -125,8 +129,7 @@ def alpha_matrix(report: ScoreReport, lang: str) -> list[Table]:
 def _flag_cells(u: UnitFlags, flags: list[str]) -> list[Cell]:
     if u.status != "shown":
         return [None] * (2 + 2 * len(flags))
-    share = round(100 * (u.flagged or 0) / u.responses, 1) if u.responses else 0.0
-    cells: list[Cell] = [u.flagged, share]
+    cells: list[Cell] = [u.flagged, u.flagged_share]
     for f in u.flags:
         cells += [f.responses, f.share]
     return cells
@@ -186,7 +189,8 @@ def trust_notes(report: ScoreReport, lang: str) -> dict[str, list[str]]:
     if q is not None:
         notes["quality"].append(t("flags_note", lang))
         if q.excluded:
-            notes["quality"].append(t("excluded", lang).format(n=number(q.excluded_responses, lang), flags=", ".join(q.excluded)))
+            wording = "excluded_one" if q.excluded_responses == 1 else "excluded"
+            notes["quality"].append(t(wording, lang).format(n=number(q.excluded_responses, lang), flags=", ".join(q.excluded)))
         if q.unsummarised:
             notes["quality"].append(t("unsummarised", lang).format(n=number(q.unsummarised, lang)))
     if report.staff_profile is not None:
@@ -222,7 +226,7 @@ def trust_renderables(report: ScoreReport, lang: str, label_width: int = 18) -> 
         grid = _grid(t("quality", lang))
         grid.add_column(t("unit", lang))
         grid.add_column("n", justify="right")
-        grid.add_column(t("flagged", lang)[:7], justify="right")
+        grid.add_column(t("flagged", lang), justify="right")
         for f in q.flags:
             grid.add_column(t(f"{f}_short", lang), justify="right")
         rows = [q.overall, *q.units]
@@ -230,8 +234,7 @@ def trust_renderables(report: ScoreReport, lang: str, label_width: int = 18) -> 
             if u.status != "shown":
                 grid.add_row(label, *(Text("*", style="italic dim", justify="right") for _ in range(2 + len(q.flags))))
                 continue
-            share = 100 * (u.flagged or 0) / u.responses if u.responses else 0.0
-            cells = [f"{number(u.flagged, lang, 0)}\n{number(round(share, 1), lang)}%"]
+            cells = [f"{number(u.flagged, lang, 0)}\n{number(u.flagged_share, lang)}%"]
             cells += [f"{number(f.responses, lang, 0)}\n{number(f.share, lang)}%" for f in u.flags]
             grid.add_row(label, _num(u.responses, lang, 0), *(Text(c, justify="right") for c in cells))
         out += [grid, Text(", ".join(f"{t(f + '_short', lang)} = {t(f, lang)}" for f in q.flags), style="dim")]

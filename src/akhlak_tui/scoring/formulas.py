@@ -63,16 +63,18 @@ def reversed_code(code: int, lowest: int, highest: int) -> int:
     return lowest + highest - code
 
 
-def suppressed_groups(sizes: Iterable[tuple[str | None, int]], min_size: int) -> dict[str | None, Suppression]:
+def suppressed_groups(sizes: Iterable[tuple[str | None, int]], min_size: int, also: Iterable[str | None] = ()) -> dict[str | None, Suppression]:
     """Which groups of one breakdown to hide, and why.
 
-    A group with 1 to `min_size - 1` respondents is hidden ("small"). When exactly one group is
-    hidden that way, the next smallest group with respondents is hidden too ("complementary"),
-    so the hidden one cannot be worked out from the total. Groups with no respondents have
-    nothing to hide and nothing to give away.
+    A group with 1 to `min_size - 1` respondents is hidden ("small"), as is one in `also` (what
+    the caller knows would give a small group away). When exactly one group is hidden that way,
+    the next smallest group with respondents is hidden too ("complementary"), so the hidden one
+    cannot be worked out from the total. Groups with no respondents have nothing to hide and
+    nothing to give away.
     """
     sizes = list(sizes)
     hidden: dict[str | None, Suppression] = {key: "small" for key, n in sizes if 0 < n < min_size}
+    hidden |= {key: "small" for key in also}
     if len(hidden) == 1:
         rest = [(n, i, key) for i, (key, n) in enumerate(sizes) if n > 0 and key not in hidden]
         if rest:

@@ -4,8 +4,10 @@ For each profile item the unit list gives counts for, only the units that give t
 the staff share of an option is its staff count over the item's staff total in those units; the
 respondents' share is the respondents of those units giving that option over those giving any of
 the listed options ("prefer not to say" and unanswered are left out of both). An option with
-fewer than min_group_size respondents shows no count or share, nor does the option hidden with
-it so it cannot be worked out from the total (the same rule as the breakdowns).
+fewer than min_group_size respondents shows no count or share, nor one whose respondents in the
+units not compared number 1 to min_group_size - 1 (the breakdown by the item, of everyone, less
+the count shown would give them), nor the option hidden with either so it cannot be worked out
+from the total (the same rule as the breakdowns).
 """
 
 from __future__ import annotations
@@ -53,16 +55,22 @@ def staff_profile(
         for counts in giving.values():
             staff.update(counts)
         answered: Counter[str] = Counter()
+        everywhere: Counter[str] = Counter()
         codes = {o.code for o in options}
         for row in cells:
-            if row[0] is not None and str(row[0]) in giving and row[position] in codes:
-                answered[row[position]] += row[-1]
+            if row[position] in codes:
+                everywhere[row[position]] += row[-1]
+                if row[0] is not None and str(row[0]) in giving:
+                    answered[row[position]] += row[-1]
         respondents, staff_total = sum(answered.values()), sum(staff[o.code] for o in options)
         label = tr(item.label, lang)
         if respondents < min_size:
             out.append(ProfileItem(item=item.id, label=label, status="suppressed", units=len(giving), respondents=None))
             continue
-        hidden = suppressed_groups([(o.code, answered[o.code]) for o in options], min_size)
+        # the breakdown by this item counts everyone: an option whose count in the units left out
+        # is small would be given away by the difference, so it is hidden too
+        left_out = [o.code for o in options if 0 < everywhere[o.code] - answered[o.code] < min_size]
+        hidden = suppressed_groups([(o.code, answered[o.code]) for o in options], min_size, also=left_out)
         shares = []
         for o in options:
             mine = _share(answered[o.code], respondents)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from akhlak_tui.questionnaire.model import QualityThresholds
 from akhlak_tui.questionnaire.units import Unit
-from akhlak_tui.scoring.formulas import percent, round_half_up
+from akhlak_tui.scoring.formulas import percent, round_half_up, suppressed_groups
 from akhlak_tui.scoring.trust import FlagCount, Quality, QualitySettings, UnitFlags
 
 FLAGS = ("speeding", "straightlining", "changes", "off_hours", "duplicate")
@@ -118,7 +118,8 @@ def exclusion(conn: sqlite3.Connection, t: QualityThresholds, flags: Sequence[st
 def quality_report(
     conn: sqlite3.Connection, t: QualityThresholds, units: Sequence[Unit], min_size: int, everyone: str, excluded: Sequence[str] = ()
 ) -> Quality:
-    """Counts of each flag for everyone and per unit (units with fewer than `min_size` responses suppressed).
+    """Counts of each flag for everyone and per unit (units with fewer than `min_size` responses
+    suppressed, and when only one is, the next smallest too, as in the breakdowns).
 
     One pass: the other flags are summed per unit and minute of submission; off_hours, which needs
     each unit's usual minute, is then decided per (unit, minute) from the same rows."""
@@ -139,15 +140,21 @@ def quality_report(
         tally[key] = [a + b for a, b in zip(tally.get(key, [0] * len(row)), row)]
     submitted = dict(conn.execute("select unit, count(*) from responses where status = 'submitted' group by unit").fetchall())
 
+    listed = {u.code for u in units}
+    extra = sorted(str(k) for k in submitted if k is not None and str(k) not in listed)
+    # one small unit (or a few responses without one, in everyone's counts only) hides the next
+    # smallest: its counts cannot be worked out from everyone's
+    sizes = [(code, int(submitted.get(code, 0))) for code in [*(u.code for u in units), *extra, None]]
+    hidden = suppressed_groups(sizes, min_size)
+
     def entry(code: str | None, name: str, row: list[int] | None, responses: int) -> UnitFlags:
-        if responses < min_size:
+        if responses < min_size or (code is not None and code in hidden):  # None: everyone
             return UnitFlags(code=code, name=name, status="suppressed", responses=None, flagged=None)
         row = row or [0] * (3 + len(FLAGS))
         flags = [FlagCount(flag=f, responses=n, share=round_half_up(percent(n, responses))) for f, n in zip(FLAGS, row[3:])]  # type: ignore[arg-type]
-        return UnitFlags(code=code, name=name, status="shown", responses=responses, flagged=row[1], flags=flags)
+        share = round_half_up(percent(row[1], responses)) if responses else 0.0
+        return UnitFlags(code=code, name=name, status="shown", responses=responses, flagged=row[1], flagged_share=share, flags=flags)
 
-    listed = {u.code for u in units}
-    extra = sorted(str(k) for k in submitted if k is not None and str(k) not in listed)
     out_units = [entry(u.code, u.name, tally.get(u.code), int(submitted.get(u.code, 0))) for u in units]
     out_units += [entry(code, code, tally.get(code), int(submitted.get(code, 0))) for code in extra]
     total = sum(int(n) for n in submitted.values())

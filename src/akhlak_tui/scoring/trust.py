@@ -60,9 +60,10 @@ class FlagCount(_Model):
 class UnitFlags(_Model):
     code: str | None = Field(description="Unit code; null for everyone.")
     name: str
-    status: Literal["shown", "suppressed"] = Field(description="suppressed: fewer than min_group_size submitted responses; no counts shown.")
+    status: Literal["shown", "suppressed"] = Field(description="suppressed: fewer than min_group_size submitted responses, or the next smallest unit when only one has so few (so it cannot be worked out from everyone's); no counts shown.")
     responses: int | None
     flagged: int | None = Field(description="Responses with at least one flag.")
+    flagged_share: float | None = Field(default=None, description="Flagged as a percentage of the responses, one decimal.")
     flags: list[FlagCount] = Field(default_factory=list)
 
 

@@ -8,7 +8,7 @@ statements are compared one by one only when both questionnaires ask them the sa
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,15 +64,16 @@ def figures_from_report(report: m.ScoreReport, questionnaire: Questionnaire, lab
     )  # fmt: skip
 
 
-def previous_figures(path: Path, lang: str) -> Figures:
+def previous_figures(path: Path, lang: str, exclude_flagged: Sequence[str] = ()) -> Figures:
     """The figures of an earlier wave's merged database: overall, per value, statement and unit
-    (no votes are counted). Opens its own connection, so it may run in its own thread."""
+    (no votes are counted), without the responses with `exclude_flagged` quality flags as this
+    wave's. Opens its own connection, so it may run in its own thread."""
     from akhlak_tui.merge.database import MergedDatabase
     from akhlak_tui.scoring.compute import score_merged, unit_field
 
     with MergedDatabase(path) as earlier:
         unit = unit_field(earlier.questionnaire)
-        report = score_merged(earlier, lang=lang, by=[unit] if unit else None, votes=False, trust=False)
+        report = score_merged(earlier, lang=lang, by=[unit] if unit else None, votes=False, trust=False, exclude_flagged=exclude_flagged)
         return figures_from_report(report, earlier.questionnaire, report.survey.name)
 
 
