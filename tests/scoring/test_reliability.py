@@ -13,7 +13,7 @@ from merged_fixtures import build_merged
 
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.scoring import score_merged
-from akhlak_tui.scoring.aggregate import _slice_starts, count_cells, make_plan
+from akhlak_tui.scoring.aggregate import SUBMITTED, _slice_starts, count_cells, make_plan
 from akhlak_tui.scoring.precision import Precision
 from akhlak_tui.scoring.reliability import LOW_ALPHA, MIN_CASES, ReliabilitySums, alpha_from_sums
 
@@ -132,21 +132,26 @@ def test_the_combined_scan_counts_the_slices_sums_exactly_in_every_packing():
     units = [Unit(code="U1", name="Satu"), Unit(code="U2", name="Dua")]
     mdb = build_merged(None, TOML, units, rows)
     q, conn = mdb.questionnaire, mdb.db.conn
-    plan = make_plan(q, ["unit"])
-    plan.unit = "unit"
-    sums = ReliabilitySums(q, "unit")
-    plan.folded.append(sums)
-    Precision.for_plan(q, plan, units)
-    overall, per_unit = sums.combine([sums(conn, start, plan.where) for start in _slice_starts(conn)])
-    assert overall[0] > 100 and set(per_unit) == {"U1", "U2", None}
-    ways = list(plan.combined)
-    three = '(("bp1" - 1) << 42) + (("bp2" - 1) << 21) + (5 - "bp3") END AS q0_0'
-    two = '(("bp1" - 1) << 31) + ("bp2" - 1) END AS q0_0'
-    assert any(three in w.select for w in ways) and any(two in w.select for w in ways)  # both packings tried
-    for way in ways:
-        plan.combined = [way]
-        cells = count_cells(conn, plan)
-        assert sums.combine(sums.from_cells(cells[0][1], cells[1]["unit"])) == (overall, per_unit)
+    sliced = ReliabilitySums(q, "unit")
+    expected = sliced.combine([sliced(conn, start, SUBMITTED) for start in _slice_starts(conn)])
+    assert expected[0][0] > 100 and set(expected[1]) == {"U1", "U2", None}
+    for from_tallies in (True, False):  # the complete-case test from the value's scored count, or its own (votes method)
+        plan = make_plan(q, ["unit"])
+        plan.unit = "unit"
+        if not from_tallies:
+            plan.likert.clear()
+        sums = ReliabilitySums(q, "unit")
+        plan.folded.append(sums)
+        Precision.for_plan(q, plan, units)
+        ways = list(plan.combined)
+        three = '(("bp1" - 1) << 42) + (("bp2" - 1) << 21) + (5 - "bp3") END AS q0_0'
+        two = '(("bp1" - 1) << 31) + ("bp2" - 1) END AS q0_0'
+        assert any(three in w.select for w in ways) and any(two in w.select for w in ways)  # both packings tried
+        assert ("max(" in ways[0].select) != from_tallies
+        for way in ways:
+            plan.combined = [way]
+            cells = count_cells(conn, plan)
+            assert sums.combine(sums.from_cells(cells[0][1], cells[1]["unit"])) == expected
 
 
 def test_small_units_get_no_alpha_and_noise_is_flagged_low():
