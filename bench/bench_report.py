@@ -3,9 +3,10 @@
 The report is timed in the same run: plain (score_merged(trust=False) without intervals: no 95%
 intervals, weighting, alpha, quality flags or staff profile) and with all of them, as `akhlak
 report --weight headcount` computes them, twice each in turn, the best of each counting (goal:
-<= 1.5x the plain one); then with --exclude-flagged; then the full report compared with a
-previous wave of as many responses (that wave scored too, then both in the html), as `akhlak
-report --compare PREVIOUS_DB --format html`.
+<= 1.5x the plain one), and the CPU time of both runs of each (the work itself, on shared
+cores); then with --exclude-flagged; then the full report compared with a previous wave of as
+many responses (that wave scored too, then both in the html), as `akhlak report --compare
+PREVIOUS_DB --format html`.
 
 Usage: python bench/bench_report.py [-n N] [--db FILE] [--previous FILE]
   -n N             responses per wave (default 1,000,000; goal: the full html report in <= 10 s, <= 500 MB)
@@ -101,11 +102,14 @@ def build_merged(path: Path, n: int, seed: int = 1) -> None:
     mdb.close()
 
 
-def _timed(label: str, fn):
+def _timed(label: str, fn, cpu_times: list[float] | None = None):
+    """(fn's result, seconds); the CPU seconds (both threads) are printed, and added to `cpu_times`."""
     start, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    seconds = time.perf_counter() - start
-    print(f"{label:<44} {seconds:8.2f} s  (cpu {time.process_time() - cpu:.2f} s)")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"{label:<44} {seconds:8.2f} s  (cpu {cpu:.2f} s)")
+    if cpu_times is not None:
+        cpu_times.append(cpu)
     return result, seconds
 
 
@@ -161,18 +165,22 @@ def main() -> int:
     before_s = _time_other_code(args.before, path) if args.before else None
     mdb = MergedDatabase(path)
     plain_runs, full_runs = [], []
+    plain_cpu: list[float] = []
+    full_cpu: list[float] = []
     for _ in range(2):  # in turn, so neither gains from a warmer cache
-        plain, plain_s = _timed("plain score (no intervals, alpha or flags)", lambda: score_merged(mdb, trust=False))
-        _, plain_html_s = _timed("plain html report", lambda: render_html(plain, "id"))
+        plain, plain_s = _timed("plain score (no intervals, alpha or flags)", lambda: score_merged(mdb, trust=False), plain_cpu)
+        _, plain_html_s = _timed("plain html report", lambda: render_html(plain, "id"), plain_cpu)
         plain_runs.append(plain_s + plain_html_s)
-        report, score_s = _timed("score with intervals, weighting, alpha, flags", lambda: score_merged(mdb, intervals=True, weight="headcount"))
-        _, html_s = _timed("html report with them", lambda: render_html(report, "id"))
+        report, score_s = _timed("score with intervals, weighting, alpha, flags", lambda: score_merged(mdb, intervals=True, weight="headcount"), full_cpu)
+        _, html_s = _timed("html report with them", lambda: render_html(report, "id"), full_cpu)
         full_runs.append(score_s + html_s)
     _timed("json report", lambda: report_json(report))
     total, plain_total = min(full_runs), min(plain_runs)
     print(f"{'plain report (score + html), best of 2':<44} {plain_total:8.2f} s")
     print(f"{'this wave alone (score + html), best of 2':<44} {total:8.2f} s")
     print(f"with intervals, alpha, flags / plain: {total / plain_total:.2f}x   goal <= 1.5x: {'met' if total <= 1.5 * plain_total else 'NOT met'}")
+    # the work itself, whatever else the cores are doing: CPU seconds of both runs of each
+    print(f"cpu with them / plain (both runs): {sum(full_cpu):.1f} s / {sum(plain_cpu):.1f} s = {sum(full_cpu) / sum(plain_cpu):.2f}x")
     _, excluded_s = _timed("score --exclude-flagged speeding,straightlining", lambda: score_merged(mdb, intervals=True, exclude_flagged=["speeding", "straightlining"]))
 
     def both_waves():

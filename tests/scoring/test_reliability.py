@@ -13,7 +13,9 @@ from merged_fixtures import build_merged
 
 from akhlak_tui.questionnaire.units import Unit
 from akhlak_tui.scoring import score_merged
-from akhlak_tui.scoring.reliability import LOW_ALPHA, MIN_CASES, alpha_from_sums
+from akhlak_tui.scoring.aggregate import SUBMITTED, _slice_starts, count_cells, make_plan
+from akhlak_tui.scoring.precision import Precision
+from akhlak_tui.scoring.reliability import LOW_ALPHA, MIN_CASES, ReliabilitySums, alpha_from_sums
 
 DOC = Path(__file__).parents[2] / "docs" / "scoring.md"
 
@@ -100,12 +102,13 @@ def random_rows(seed: int, n: int) -> list[dict]:
     return rows
 
 
-@pytest.mark.parametrize("seed, on_file", [(1, False), (2, False), (3, True)])
-def test_report_alpha_agrees_with_numpy_for_everyone_and_each_unit(seed, on_file, tmp_path):
-    """On a file, the sums are counted by two threads in slices of rows; in memory, in one go."""
+@pytest.mark.parametrize("seed, on_file, intervals", [(1, False, False), (2, False, False), (3, True, False), (4, False, True), (5, True, True)])
+def test_report_alpha_agrees_with_numpy_for_everyone_and_each_unit(seed, on_file, intervals, tmp_path):
+    """On a file, the sums are counted by two threads in slices of rows (with the intervals, by
+    their combined scan in two halves); in memory, in one go."""
     rows = random_rows(seed, 140)
     units = [Unit(code="U1", name="Satu"), Unit(code="U2", name="Dua")]
-    report = score_merged(build_merged(tmp_path / "m.db" if on_file else None, TOML, units, rows), lang="en")
+    report = score_merged(build_merged(tmp_path / "m.db" if on_file else None, TOML, units, rows), lang="en", intervals=intervals)
     r = report.reliability
     assert r is not None and r.min_cases == MIN_CASES and r.threshold == LOW_ALPHA
     for group in [r.overall, *r.units]:
@@ -119,6 +122,36 @@ def test_report_alpha_agrees_with_numpy_for_everyone_and_each_unit(seed, on_file
         assert [i.reverse for i in bp.item_rest] == [False, False, True]
         assert next(m for m in group.measures if m.id == "AK").status == "single_item"
     assert [g.key for g in r.units] == ["U1", "U2"]
+
+
+def test_the_combined_scan_counts_the_slices_sums_exactly_in_every_packing():
+    """With the intervals, the alpha sums are counted per cell by their combined scan (the points of
+    three statements to an integer, or two when the cells may be large) instead of in slices of
+    rows: every way of that scan gives the slices' sums, integer for integer."""
+    rows = random_rows(7, 150) + [{"unit": None, "bp1": 4, "bp2": 5, "bp3": 1, "ak1": 5}] * 3
+    units = [Unit(code="U1", name="Satu"), Unit(code="U2", name="Dua")]
+    mdb = build_merged(None, TOML, units, rows)
+    q, conn = mdb.questionnaire, mdb.db.conn
+    sliced = ReliabilitySums(q, "unit")
+    expected = sliced.combine([sliced(conn, start, SUBMITTED) for start in _slice_starts(conn)])
+    assert expected[0][0] > 100 and set(expected[1]) == {"U1", "U2", None}
+    for from_tallies in (True, False):  # the complete-case test from the value's scored count, or its own (votes method)
+        plan = make_plan(q, ["unit"])
+        plan.unit = "unit"
+        if not from_tallies:
+            plan.likert.clear()
+        sums = ReliabilitySums(q, "unit")
+        plan.folded.append(sums)
+        Precision.for_plan(q, plan, units)
+        ways = list(plan.combined)
+        three = '(("bp1" - 1) << 42) + (("bp2" - 1) << 21) + (5 - "bp3") END AS q0_0'
+        two = '(("bp1" - 1) << 31) + ("bp2" - 1) END AS q0_0'
+        assert any(three in w.select for w in ways) and any(two in w.select for w in ways)  # both packings tried
+        assert ("max(" in ways[0].select) != from_tallies
+        for way in ways:
+            plan.combined = [way]
+            cells = count_cells(conn, plan)
+            assert sums.combine(sums.from_cells(cells[0][1], cells[1]["unit"])) == expected
 
 
 def test_small_units_get_no_alpha_and_noise_is_flagged_low():

@@ -85,6 +85,11 @@ class Plan:
     combined: list[Combined] = field(default_factory=list)
     """With the intervals (scoring/precision.py): the scan as one SELECT, in ways tried in turn;
     it replaces the plain scan, and two threads share it."""
+    folded: list[Any] = field(default_factory=list)
+    """Counting of `sliced` that the combined scan can do instead, per cell, as it reads each row once
+    (scoring/reliability.py, ReliabilitySums.folded); with a combined scan, `sliced` is not counted."""
+    likert: set[str] = field(default_factory=set)
+    """The measures tallied from their likert statements (their valid count is the statements scored)."""
 
     @property
     def where(self) -> str:
@@ -159,6 +164,7 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
             items = [i for i in likert if i.dimension == dim.id]
             plan.measures[dim.id] = _likert_measure(plan, q, items, s.method)
             plan.respondents[dim.id] = _respondent_tally(plan, q, items)
+            plan.likert.add(dim.id)
     for item in indicator_items(q):
         scale = q.scale_by_id[item.scale]
         codes = scale.codes + ([scale.not_applicable.code] if scale.not_applicable else [])
@@ -172,6 +178,7 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
         method = "mean_scaled" if s.method == "mean_scaled" else "percent_favourable"
         plan.measures[ENGAGEMENT] = _likert_measure(plan, q, engagement, method)
         plan.respondents[ENGAGEMENT] = _respondent_tally(plan, q, engagement)
+        plan.likert.add(ENGAGEMENT)
     return plan
 
 
@@ -362,7 +369,7 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
         conn.execute(sql)
     if path is None:
         overall, groups = count_cells(conn, plan)
-        sliced = [[fn(conn, start, plan.where) for start in _slice_starts(conn)] for fn in plan.sliced]
+        sliced = [[fn(conn, start, plan.where) for start in _slice_starts(conn)] if not plan.combined else [] for fn in plan.sliced]
         return Counts(overall, groups, count_votes(conn, q, plan.unit, plan.where) if plan.votes else Votes(), sliced)
     items = _vote_items(q) if plan.votes else []
     for attempt in range(attempts):
@@ -374,9 +381,11 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
                 else:  # the longer combined scan in two halves of the rows, one per thread
                     half = (conn.execute("SELECT max(rowid) FROM answers").fetchone()[0] or 0) // 2
                     cells = [pool.submit(lambda r=rows: count_cells(connections.get(), plan, r)) for rows in (f"AND rowid <= {half}", f"AND rowid > {half}")]
-                starts = _slice_starts(conn) if items or plan.sliced else range(0)
+                sliced_fns = [] if plan.combined else plan.sliced  # else folded into the combined scan
+                starts = _slice_starts(conn) if items or sliced_fns else range(0)
                 slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit, plan.where) for start in (starts if items else ())]
-                more = [[pool.submit(lambda fn=fn, start=start: fn(connections.get(), start, plan.where)) for start in starts] for fn in plan.sliced]
+                more = [[pool.submit(lambda fn=fn, start=start: fn(connections.get(), start, plan.where)) for start in starts] for fn in sliced_fns]
+                more += [[] for _ in plan.sliced[len(sliced_fns) :]]
                 overall, groups = cells[0].result() if len(cells) == 1 else add_cells(cells[0].result(), cells[1].result())
                 votes = _votes(q, items, (s.result() for s in slices))
                 sliced = [[f.result() for f in futures] for futures in more]

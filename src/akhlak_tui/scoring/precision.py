@@ -121,16 +121,19 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
     measure_tallies = {p.tally for p in parts}
     others = [t for i, t in enumerate(plan.tallies) if i not in measure_tallies and i not in {plan.respondents[d] for d in measures}]
     raw = list(dict.fromkeys(quoted(c.replace('""', '"')) for t in others for c in re.findall(r'"((?:[^"]|"")+)"', t)))
+    raw = list(dict.fromkeys(raw + [c for hook in plan.folded for c in hook.columns]))
     rows = ", ".join(keys + raw + [f"{plan.tallies[p.tally]} AS r{p.tally}" for p in parts])
     # a value with no statement yet sums to 0 (its score is "no data")
     f_sql = [" + ".join(f"(r{p.tally} >> {SHIFT})" + (f" * {spans[d] // p.span}" if p.span and spans[d] != p.span else "") for p in plan.measures[d]) or "0" for d in measures]
     a_sql = [" + ".join(f"(r{p.tally} & {MASK})" for p in plan.measures[d]) or "0" for d in measures]
     single = {plan.measures[d][0].tally: j for j, d in enumerate(measures) if len(plan.measures[d]) == 1}  # tally = (f << SHIFT) + a
     passed = [f"r{p.tally}" for p in parts if p.tally not in single]
-    values = ", ".join(
+    values = (
         key_names + raw + passed + [f"{f} AS f{j}" for j, f in enumerate(f_sql)] + [f"{a} AS a{j}" for j, a in enumerate(a_sql)]
         + [f"(({f}) << 21) + ({a}) AS x{j}" for j, (f, a) in enumerate(zip(f_sql, a_sql))]
     )  # fmt: skip
+    # a likert measure's valid count is its statements scored: all of them when it equals their number
+    complete = {d: f"({a_sql[j]}) = {statements[d]}" for j, d in enumerate(measures) if d in plan.likert}
     top_f = [statements[d] * spans[d] for d in measures]
     top_a = [statements[d] for d in measures]
     moments: list[Moment] = []
@@ -158,11 +161,18 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
         if packed is None:
             continue
         sums, fields = packed
-        columns = tallies + sums
+        columns = [f"sum({x})" for x in tallies + sums]
+        middle = list(values)
+        for hook in plan.folded:  # more sums per cell (each its own aggregate), their fields after these
+            hook.at = len(plan.tallies) + len(fields)  # the same in every way
+            more = hook.folded(complete, most, len(columns))
+            middle += more[0]
+            columns += more[1]
+            fields = fields + more[2]
         # LIMIT keeps SQLite from folding the subqueries in, which would repeat every CASE in each product
-        outer = ", ".join(key_names + ["count(*) AS n"] + [f"sum({x}) AS t{j}" for j, x in enumerate(columns)])
+        outer = ", ".join(key_names + ["count(*) AS n"] + [f"{x} AS t{j}" for j, x in enumerate(columns)])
         select = (
-            f"SELECT {outer} FROM (SELECT {values} FROM (SELECT {rows} FROM answers WHERE {plan.where} {{rows}} LIMIT -1) LIMIT -1)"
+            f"SELECT {outer} FROM (SELECT {', '.join(middle)} FROM (SELECT {rows} FROM answers WHERE {plan.where} {{rows}} LIMIT -1) LIMIT -1)"
             + (f" GROUP BY {', '.join(key_names)}" if key_names else "")
         )
         exact_always = most >= MAX_COUNT  # no group can have more rows (scoring/indicators.py)

@@ -9,14 +9,16 @@ C_jk = n S_jk - S_j S_k (n(n-1) times the covariance):
     alpha = k / (k - 1) * (1 - sum_j C_jj / sum_jk C_jk)
     item-rest r_j = (sum_k C_jk - C_jj) / sqrt(C_jj * (sum_jk C_jk - 2 sum_k C_jk + C_jj))
 
-exact in integers up to the last division, so a million responses cost a few sums per row, counted in slices beside the scores.
+exact in integers up to the last division, so a million responses cost a few sums per row: with
+the intervals, in the same scan as the scores (per cell, `ReliabilitySums.folded`), else counted
+in slices beside them.
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from akhlak_tui.questionnaire.model import LikertItem, Questionnaire, tr
@@ -72,7 +74,8 @@ must hold the largest sum a slice of VOTE_SLICE rows can reach."""
 
 class ReliabilitySums:
     """The complete-case sums of every value with two likert statements or more, and of engagement, per
-    unit: counted a slice of rows at a time beside the scores (Plan.sliced), so the two threads share them.
+    unit: counted by the intervals' combined scan when there is one (Plan.folded), else a slice of
+    rows at a time beside the scores (Plan.sliced), so the two threads share them.
 
     Each slice is one query: an inner select gives, per row, each value's complete-case mark (1 or
     NULL) and its statements' points; the outer sums the marked terms, several packed in one
@@ -88,7 +91,12 @@ class ReliabilitySums:
         self.tallies: list[tuple[str, list[int], int]] = []
         """(packed SQL sum, positions of its fields among the terms, field bits)."""
         self.terms = 0
+        self.q = q
         self.specs = [self._measure(q, g, measure_id, items) for g, (measure_id, items) in enumerate(measures)]
+        self.columns = [quoted(i.id) for spec in self.specs if spec.n >= 0 for i in spec.items]
+        """The answer columns the sums read."""
+        self.at: int | None = None
+        """Where the sums start in each group's tallies when the combined scan counts them (`folded`)."""
 
     def _measure(self, q: Questionnaire, g: int, measure_id: str, items: list[LikertItem]) -> MeasureSums:
         if len(items) < 2:
@@ -128,6 +136,59 @@ class ReliabilitySums:
             out[None if row[0] is None else str(row[0])] = values
         return out
 
+    def folded(self, complete: Mapping[str, str], most: int, first: int) -> tuple[list[str], list[str], list[str]]:
+        """The same sums counted by the combined scan (precision.add_products) per cell of up to `most`
+        rows: (columns for its per-row select, the sums (columns t<first>, ...) over them, the SQL
+        that takes each term apart, in the terms' order). `complete` gives, for a measure tallied
+        from its statements, the test that all of them are scored, from the tallies already made.
+
+        Per value, its statements' points are packed a few to an integer in a column that is NULL
+        unless the row is a complete case: its count() is n, its sum gives the S_j, and its product
+        with one statement's points gives that statement's products with all the packed ones."""
+        middle: list[str] = []
+        sums: list[str] = []
+        fields: list[str] = []
+
+        def add(sql: str) -> str:
+            sums.append(sql)
+            return f"t{first + len(sums) - 1}"
+
+        for g, spec in enumerate(self.specs):
+            if spec.n < 0:
+                continue
+            q, k = self.q, len(spec.items)
+            y = [_score(i, q) for i in spec.items]
+            span = max(q.scale_for(i).highest - q.scale_for(i).lowest for i in spec.items)
+            bits = next(b for b in FIELD_BITS if max(span, 1) ** 2 * most < 1 << b)
+            chunks = [list(range(start, min(start + 63 // bits, k))) for start in range(0, k, 63 // bits)]
+            test = complete.get(spec.id) or _complete(spec.items, q)
+            for h, chunk in enumerate(chunks):
+                packed = " + ".join(f"({y[j]} << {bits * (len(chunk) - 1 - i)})" if i < len(chunk) - 1 else y[j] for i, j in enumerate(chunk))
+                middle.append(f"CASE WHEN {test} THEN {packed} END AS q{g}_{h}")
+            term = {("n",): add(f"count(q{g}_0)")}
+            for h, chunk in enumerate(chunks):
+                column = add(f"sum(q{g}_{h})")
+                term.update({("s", j): _field(column, i, len(chunk), bits) for i, j in enumerate(chunk)})
+            for h, packed_chunk in enumerate(chunks):
+                for by in chunks[: h + 1]:  # the products of the statements in `by` with those packed
+                    if len(by) > len(packed_chunk) and by is not packed_chunk:
+                        column_of = {l: add(f"sum(q{g}_{chunks.index(by)} * {y[l]})") for l in packed_chunk}
+                        term.update({("p", j, l): _field(column_of[l], i, len(by), bits) for l in packed_chunk for i, j in enumerate(by)})
+                        continue
+                    for j in by:
+                        column = add(f"sum(q{g}_{h} * {y[j]})")
+                        term.update({("p", j, l): _field(column, i, len(packed_chunk), bits) for i, l in enumerate(packed_chunk) if l >= j})
+            pairs = [(j, l) for j in range(k) for l in range(j, k)]
+            fields += [term[("n",)], *(term[("s", j)] for j in range(k)), *(term[("p", j, l)] for j, l in pairs)]
+        return middle, sums, fields
+
+    def from_cells(self, overall: Sequence[int], units: Sequence[tuple[str | None, tuple[int, list[int]]]]) -> list[dict[str | None, list[int]]]:
+        """The sums the combined scan counted (`folded`), per unit, as one slice's result (so `combine` takes them)."""
+        assert self.at is not None
+        if not units:
+            return [{None: list(overall[self.at : self.at + self.terms])}]
+        return [{key: list(tallies[self.at : self.at + self.terms]) for key, (_, tallies) in units}]
+
     def combine(self, slices: Sequence[dict[str | None, list[int]]]) -> tuple[list[int], dict[str | None, list[int]]]:
         """(sums of everyone, sums per unit) from the slices' results."""
         per_unit: dict[str | None, list[int]] = {}
@@ -137,6 +198,14 @@ class ReliabilitySums:
                 per_unit[key] = [a + b for a, b in zip(total, values)]
         overall = [sum(column) for column in zip(*per_unit.values())] if per_unit else [0] * self.terms
         return overall, per_unit
+
+
+def _field(column: str, i: int, count: int, bits: int) -> str:
+    """SQL for field `i` of `count` packed (`bits` each, the first highest) in a summed column."""
+    shift = bits * (count - 1 - i)
+    if i == 0:
+        return f"({column} >> {shift})" if shift else column
+    return f"(({column} >> {shift}) & {(1 << bits) - 1})" if shift else f"({column} & {(1 << bits) - 1})"
 
 
 def alpha_from_sums(n: int, sums: Sequence[int], products: dict[tuple[int, int], int]) -> tuple[float | None, list[float | None]]:

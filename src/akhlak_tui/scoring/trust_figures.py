@@ -31,6 +31,7 @@ class TrustFigures:
         if self.sums is not None:
             self.slot = len(plan.sliced)
             plan.sliced.append(self.sums)
+            plan.folded.append(self.sums)  # counted by the intervals' combined scan when there is one
         self.units = mdb.units
         self.quality: Future[Quality] | None = None
         if (figures or self.excluded) and mdb.path is not None:  # counted meanwhile, on a connection of its own
@@ -69,5 +70,9 @@ class TrustFigures:
             units = Scorer(q, self.mdb.units, self.plan, lang).breakdown(unit_id, counts.groups.get(unit_id, []))
         engagement = tr(WORDS["engagement"], lang)
         assert self.sums is not None
-        report.reliability = reliability_report(q, self.sums, counts.sliced[self.slot], units, report.overall, engagement, lang)
+        if self.sums.at is None:
+            slices = counts.sliced[self.slot]
+        else:
+            slices = self.sums.from_cells(counts.overall[1], counts.groups.get(self.plan.unit, []) if self.plan.unit else [])
+        report.reliability = reliability_report(q, self.sums, slices, units, report.overall, engagement, lang)
         report.staff_profile = staff_profile(conn, q, self.mdb.units, unit_id, self.plan.where, q.scoring.min_group_size, lang)
