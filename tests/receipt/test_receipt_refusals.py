@@ -117,7 +117,7 @@ def test_receipt_never_marks_a_draft_or_a_response_exported_in_another_bundle(wo
     assert rows[second[1]][0] == "draft"
 
 
-def test_missing_and_directory_receipts_are_refused(world: World, tmp_path: Path) -> None:
-    for path, reason, code in ((tmp_path / "nope.akhlak-receipt", "no such file", 1), (tmp_path, "is a directory", 2)):
+def test_a_missing_receipt_or_a_folder_without_one_for_this_laptop_is_refused(world: World, tmp_path: Path) -> None:
+    for path, reason, code in ((tmp_path / "nope.akhlak-receipt", "no such file", 1), (tmp_path, "no receipt for this laptop", 1)):
         result = world.on_laptop("receipt", "import", str(path))
         assert result.exit_code == code and str(path) in result.stderr and reason in result.stderr and len(result.stderr.splitlines()) == 1
