@@ -14,6 +14,7 @@ WORDS = {
     "low": {"id": "Batas bawah 95%", "en": "95% lower"},
     "high": {"id": "Batas atas 95%", "en": "95% upper"},
     "rank_group": {"id": "Kelompok", "en": "Group"},
+    "rank_group_short": {"id": "Klp", "en": "Grp"},
     "weighted": {"id": "Tertimbang jumlah pegawai", "en": "Weighted by headcount"},
     "unweighted": {"id": "Tanpa bobot", "en": "Unweighted"},
     "weighted_title": {"id": "Semua responden, tertimbang jumlah pegawai unit", "en": "All respondents, weighted by unit headcount"},
@@ -28,9 +29,11 @@ WORDS = {
     },
     "rank_note": {
         "id": "Kelompok: di antara unit dalam satu kelompok tidak dapat ditarik batas yang jelas; setiap unit berada jelas "
-        "di bawah setiap unit kelompok di atasnya (interval 95% tidak tumpang tindih).",
+        "di bawah setiap unit kelompok di atasnya (interval 95% tidak tumpang tindih). Unit teratas dan terbawah satu "
+        "kelompok besar bisa tetap jelas berbeda: bandingkan intervalnya.",
         "en": "Group: no clear line can be drawn between the units of one group; each unit is clearly below every unit "
-        "of the groups above it (the 95% intervals do not overlap).",
+        "of the groups above it (the 95% intervals do not overlap). The top and bottom units of a large group can "
+        "still clearly differ: compare their intervals.",
     },
     "indicator": {"id": "Indikator", "en": "Indicator"},
 }

@@ -103,7 +103,7 @@ def ranking_grid(report: ScoreReport, lang: str) -> RichTable:
         from akhlak_tui.report.precision import bounds, pw
 
         out.add_column("95%", justify="right", no_wrap=True)
-        out.add_column(pw("rank_group", lang)[:4], justify="right", no_wrap=True)
+        out.add_column(pw("rank_group_short", lang), justify="right", no_wrap=True)
     names = distinct_labels([r.name for r in report.ranking], 28 if intervals else 40)
     for r, name in zip(report.ranking, names):
         cells = [str(r.rank), name, number(r.index, lang), Text(f"{r.category} {r.category_label}", style=BAND_STYLES.get(r.category, ""))]
