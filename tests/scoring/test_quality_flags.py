@@ -348,3 +348,32 @@ def test_cli_refuses_an_exclusion_that_could_be_compared_and_labels_what_it_hide
         assert text.exit_code == 0 and note in " ".join(text.output.split())
     data = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
     assert [g["suppression"] for g in data["breakdowns"][0]["groups"]][:2] == ["complementary", "left_out"]
+
+
+def test_left_out_groups_hide_a_second_group_that_also_lost_responses():
+    from akhlak_tui.scoring.formulas import left_out_groups
+
+    # (key, left out, still counted): B lost 1; C lost none so shows the same in both reports
+    assert left_out_groups([("A", 7, 10), ("B", 1, 20), ("C", 0, 3), ("D", 6, 9)], 5) == {"B": "left_out", "D": "complementary"}
+    assert left_out_groups([("A", 2, 10), ("B", 1, 20), ("C", 0, 3)], 5) == {"A": "left_out", "B": "left_out"}
+    assert left_out_groups([("A", 0, 10), ("B", 5, 20)], 5) == {}
+    with pytest.raises(ValueError):  # only the hidden group lost any: it would follow from the total
+        left_out_groups([("A", 0, 10), ("B", 1, 20), ("C", 6, 0)], 5)
+
+
+def test_a_small_unit_that_loses_every_response_keeps_its_complement_hidden():
+    """U3 (3 responses, all speeding) is hidden in the full report with U2 beside it. Without it,
+    U2 must stay hidden, or the full report's everyone minus U1 minus U2 would give U3's answers;
+    and U1, which also lost some, is hidden too, so U3's left-out share cannot be worked out."""
+    q = parse_questionnaire(TOML_P, "t")
+    units = [*UNITS, Unit(code="U3", name="Tiga", headcount=10)]
+    varied = [(4, 3, 2, 5), (5, 4, 1, 4), (3, 3, 3, 2), (2, 4, 2, 3)]
+    rs = [response(q, i + 1, "U1", varied[i % 4], device=f"a{i}") for i in range(10)]
+    rs += [response(q, 20 + i, "U1", varied[i % 4], seconds=0.5, device=f"s{i}") for i in range(6)]
+    rs += [response(q, 40 + i, "U2", varied[i % 4], device=f"b{i}") for i in range(7)]
+    rs += [response(q, 60 + i, "U3", varied[i % 4], seconds=0.5, device=f"c{i}") for i in range(3)]
+    full = score_merged(build(None, rs, units), lang="en")
+    assert {g.key: g.suppression for g in full.breakdown("unit").groups} == {"U1": None, "U2": "complementary", "U3": "small"}
+    part = score_merged(build(None, rs, units), lang="en", exclude_flagged=["speeding"])
+    status = {g.key: (g.status, g.suppression) for g in part.breakdown("unit").groups}
+    assert status == {"U1": ("suppressed", "complementary"), "U2": ("suppressed", "complementary"), "U3": ("suppressed", "left_out")}
