@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from akhlak_tui.cli import cli
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "scoring"))
-from test_quality_flags import world  # noqa: E402
+from test_quality_flags import crowd, world  # noqa: E402
 
 
 def run(tmp_path: Path, *args: str) -> str:
@@ -61,10 +61,11 @@ def test_csv_and_xlsx_carry_the_tables(tmp_path: Path):
 
 
 def test_html_has_the_sections_and_the_exclusion_note(tmp_path: Path):
-    html = run(tmp_path, "--format", "html", "--exclude-flagged", "duplicate", "--lang", "en")
+    crowd(tmp_path / "merged.db").close()
+    html = run(tmp_path, "--format", "html", "--exclude-flagged", "speeding", "--lang", "en")
     for section in ('id="reliability"', 'id="quality"', 'id="profile"'):
         assert section in html
-    assert "1 response flagged duplicate is left out of every score" in html
+    assert "5 responses flagged speeding are left out of every score" in html
 
 
 def test_unit_names_are_escaped_in_the_html_sections(tmp_path: Path):

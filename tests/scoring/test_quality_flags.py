@@ -95,6 +95,18 @@ def world(path=None) -> MergedDatabase:
     return build(path, rs, UNITS)
 
 
+def crowd(path=None) -> MergedDatabase:
+    """U1: 12 varied responses (5 PPPK) and 1 PPPK straight-liner; U2: 8 varied and 5 speeders, all PNS.
+    Leaving out speeding takes 5 from U2; speeding and straightlining, 1 from U1 and PPPK too."""
+    q = parse_questionnaire(TOML_P, "t")
+    varied = [(4, 3, 2, 5), (5, 4, 1, 4), (3, 3, 3, 2), (2, 4, 2, 3)]
+    rs = [response(q, i + 1, "U1", varied[i % 4], device=f"a{i}", employment="pppk" if i < 5 else "pns") for i in range(12)]
+    rs.append(response(q, 13, "U1", (4, 4, 4, 4), device="a-sl", employment="pppk"))
+    rs += [response(q, 20 + i, "U2", varied[i % 4], device=f"b{i}") for i in range(8)]
+    rs += [response(q, 40 + i, "U2", varied[(i + 1) % 4], seconds=0.5, device=f"c{i}") for i in range(5)]
+    return build(path, rs, UNITS)
+
+
 def counts(flags) -> dict[str, int]:
     return {f.flag: f.responses for f in flags.flags}
 
@@ -113,10 +125,10 @@ def test_each_flag_is_counted_in_its_unit():
 
 
 def test_excluding_flagged_responses_scores_without_them_and_says_how_many():
-    report = score_merged(world(), lang="en", exclude_flagged=["speeding", "straightlining"])
-    assert report.respondents == 25 - 3
-    assert report.quality.excluded == ["speeding", "straightlining"] and report.quality.excluded_responses == 3
-    assert report.quality.units[0].responses == 17  # the flags are still counted over everyone
+    report = score_merged(crowd(), lang="en", exclude_flagged=["speeding", "straightlining"])
+    assert report.respondents == 26 - 6
+    assert report.quality.excluded == ["speeding", "straightlining"] and report.quality.excluded_responses == 6
+    assert report.quality.units[1].responses == 13  # the flags are still counted over everyone
     everyone = score_merged(world(), lang="en", exclude_flagged=list(FLAGS))
     assert everyone.respondents == 25 - 6
 
@@ -126,13 +138,13 @@ def test_excluded_responses_leave_the_intervals_and_weighted_figures_too(tmp_pat
     """Scored with --exclude-flagged and intervals (as `akhlak report` does), every figure equals
     the same database's with those responses never submitted: the intervals' own scan leaves
     them out as well."""
-    excluded = score_merged(world(tmp_path / "a.db" if on_file else None), lang="en", intervals=True, weight="headcount", exclude_flagged=["speeding", "straightlining"])
-    without = world(tmp_path / "b.db" if on_file else None)
-    speeders_and_straightliner = [str(uuid.UUID(int=n, version=4)) for n in (13, 14, 15)]
-    without.db.conn.executemany("UPDATE responses SET status = 'abandoned' WHERE id = ?", [(i,) for i in speeders_and_straightliner])
+    excluded = score_merged(crowd(tmp_path / "a.db" if on_file else None), lang="en", intervals=True, weight="headcount", exclude_flagged=["speeding"])
+    without = crowd(tmp_path / "b.db" if on_file else None)
+    speeders = [str(uuid.UUID(int=n, version=4)) for n in range(40, 45)]
+    without.db.conn.executemany("UPDATE responses SET status = 'abandoned' WHERE id = ?", [(i,) for i in speeders])
     without.db.conn.commit()
     reference = score_merged(without, lang="en", intervals=True, weight="headcount", trust=False)
-    assert excluded.respondents == reference.respondents == 22
+    assert excluded.respondents == reference.respondents == 21
     for got, want in ((excluded.overall, reference.overall), (excluded.weighted, reference.weighted)):
         assert got.model_dump(exclude={"label"}) == want.model_dump(exclude={"label"})
     assert excluded.overall.index_low is not None
@@ -143,10 +155,11 @@ def test_excluded_responses_leave_the_intervals_and_weighted_figures_too(tmp_pat
 def test_many_flagged_responses_are_left_out_through_a_table_the_same(monkeypatch, tmp_path, on_file):
     from akhlak_tui.scoring import quality
 
-    listed = score_merged(world(), exclude_flagged=["speeding", "duplicate"])
-    monkeypatch.setattr(quality, "MAX_LISTED", 1)  # 3 flagged: more than listed
-    tabled = score_merged(world(tmp_path / "m.db" if on_file else None), exclude_flagged=["speeding", "duplicate"])
-    assert tabled.respondents == listed.respondents == 25 - 3
+    listed = score_merged(crowd(), exclude_flagged=["speeding", "straightlining"])
+    monkeypatch.setattr(quality, "MAX_LISTED", 1)  # 6 flagged: more than listed
+    tabled = score_merged(crowd(tmp_path / "m.db" if on_file else None), exclude_flagged=["speeding", "straightlining"])
+    assert tabled.respondents == listed.respondents == 26 - 6
+    assert [b.model_dump() for b in tabled.breakdowns] == [b.model_dump() for b in listed.breakdowns]
     assert tabled.overall.model_dump(exclude={"label"}) == listed.overall.model_dump(exclude={"label"})
 
 
@@ -194,7 +207,7 @@ def test_cli_excludes_flagged_and_refuses_unknown_flags(tmp_path: Path):
 
     from akhlak_tui.cli import cli
 
-    world(tmp_path / "merged.db").close()
+    crowd(tmp_path / "merged.db").close()
     runner = CliRunner()
     bad = runner.invoke(cli, ["report", "--db", str(tmp_path / "merged.db"), "--exclude-flagged", "speedy"])
     assert bad.exit_code != 0
@@ -202,9 +215,9 @@ def test_cli_excludes_flagged_and_refuses_unknown_flags(tmp_path: Path):
     good = runner.invoke(cli, ["report", "--db", str(tmp_path / "merged.db"), "--exclude-flagged", "speeding", "--format", "json"])
     assert good.exit_code == 0, good.output
     data = json.loads(good.output)
-    assert data["respondents"] == 23 and data["quality"]["excluded_responses"] == 2
+    assert data["respondents"] == 21 and data["quality"]["excluded_responses"] == 5
     text = runner.invoke(cli, ["report", "--db", str(tmp_path / "merged.db"), "--exclude-flagged", "speeding", "--lang", "en"])
-    assert "2 responses flagged speeding are left out of every score" in " ".join(text.output.split())
+    assert "5 responses flagged speeding are left out of every score" in " ".join(text.output.split())
 
 
 def test_one_small_unit_hides_the_next_smallest_too_so_its_flags_cannot_be_worked_out():
@@ -228,8 +241,8 @@ def test_the_earlier_wave_is_compared_without_the_same_flags(tmp_path: Path):
 
     from akhlak_tui.cli import cli
 
-    world(tmp_path / "now.db").close()
-    world(tmp_path / "then.db").close()
+    crowd(tmp_path / "now.db").close()
+    crowd(tmp_path / "then.db").close()
     args = ["report", "--db", str(tmp_path / "now.db"), "--compare", str(tmp_path / "then.db"), "--format", "json"]
     result = CliRunner().invoke(cli, [*args, "--exclude-flagged", "speeding,straightlining"])
     assert result.exit_code == 0, result.output
@@ -265,3 +278,102 @@ def test_responses_without_a_unit_count_as_a_small_group_too():
     report = score_merged(build(None, rs, UNITS), lang="en")
     assert {u.code: u.status for u in report.quality.units} == {"U1": "shown", "U2": "suppressed"}
     assert (report.quality.overall.responses, report.quality.overall.flagged) == (17, 2)
+
+
+def differences(full, part, field: str) -> dict[str | None, int]:
+    """Group -> responses fewer in `part` than in `full`, for the groups `part` shows with figures:
+    what comparing the two reports reveals the answers of."""
+    shown = {g.key: g.respondents for g in part.breakdown(field).groups if g.status == "shown"}
+    return {g.key: g.respondents - shown[g.key] for g in full.breakdown(field).groups if g.key in shown and g.status == "shown"}
+
+
+def test_comparing_with_the_full_report_gives_away_no_unit_members_answers():
+    """U1 loses only its straight-liner: shown with 12 instead of 13, its figures minus the full
+    report's would be that one person's answers. It is hidden, as is U2 (the other unit that lost
+    responses), or U1's figures would follow from everyone's minus U2's; the rest is as before."""
+    full = score_merged(crowd(), lang="en")
+    part = score_merged(crowd(), lang="en", exclude_flagged=["speeding", "straightlining"])
+    assert all(d == 0 or d >= 5 for d in differences(full, part, "unit").values())
+    u1, u2 = part.breakdown("unit").groups
+    assert (u1.status, u1.suppression, u1.respondents, u1.index) == ("suppressed", "left_out", None, None)
+    assert (u2.status, u2.suppression, u2.respondents, u2.index) == ("suppressed", "complementary", None, None)
+    assert part.ranking == [] and [g.status for g in part.indicators.units] == ["suppressed", "suppressed"]
+    # who took part and their profile are counted over everyone in both reports
+    assert part.participation.model_dump() == full.participation.model_dump()
+    assert part.staff_profile.model_dump() == full.staff_profile.model_dump()
+    assert part.overall.respondents == 20 and part.overall.status == "shown"  # 6 left out: 5 or more
+
+
+def test_comparing_with_the_full_report_gives_away_no_breakdown_groups_answers():
+    """By employment, PPPK loses 1 (6 -> 5, both shown before the fix) and PNS 5: both hidden."""
+    full = score_merged(crowd(), lang="en", by=["employment"])
+    part = score_merged(crowd(), lang="en", by=["employment"], exclude_flagged=["speeding", "straightlining"])
+    assert all(d == 0 or d >= 5 for d in differences(full, part, "employment").values())
+    status = {g.key: (g.status, g.suppression) for g in part.breakdown("employment").groups}
+    assert status == {"pns": ("suppressed", "complementary"), "pppk": ("suppressed", "left_out"), "x": ("empty", None)}
+    speeding = score_merged(crowd(), lang="en", by=["employment"], exclude_flagged=["speeding"])  # 5 PNS: nothing hidden
+    assert [g.status for g in speeding.breakdown("employment").groups] == ["shown", "shown", "empty"]
+
+
+def test_leaving_out_fewer_than_min_group_size_in_all_is_refused():
+    """Everyone's row with and without the one straight-liner would give that person's answers."""
+    from akhlak_tui.scoring.compute import ExclusionError
+
+    with pytest.raises(ExclusionError, match="only 1 responses would be left out, fewer than min_group_size 5"):
+        score_merged(world(), lang="en", exclude_flagged=["straightlining"])
+
+
+def test_cli_refuses_an_exclusion_that_could_be_compared_and_labels_what_it_hides(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from akhlak_tui.cli import cli
+
+    world(tmp_path / "w.db").close()
+    crowd(tmp_path / "c.db").close()
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["report", "--db", str(tmp_path / "w.db"), "--exclude-flagged", "straightlining", "--lang", "en"])
+    assert refused.exit_code != 0
+    lines = refused.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --exclude-flagged: ") and "only 1 responses would be left out, fewer than min_group_size 5" in lines[0]
+    refused_id = runner.invoke(cli, ["report", "--db", str(tmp_path / "w.db"), "--exclude-flagged", "straightlining"])
+    assert refused_id.exit_code != 0 and "kurang dari min_group_size 5" in refused_id.output
+    args = ["report", "--db", str(tmp_path / "c.db"), "--exclude-flagged", "speeding,straightlining", "--by", "employment"]
+    for lang, words in (("en", "hidden: too few responses left out to compare safely"), ("id", "terlalu sedikit respons dikeluarkan")):
+        for fmt in ("csv", "html"):
+            out = runner.invoke(cli, [*args, "--lang", lang, "--format", fmt])
+            assert out.exit_code == 0, out.output
+            assert words in out.output, (lang, fmt)
+        text = runner.invoke(cli, [*args, "--lang", lang])
+        note = {"en": "lost 1 to 4 responses to --exclude-flagged are hidden", "id": "kehilangan 1 sampai 4 respons karena --exclude-flagged"}[lang]
+        assert text.exit_code == 0 and note in " ".join(text.output.split())
+    data = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    assert [g["suppression"] for g in data["breakdowns"][0]["groups"]][:2] == ["complementary", "left_out"]
+
+
+def test_left_out_groups_hide_a_second_group_that_also_lost_responses():
+    from akhlak_tui.scoring.formulas import left_out_groups
+
+    # (key, left out, still counted): B lost 1; C lost none so shows the same in both reports
+    assert left_out_groups([("A", 7, 10), ("B", 1, 20), ("C", 0, 3), ("D", 6, 9)], 5) == {"B": "left_out", "D": "complementary"}
+    assert left_out_groups([("A", 2, 10), ("B", 1, 20), ("C", 0, 3)], 5) == {"A": "left_out", "B": "left_out"}
+    assert left_out_groups([("A", 0, 10), ("B", 5, 20)], 5) == {}
+    with pytest.raises(ValueError):  # only the hidden group lost any: it would follow from the total
+        left_out_groups([("A", 0, 10), ("B", 1, 20), ("C", 6, 0)], 5)
+
+
+def test_a_small_unit_that_loses_every_response_keeps_its_complement_hidden():
+    """U3 (3 responses, all speeding) is hidden in the full report with U2 beside it. Without it,
+    U2 must stay hidden, or the full report's everyone minus U1 minus U2 would give U3's answers;
+    and U1, which also lost some, is hidden too, so U3's left-out share cannot be worked out."""
+    q = parse_questionnaire(TOML_P, "t")
+    units = [*UNITS, Unit(code="U3", name="Tiga", headcount=10)]
+    varied = [(4, 3, 2, 5), (5, 4, 1, 4), (3, 3, 3, 2), (2, 4, 2, 3)]
+    rs = [response(q, i + 1, "U1", varied[i % 4], device=f"a{i}") for i in range(10)]
+    rs += [response(q, 20 + i, "U1", varied[i % 4], seconds=0.5, device=f"s{i}") for i in range(6)]
+    rs += [response(q, 40 + i, "U2", varied[i % 4], device=f"b{i}") for i in range(7)]
+    rs += [response(q, 60 + i, "U3", varied[i % 4], seconds=0.5, device=f"c{i}") for i in range(3)]
+    full = score_merged(build(None, rs, units), lang="en")
+    assert {g.key: g.suppression for g in full.breakdown("unit").groups} == {"U1": None, "U2": "complementary", "U3": "small"}
+    part = score_merged(build(None, rs, units), lang="en", exclude_flagged=["speeding"])
+    status = {g.key: (g.status, g.suppression) for g in part.breakdown("unit").groups}
+    assert status == {"U1": ("suppressed", "complementary"), "U2": ("suppressed", "complementary"), "U3": ("suppressed", "left_out")}

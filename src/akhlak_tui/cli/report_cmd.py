@@ -110,6 +110,7 @@ def report(
     if excel_id and fmt != "csv":
         raise UserError("--excel-id is for --format csv only")
     from akhlak_tui.scoring import ScoringError, score_merged
+    from akhlak_tui.scoring.compute import ExclusionError
     from akhlak_tui.scoring.quality import QualityError, parse_flags
     from akhlak_tui.scoring.precision import WeightError
 
@@ -128,6 +129,8 @@ def report(
         earlier = pool.submit(_previous, Path(compare_db), lang, flags) if compare_db else None
         try:
             result = score_merged(mdb, lang=lang, by=[by] if by else None, intervals=True, weight=weight, exclude_flagged=flags)
+        except ExclusionError as exc:
+            raise UserError(f"--exclude-flagged: {path}: {exc}") from None
         except ScoringError as exc:
             raise UserError(f"--by: {exc}") from None
         except WeightError as exc:

@@ -78,6 +78,14 @@ WORDS: dict[str, dict[str, str]] = {
         "id": "disembunyikan agar kelompok kecil lain tidak dapat dihitung",
         "en": "suppressed so that another small group cannot be worked out",
     },
+    "hidden_left_out": {
+        "id": "disembunyikan: terlalu sedikit respons dikeluarkan untuk dibandingkan dengan aman",
+        "en": "hidden: too few responses left out to compare safely",
+    },
+    "left_out_note": {
+        "id": "Kelompok yang kehilangan 1 sampai {m} respons karena --exclude-flagged disembunyikan (dengan satu kelompok lain yang juga kehilangan respons), agar perbandingan dengan laporan lengkap tidak membuka jawaban mereka.",
+        "en": "Groups that lost 1 to {m} responses to --exclude-flagged are hidden (with another group that also lost some), so that comparing with the full report cannot give those answers away.",
+    },
     "hidden_value": {"id": "disembunyikan (kurang dari {k} yang menjawab)", "en": "suppressed (fewer than {k} answered)"},
     "values_no_data": {"id": "tidak ada data untuk nilai: {names}", "en": "no data for the value: {names}"},
     "values_hidden": {

@@ -32,6 +32,8 @@ def hidden_label(group: GroupScore, min_size: int, lang: str) -> str:
         return word("empty", lang)
     if group.suppression == "complementary":
         return word("hidden_complementary", lang)
+    if group.suppression == "left_out":
+        return word("hidden_left_out", lang)
     return word("hidden_small", lang).format(k=min_size)
 
 

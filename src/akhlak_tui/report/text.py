@@ -223,6 +223,8 @@ def render(report: ScoreReport, lang: str, by: str | None = None) -> Group:
         dims = report.overall.dimensions or next((g.dimensions for g in breakdown.groups if g.dimensions), [])
         parts.append(Text(", ".join(f"{d.id} = {d.label}" for d in dims), style="dim"))
         parts.append(Text(f"{HIDDEN} " + word("suppression_note", lang).format(k=report.min_group_size) + f" {NO_DATA} {word('no_data', lang)}.", style="dim"))
+        if any(g.suppression == "left_out" for b in report.breakdowns for g in b.groups):
+            parts.append(Text(f"{HIDDEN} " + word("left_out_note", lang).format(m=report.min_group_size - 1), style="dim"))
     else:
         parts.append(Text(word("empty_breakdown", lang), style="dim"))
     if report.ranking:

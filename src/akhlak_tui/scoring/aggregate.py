@@ -77,6 +77,10 @@ class Plan:
     """Count the votes of the multiple-choice questions (not needed for an earlier wave's figures)."""
     exclude: str | None = None
     """An SQL condition on `response_id` a counted row must also meet (scoring/quality.py leaves flagged responses out)."""
+    left_out: dict[str, dict[str | None, int]] | None = None
+    """With `exclude`: per grouping key, the responses left out of each group (scoring/quality.py,
+    left_out_counts); a group that lost 1 to min_group_size - 1 of them is hidden (compute.py)."""
+    left_out_total: int = 0
     setup: list[str] = field(default_factory=list)
     """SQL run on every connection that counts before it counts (e.g. the temp table `exclude` reads)."""
     sliced: list[Callable[[sqlite3.Connection, int, str], Any]] = field(default_factory=list)

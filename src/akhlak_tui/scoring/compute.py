@@ -20,7 +20,9 @@ from akhlak_tui.scoring.trust_figures import TrustFigures
 from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
     band_for,
+    Suppression,
     complementary_cell,
+    left_out_groups,
     overall_index,
     percent,
     round_half_up,
@@ -37,6 +39,22 @@ WORDS = {
 
 class ScoringError(ValueError):
     """The scores cannot be computed as asked (e.g. a breakdown field that is not a single item)."""
+
+
+class ExclusionError(ScoringError):
+    """Leaving the flagged responses out would let a comparison with the full report give them away."""
+
+
+REFUSALS = {
+    "total": {
+        "id": "hanya {n} respons yang dikeluarkan, kurang dari min_group_size {k}: membandingkan laporan ini dengan laporan yang menghitung semua responden akan membuka jawaban mereka; laporan tidak dibuat",
+        "en": "only {n} responses would be left out, fewer than min_group_size {k}: comparing this report with the one counting everyone would give their answers away; no report made",
+    },
+    "group": {
+        "id": "{field} {group}: terlalu sedikit respons dikeluarkan dan tidak ada kelompok lain yang dapat disembunyikan bersamanya; laporan tidak dibuat",
+        "en": "{field} {group}: too few responses left out and no other group to hide with it; no report made",
+    },
+}
 
 
 def _rounded(value: Fraction | None) -> tuple[float | None, float | None]:
@@ -117,6 +135,8 @@ class Scorer:
         empty: Tallies = (0, [0] * len(self.plan.tallies))
         sizes = [(k, counted.get(k, empty)[0]) for k in keys]
         hidden = suppressed_groups(sizes, self.min_size)
+        if self.plan.left_out is not None:
+            hidden = self._hide_left_out(field, hidden, counted, self.plan.left_out.get(field, {}))
         groups = [
             self.group(k, labels.get(k, k) if k is not None else self.word("not_answered"), counted.get(k, empty), hidden.get(k))
             for k in keys
@@ -126,6 +146,28 @@ class Scorer:
             for g, k in zip(groups, keys):
                 self.precision.group(g, counted.get(k, empty), self.precision.population(field == unit_field(self.q), k))
         return m.Breakdown(field=field, label=tr(self.q.item_by_id[field].label, self.lang), groups=groups)
+
+    def _hide_left_out(
+        self, field: str, hidden: dict[str | None, Suppression], counted: dict[str | None, Tallies], gone: dict[str | None, int]
+    ) -> dict[str | None, Suppression]:
+        """More groups to hide in a report that leaves responses out (--exclude-flagged), so that
+        comparing it with the report counting everyone gives no one away: each group that lost 1
+        to min_group_size - 1 responses and, when only one did, another that lost some
+        (formulas.left_out_groups); and every group the full report hides, or what it hides could
+        be worked out from this report's figures of a group that lost none."""
+        keys = list(dict.fromkeys([*counted, *gone]))
+        kept = {k: counted.get(k, (0, []))[0] for k in keys}
+        try:
+            lost = left_out_groups([(k, gone.get(k, 0), kept[k]) for k in keys], self.min_size)
+        except ValueError:
+            key = next(k for k in keys if 0 < gone.get(k, 0) < self.min_size)
+            raise ExclusionError(tr(REFUSALS["group"], self.lang).format(field=field, group=key if key is not None else self.word("not_answered"))) from None
+        full = suppressed_groups([(k, kept[k] + gone.get(k, 0)) for k in keys], self.min_size)
+        out = dict(hidden)
+        for k, reason in [*lost.items(), *full.items()]:
+            if out.get(k) != "small" and not (out.get(k) == "left_out" and reason == "complementary"):
+                out[k] = "left_out" if reason in ("left_out", "small") else reason
+        return out
 
     def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> None:
         """A value hidden in only one group (too few answered it) is hidden in the next smallest too,
@@ -160,6 +202,10 @@ class Scorer:
     def participation(self, rows: list[tuple[str | None, Tallies]]) -> m.Participation:
         margin = self.q.scoring.slovin_margin
         counted = {k: t[0] for k, t in rows}
+        # every submitted response, also those --exclude-flagged leaves out: who took part is the
+        # same in both reports, so comparing them shows no small unit's flagged responses
+        for k, n in ((self.plan.left_out or {}).get(unit_field(self.q) or "", {})).items():
+            counted[k] = counted.get(k, 0) + n
         units = []
         listed = {u.code for u in self.units}
         extra = [Unit(code=k, name=k) for k in sorted(k for k in counted if k is not None and k not in listed)]
@@ -470,6 +516,10 @@ def score_merged(
     plan = make_plan(q, keys)
     plan.unit, plan.votes = unit_id, votes
     extra = TrustFigures(mdb, plan, exclude_flagged, trust) if trust or exclude_flagged else None
+    if 0 < plan.left_out_total < q.scoring.min_group_size:
+        if extra is not None:
+            extra.close()
+        raise ExclusionError(tr(REFUSALS["total"], lang).format(n=plan.left_out_total, k=q.scoring.min_group_size))
     # after TrustFigures: the intervals' scan must leave out the same responses (plan.where)
     precision = Precision.for_plan(q, plan, mdb.units) if intervals or weight else None
     counts = count_all(mdb.db.conn, mdb.path, q, plan)

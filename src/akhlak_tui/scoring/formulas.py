@@ -9,7 +9,7 @@ from typing import Literal
 
 from akhlak_tui.questionnaire.model import Band
 
-Suppression = Literal["small", "complementary"]
+Suppression = Literal["small", "complementary", "left_out"]
 
 
 def exact(value: float | int | str | Fraction) -> Fraction:
@@ -79,6 +79,27 @@ def suppressed_groups(sizes: Iterable[tuple[str | None, int]], min_size: int, al
         rest = [(n, i, key) for i, (key, n) in enumerate(sizes) if n > 0 and key not in hidden]
         if rest:
             hidden[min(rest)[2]] = "complementary"
+    return hidden
+
+
+def left_out_groups(groups: Iterable[tuple[str | None, int, int]], min_size: int) -> dict[str | None, Suppression]:
+    """Which groups of one breakdown to hide in a report that leaves some responses out, and why;
+    each group as (key, responses left out, responses still counted).
+
+    Compared with the report that counts everyone, a group's figures would give away the answers
+    of the responses left out of it: a group with 1 to `min_size - 1` left out is hidden
+    ("left_out"). When exactly one is, another group that also lost responses and still shows
+    figures is hidden too ("complementary"), the one with the fewest left out: the groups that
+    lost none show the same figures in both reports, so hiding one of those would not stop the
+    hidden one being worked out from the total. Without such a group, ValueError.
+    """
+    groups = list(groups)
+    hidden: dict[str | None, Suppression] = {key: "left_out" for key, gone, _ in groups if 0 < gone < min_size}
+    if len(hidden) == 1:
+        rest = [(gone, i, key) for i, (key, gone, kept) in enumerate(groups) if gone > 0 and kept > 0 and key not in hidden]
+        if not rest:
+            raise ValueError("no other group lost responses to hide with it")
+        hidden[min(rest)[2]] = "complementary"
     return hidden
 
 

@@ -51,7 +51,12 @@ class GroupScore(Model):
     status: Literal["shown", "suppressed", "empty"] = Field(
         description="suppressed: too few respondents (or hidden so another cannot be worked out); empty: no respondents."
     )
-    suppression: Literal["small", "complementary"] | None = None
+    suppression: Literal["small", "complementary", "left_out"] | None = Field(
+        default=None,
+        description="Why suppressed: small (fewer than min_group_size respondents), complementary (so another hidden group "
+        "cannot be worked out), left_out (--exclude-flagged left out 1 to min_group_size - 1 of its responses: comparing "
+        "with the report counting everyone would give their answers away).",
+    )
     respondents: int | None = Field(description="Submitted responses in the group; null when suppressed.")
     index: float | None = None
     index_exact: float | None = None
@@ -151,7 +156,7 @@ class UnitCulture(Model):
     code: str
     name: str
     status: Literal["shown", "suppressed", "empty"]
-    suppression: Literal["small", "complementary"] | None = None
+    suppression: Literal["small", "complementary", "left_out"] | None = None
     respondents: int | None = Field(default=None, description="Respondents who answered 'organisation now'.")
     entropy: float | None = None
     positive_energy: float | None = None
@@ -206,7 +211,7 @@ class IndicatorGroup(Model):
     key: str | None = Field(description="Unit code; null for everyone.")
     label: str
     status: Literal["shown", "suppressed", "empty"]
-    suppression: Literal["small", "complementary"] | None = None
+    suppression: Literal["small", "complementary", "left_out"] | None = None
     indicators: list[IndicatorScore] = Field(default_factory=list)
 
 

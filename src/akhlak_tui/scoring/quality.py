@@ -115,6 +115,20 @@ def exclusion(conn: sqlite3.Connection, t: QualityThresholds, flags: Sequence[st
     return setup, "response_id NOT IN temp.flagged_out"
 
 
+def left_out_counts(conn: sqlite3.Connection, keys: Sequence[str], where: str, exclude: str) -> tuple[int, dict[str, dict[str | None, int]]]:
+    """(responses left out, per grouping key: group -> responses left out of it): one GROUP BY over
+    the submitted answers that `exclude` (a condition on `response_id`, see `exclusion`) leaves out."""
+    columns = ", ".join(f'"{k.replace(chr(34), chr(34) * 2)}"' for k in keys)
+    select = f"SELECT {columns + ', ' if columns else ''}count(*) FROM answers WHERE {where} AND NOT ({exclude})"
+    rows = conn.execute(select + (f" GROUP BY {columns}" if columns else "")).fetchall()
+    per_key: dict[str, dict[str | None, int]] = {k: {} for k in keys}
+    for row in rows:
+        for key, group in zip(keys, row):
+            code = None if group is None else str(group)
+            per_key[key][code] = per_key[key].get(code, 0) + int(row[-1])
+    return sum(int(row[-1]) for row in rows), per_key
+
+
 def quality_report(
     conn: sqlite3.Connection, t: QualityThresholds, units: Sequence[Unit], min_size: int, everyone: str, excluded: Sequence[str] = ()
 ) -> Quality:

@@ -10,9 +10,9 @@ from pathlib import Path
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import tr
 from akhlak_tui.scoring import model as m
-from akhlak_tui.scoring.aggregate import Counts, Plan
+from akhlak_tui.scoring.aggregate import SUBMITTED, Counts, Plan
 from akhlak_tui.scoring.profile import staff_profile
-from akhlak_tui.scoring.quality import exclusion, quality_report
+from akhlak_tui.scoring.quality import exclusion, left_out_counts, quality_report
 from akhlak_tui.scoring.trust import Quality
 from akhlak_tui.scoring.reliability import ReliabilitySums, reliability_report
 
@@ -25,8 +25,12 @@ class TrustFigures:
         self.q = mdb.questionnaire
         self.excluded = list(exclude_flagged)
         if self.excluded:
-            setup, plan.exclude = exclusion(mdb.db.conn, self.q.scoring.quality_thresholds, self.excluded)
+            conn = mdb.db.conn
+            setup, plan.exclude = exclusion(conn, self.q.scoring.quality_thresholds, self.excluded)
             plan.setup += setup
+            for sql in setup:
+                conn.execute(sql)
+            plan.left_out_total, plan.left_out = left_out_counts(conn, plan.keys, SUBMITTED, plan.exclude)
         self.sums = ReliabilitySums(self.q, plan.unit) if figures else None
         if self.sums is not None:
             self.slot = len(plan.sliced)
@@ -37,6 +41,11 @@ class TrustFigures:
         if (figures or self.excluded) and mdb.path is not None:  # counted meanwhile, on a connection of its own
             self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quality")
             self.quality = self.pool.submit(self._quality, mdb.path)
+
+    def close(self) -> None:
+        """No report after all: let the quality counting finish and its thread go."""
+        if self.quality is not None:
+            self.pool.shutdown()
 
     def _quality(self, path: Path) -> Quality:
         conn = sqlite3.connect(str(path), timeout=30)
@@ -75,4 +84,6 @@ class TrustFigures:
         else:
             slices = self.sums.from_cells(counts.overall[1], counts.groups.get(self.plan.unit, []) if self.plan.unit else [])
         report.reliability = reliability_report(q, self.sums, slices, units, report.overall, engagement, lang)
-        report.staff_profile = staff_profile(conn, q, self.mdb.units, unit_id, self.plan.where, q.scoring.min_group_size, lang)
+        # over every submitted response, as the participation: the same with or without
+        # --exclude-flagged, so comparing the two reports gives away no one's profile answers
+        report.staff_profile = staff_profile(conn, q, self.mdb.units, unit_id, SUBMITTED, q.scoring.min_group_size, lang)
