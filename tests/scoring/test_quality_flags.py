@@ -319,7 +319,7 @@ def test_leaving_out_fewer_than_min_group_size_in_all_is_refused():
     """Everyone's row with and without the one straight-liner would give that person's answers."""
     from akhlak_tui.scoring.compute import ExclusionError
 
-    with pytest.raises(ExclusionError, match="only 1 responses would be left out, fewer than min_group_size 5"):
+    with pytest.raises(ExclusionError, match="only 1 of the responses would be left out, fewer than min_group_size 5"):
         score_merged(world(), lang="en", exclude_flagged=["straightlining"])
 
 
@@ -334,7 +334,7 @@ def test_cli_refuses_an_exclusion_that_could_be_compared_and_labels_what_it_hide
     refused = runner.invoke(cli, ["report", "--db", str(tmp_path / "w.db"), "--exclude-flagged", "straightlining", "--lang", "en"])
     assert refused.exit_code != 0
     lines = refused.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: --exclude-flagged: ") and "only 1 responses would be left out, fewer than min_group_size 5" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("error: --exclude-flagged: ") and "only 1 of the responses would be left out, fewer than min_group_size 5" in lines[0]
     refused_id = runner.invoke(cli, ["report", "--db", str(tmp_path / "w.db"), "--exclude-flagged", "straightlining"])
     assert refused_id.exit_code != 0 and "kurang dari min_group_size 5" in refused_id.output
     args = ["report", "--db", str(tmp_path / "c.db"), "--exclude-flagged", "speeding,straightlining", "--by", "employment"]

@@ -48,7 +48,7 @@ class ExclusionError(ScoringError):
 REFUSALS = {
     "total": {
         "id": "hanya {n} respons yang dikeluarkan, kurang dari min_group_size {k}: membandingkan laporan ini dengan laporan yang menghitung semua responden akan membuka jawaban mereka; laporan tidak dibuat",
-        "en": "only {n} responses would be left out, fewer than min_group_size {k}: comparing this report with the one counting everyone would give their answers away; no report made",
+        "en": "only {n} of the responses would be left out, fewer than min_group_size {k}: comparing this report with the one counting everyone would give their answers away; no report made",
     },
     "group": {
         "id": "{field} {group}: terlalu sedikit respons dikeluarkan dan tidak ada kelompok lain yang dapat disembunyikan bersamanya; laporan tidak dibuat",
