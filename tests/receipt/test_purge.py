@@ -70,3 +70,15 @@ def test_purge_of_one_survey_leaves_the_receipts_of_another_alone(world: World) 
     import_receipt(world.laptop, world.receipt_file())
     assert purge_received(world.laptop, "b" * 16).purged == 0
     assert set(sealed_of(world)) == set(ids)
+
+
+def test_after_a_purge_export_does_not_offer_the_purged_ones_again(world: World) -> None:
+    world.answer(2)
+    world.export()
+    world.merge_with_receipts()
+    purged = world.on_laptop("receipt", "import", str(world.stick), "--purge")
+    assert purged.exit_code == 0, purged.output
+    result = world.on_laptop("export", "--out", str(world.stick))
+    assert result.exit_code != 0
+    assert "all 2 were received by the coordinator and deleted from this laptop" in result.stderr, result.stderr
+    assert "--all" not in result.stderr  # --all would export nothing: they are gone from this laptop

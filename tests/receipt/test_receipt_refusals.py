@@ -10,7 +10,8 @@ from nacl.signing import SigningKey
 from receipt_world import World
 
 from akhlak_tui.demo.generate import demo_device
-from akhlak_tui.receipt.document import Receipt, ReceivedBundle, sign_receipt
+from akhlak_tui.receipt.document import Receipt, ReceiptError, ReceivedBundle, sign_receipt
+from akhlak_tui.receipt.laptop import import_receipt
 
 
 def merged_world(world: World) -> tuple[list[str], Receipt]:
@@ -21,7 +22,11 @@ def merged_world(world: World) -> tuple[list[str], Receipt]:
     return ids, Receipt.model_validate_json(envelope["body"])
 
 
-def refused(world: World, path: Path, reason: str) -> None:
+def refused(world: World, path: Path, reason: str, kind: str = "unreadable") -> None:
+    """Refused by the CLI with `reason` in its line, and by the core with `kind` (for the app's words)."""
+    with pytest.raises(ReceiptError) as caught:
+        import_receipt(world.laptop, path)
+    assert caught.value.kind == kind
     before = world.rows()
     result = world.on_laptop("receipt", "import", str(path), "--purge")
     assert result.exit_code == 1
@@ -35,7 +40,7 @@ def test_receipt_signed_by_another_key_is_refused(world: World) -> None:
     _, receipt = merged_world(world)
     forged = world.stick / "forged.akhlak-receipt"
     forged.write_bytes(sign_receipt(receipt, SigningKey.generate()))
-    refused(world, forged, "the signature does not verify")
+    refused(world, forged, "the signature does not verify", "altered")
 
 
 def test_receipt_for_another_device_is_refused(world: World) -> None:
@@ -43,7 +48,7 @@ def test_receipt_for_another_device_is_refused(world: World) -> None:
     other = receipt.model_copy(update={"device_id": demo_device(5, 5).id})
     path = world.stick / "other-device.akhlak-receipt"
     path.write_bytes(sign_receipt(other, world.coordinator.keys.signing_key))
-    refused(world, path, f"for device {other.device_id}; this laptop is device {receipt.device_id}")
+    refused(world, path, f"for device {other.device_id}; this laptop is device {receipt.device_id}", "other_laptop")
 
 
 def test_receipt_for_another_survey_is_refused(world: World) -> None:
@@ -51,7 +56,7 @@ def test_receipt_for_another_survey_is_refused(world: World) -> None:
     other = receipt.model_copy(update={"survey_id": "a" * 16})
     path = world.stick / "other-survey.akhlak-receipt"
     path.write_bytes(sign_receipt(other, world.coordinator.keys.signing_key))
-    refused(world, path, "for survey 'aaaaaaaaaaaaaaaa', which is not installed on this laptop")
+    refused(world, path, "for survey 'aaaaaaaaaaaaaaaa', which is not installed on this laptop", "not_installed")
 
 
 @pytest.mark.parametrize("where", ["body", "signature", "end"])

@@ -90,7 +90,8 @@ async def test_a_forged_receipt_is_refused_on_screen_and_marks_nothing(tmp_path:
     async with app.run_test(size=(80, 24)) as pilot:
         await export_to_stick(pilot, world)
         text = " ".join(screen_text(pilot).split())
-        assert "Tanda terima ditolak" in text and "the signature does not verify" in text
+        assert f"Tanda terima ditolak: {path.name}: isinya diubah, atau tidak ditandatangani koordinator survei ini." in text
+        assert "signature" not in text  # the reason in the user's language, not the CLI's English
         assert "Tidak ada jawaban yang perlu dihapus" in text
         await pilot.press("enter")  # nothing to purge: Enter does nothing
         await pilot.pause()
@@ -112,8 +113,54 @@ async def test_receipts_are_found_when_there_is_nothing_new_to_export(tmp_path: 
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        assert "nothing to export" in screen_text(pilot)  # the export's own message is still there
+        text = " ".join(screen_text(pilot).split())
+        # the export's message, counted again: the purged responses cannot be exported again
+        assert "Nothing to export for survey" in text and "2 responses were received by the coordinator and deleted" in text, text
+        assert "again" not in text and "--all" not in text
     assert [world.rows()[r][3] for r in merged] == [True, True]
+
+
+async def test_responses_kept_from_an_earlier_receipt_are_offered_beside_a_refused_one(tmp_path: Path) -> None:
+    world, merged, _ = field_world(tmp_path)
+    kept = world.on_laptop("receipt", "import", str(world.stick), "--keep")
+    assert kept.exit_code == 0, kept.output
+    other = tmp_path / "other-stick"
+    other.mkdir()
+    data = bytearray(world.receipt_file().read_bytes())
+    data[len(data) // 2] ^= 1  # one byte altered
+    (other / world.receipt_file().name).write_bytes(bytes(data))
+    world = World(world.coordinator, world.laptop, other, world.package_file)
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await export_to_stick(pilot, world)
+        text = " ".join(screen_text(pilot).split())
+        assert "Tanda terima ditolak" in text
+        assert "3 jawaban yang sudah diterima bisa dihapus dari laptop ini" in text, text
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "3 jawaban dihapus dari laptop ini" in " ".join(screen_text(pilot).split())
+    assert [world.rows()[r][2:] for r in merged] == [(True, True, False)] * 3
+
+
+async def test_ctrl_l_switches_the_language_of_the_receipts_dialog_and_the_home_beneath(tmp_path: Path) -> None:
+    world, _, _ = field_world(tmp_path)
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await export_to_stick(pilot, world)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        text = " ".join(screen_text(pilot).split())
+        assert "Receipts from the coordinator" in text and "3 received responses can be deleted" in text, text
+        assert "Enter Delete" in text and "Esc Keep" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen_name(pilot) == "ExportScreen"
+        assert "Export submitted responses" in screen_text(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.lang == "en" and "Export" in " ".join(screen_text(pilot).split())
+        assert "Ekspor" not in screen_text(pilot)
 
 
 async def test_a_full_disk_during_the_purge_is_named_and_keeps_everything(tmp_path: Path, tmpfs: Path, fill_disk) -> None:

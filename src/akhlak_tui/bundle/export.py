@@ -38,6 +38,31 @@ class ExportError(Exception):
     """An export that cannot be done; the message is one line saying why."""
 
 
+class NothingToExport(ExportError):
+    """No response to export: `exported` were exported before and can be again (include_all),
+    `purged` were received by the coordinator and deleted here (they cannot be)."""
+
+    def __init__(self, survey_name: str, exported: int, purged: int) -> None:
+        self.survey_name, self.exported, self.purged = survey_name, exported, purged
+        if exported:
+            detail = f"all {exported} are already exported (--all exports them again)"
+        elif purged:
+            detail = f"all {purged} were received by the coordinator and deleted from this laptop"
+        else:
+            detail = "none submitted yet"
+        super().__init__(f"nothing to export for survey {survey_name!r}: {detail}")
+
+
+def nothing_to_export(store: Store, survey_id: str, survey_name: str) -> NothingToExport:
+    """Why nothing is left to export: how many could be exported again, how many were purged."""
+    exported, purged = store.db.execute(
+        "select count(case when purged_at is null then 1 end), count(purged_at) from responses "
+        "where survey_id = ? and exported_seq is not null",
+        [survey_id],
+    ).fetchone()
+    return NothingToExport(survey_name, exported, purged)
+
+
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
@@ -118,11 +143,7 @@ def export_bundle(
         _check_device(store, where, params, device.id)
         all_records = _records(store, where, params, seal)
         if not all_records:
-            exported = store.db.execute(
-                "select count(*) from responses where survey_id = ? and exported_seq is not null", [survey.survey_id]
-            ).fetchone()[0]
-            detail = f"all {exported} are already exported (--all exports them again)" if exported else "none submitted yet"
-            raise ExportError(f"nothing to export for survey {survey.name!r}: {detail}")
+            raise nothing_to_export(store, survey.survey_id, survey.name)
         try:
             records = all_records[: fitting_count(all_records)]
         except BundleWriteError as exc:

@@ -44,7 +44,15 @@ SigningKeyLookup = Callable[[str], bytes]
 
 
 class ReceiptError(Exception):
-    """A receipt that cannot be made, read or trusted; the message is one line naming the file."""
+    """A receipt that cannot be made, read or trusted; the message is one line naming the file.
+
+    `kind` says why, for a message in the user's language: "altered" (the signature does not
+    verify), "other_laptop", "not_installed" (its survey is not on this laptop) or "unreadable".
+    """
+
+    def __init__(self, message: str, kind: str = "unreadable") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class ReceivedBundle(BaseModel):
@@ -128,7 +136,8 @@ def verify_receipt(data: bytes, label: str, signing_key_for: SigningKeyLookup) -
     except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError):
         raise ReceiptError(
             f"{label}: the signature does not verify: altered, or not signed by the coordinator of survey {survey_id[:40]!r} "
-            "(the key pinned when the survey was installed)"
+            "(the key pinned when the survey was installed)",
+            kind="altered",
         ) from None
     try:
         receipt = Receipt.model_validate_json(body)

@@ -84,14 +84,14 @@ def _pinned_key(store: Store, label: str) -> SigningKeyLookup:
         try:
             return installed_package(store, survey_id).coordinator_public.signing_key
         except SurveyPackageError:
-            raise ReceiptError(f"{label}: for survey {survey_id[:40]!r}, which is not installed on this laptop") from None
+            raise ReceiptError(f"{label}: for survey {survey_id[:40]!r}, which is not installed on this laptop", kind="not_installed") from None
 
     return signing_key_for
 
 
 def _device_id(data_dir: Path, label: str) -> str:
     if not (Path(data_dir) / DEVICE_KEY_FILE).exists():
-        raise ReceiptError(f"{label}: this laptop has no device key, so it exported nothing; the receipt is for another laptop")
+        raise ReceiptError(f"{label}: this laptop has no device key, so it exported nothing; the receipt is for another laptop", kind="other_laptop")
     try:
         return load_or_create_device(data_dir).id
     except DeviceKeyError as exc:
@@ -105,7 +105,7 @@ def read_receipt(data_dir: Path, path: Path, store: Store) -> Receipt:
     receipt = verify_receipt(data, label, _pinned_key(store, label))
     device_id = _device_id(data_dir, label)
     if receipt.device_id != device_id:
-        raise ReceiptError(f"{label}: for device {receipt.device_id}; this laptop is device {device_id}")
+        raise ReceiptError(f"{label}: for device {receipt.device_id}; this laptop is device {device_id}", kind="other_laptop")
     return receipt
 
 
@@ -166,13 +166,25 @@ def _mark(store: Store, path: Path, receipt: Receipt) -> ImportResult:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A receipt in the folder that was refused: its file, why (ReceiptError.kind) and the one-line message."""
+
+    path: Path
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
 class FolderImport:
-    """The receipts for this laptop found in a folder: imported, refused (one line each), and what can be purged."""
+    """The receipts for this laptop found in a folder: imported, refused, and what can be purged."""
 
     imported: tuple[ImportResult, ...] = ()
-    refused: tuple[str, ...] = ()
+    refused: tuple[Refusal, ...] = ()
     waiting: dict[str, int] | None = None
-    """Survey id -> received responses not yet purged, for the surveys of the imported receipts."""
+    """Survey id -> received responses not yet purged, for every installed survey (whichever receipt marked them)."""
 
     @property
     def found(self) -> bool:
@@ -190,7 +202,11 @@ def receipts_in(folder: Path, device_id: str) -> list[Path]:
 
 def import_folder(data_dir: Path, folder: Path) -> FolderImport:
     """Import every receipt of this laptop found in `folder` (the export's stick); a refused one does not stop
-    the rest, a store that cannot record them (StoreError) does."""
+    the rest, a store that cannot record them (StoreError) does.
+
+    What waits to be purged is counted over every installed survey, not only those of the receipts
+    accepted now: responses marked by an earlier receipt (`akhlak receipt import --keep`) are offered too.
+    """
     if not (Path(data_dir) / DEVICE_KEY_FILE).exists():
         return FolderImport()
     imported, refused = [], []
@@ -198,9 +214,10 @@ def import_folder(data_dir: Path, folder: Path) -> FolderImport:
         try:
             imported.append(import_receipt(data_dir, path))
         except ReceiptError as exc:
-            refused.append(str(exc))
+            refused.append(Refusal(path, exc.kind, str(exc)))
     with Store(locations.store_path(Path(data_dir))) as store:
-        waiting = {sid: progress_of(store, sid).received for sid in dict.fromkeys(r.receipt.survey_id for r in imported)}
+        installed = {row[0] for row in store.db.execute("select id from installed_surveys")}
+        waiting = {p.survey_id: p.received for p in survey_progress(store) if p.survey_id in installed and p.received}
     return FolderImport(tuple(imported), tuple(refused), waiting)
 
 

@@ -289,9 +289,10 @@ class AkhlakApp(FailureHandling, App[None]):
             except StoreError as error:
                 self.lang = self.interview.lang
                 self.store_failed(error)
-        relabel = getattr(self.screen, "relabel", None)
-        if relabel is not None:
-            relabel()
+        for screen in self.screen_stack:  # a dialog's and the screen beneath it, whose keys show below it
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None:
+                relabel()
         return self.lang
 
     # -- kiosk mode ----------------------------------------------------------------------------

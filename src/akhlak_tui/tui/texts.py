@@ -122,6 +122,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.done": {"id": "{n} jawaban diekspor ke {path}", "en": "{n} responses exported to {path}"},
     "export.running": {"id": "Mengekspor ...", "en": "Exporting ..."},
     "export.start": {"id": "Ekspor", "en": "Export"},
+    "export.none_submitted": {
+        "id": "Belum ada yang bisa diekspor untuk survei {survey}: belum ada jawaban yang dikirim.",
+        "en": "Nothing to export for survey {survey}: no response submitted yet.",
+    },
+    "export.all_exported": {
+        "id": "Tidak ada jawaban baru untuk survei {survey}: {n} jawaban sudah pernah diekspor. "
+        "Untuk mengekspornya lagi, centang \"{again}\".",
+        "en": "Nothing new to export for survey {survey}: {n} responses were exported before. "
+        "To export them again, tick \"{again}\".",
+    },
+    "export.all_purged": {
+        "id": "Tidak ada yang perlu diekspor untuk survei {survey}: {n} jawaban sudah diterima koordinator "
+        "dan dihapus dari laptop ini.",
+        "en": "Nothing to export for survey {survey}: {n} responses were received by the coordinator "
+        "and deleted from this laptop.",
+    },
     # receipts found on the stick after an export
     "receipt.title": {"id": "Tanda terima dari koordinator", "en": "Receipts from the coordinator"},
     "receipt.imported": {
@@ -132,7 +148,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "{n} nomor jawaban diabaikan: tidak ada di laptop ini atau tidak diekspor dari sini.",
         "en": "{n} response ids ignored: not on this laptop or not exported from it.",
     },
-    "receipt.refused": {"id": "Tanda terima ditolak: {reason}", "en": "Receipt refused: {reason}"},
+    "receipt.refused": {"id": "Tanda terima ditolak: {file}: {reason}", "en": "Receipt refused: {file}: {reason}"},
+    "receipt.why.altered": {
+        "id": "isinya diubah, atau tidak ditandatangani koordinator survei ini.",
+        "en": "altered, or not signed by the coordinator of this survey.",
+    },
+    "receipt.why.other_laptop": {"id": "untuk laptop lain.", "en": "for another laptop."},
+    "receipt.why.not_installed": {
+        "id": "untuk survei yang tidak terpasang di laptop ini.",
+        "en": "for a survey not installed on this laptop.",
+    },
+    "receipt.why.unreadable": {"id": "berkas rusak atau tidak dapat dibaca.", "en": "the file is damaged or cannot be read."},
     "receipt.offer": {
         "id": "{n} jawaban yang sudah diterima bisa dihapus dari laptop ini (jumlahnya tetap tercatat). Hapus sekarang?",
         "en": "{n} received responses can be deleted from this laptop (their counts are kept). Delete them now?",

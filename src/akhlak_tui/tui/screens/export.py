@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,8 +24,21 @@ from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from akhlak_tui.bundle.export import NothingToExport
     from akhlak_tui.receipt.laptop import FolderImport
     from akhlak_tui.tui.app import AkhlakApp
+
+Said = Callable[[str], str]
+"""A message of the dialog in a language (it is said again in the other one on Ctrl+L)."""
+
+
+def nothing_text(nothing: NothingToExport, lang: str) -> str:
+    """Why there was nothing to export, in `lang`, naming the dialog's own box rather than a CLI flag."""
+    if nothing.exported:
+        return t("export.all_exported", lang, survey=nothing.survey_name, n=nothing.exported, again=t("export.all", lang))
+    if nothing.purged:
+        return t("export.all_purged", lang, survey=nothing.survey_name, n=nothing.purged)
+    return t("export.none_submitted", lang, survey=nothing.survey_name)
 
 
 def drive_placeholder() -> str:
@@ -41,10 +55,20 @@ class ExportScreen(ModalScreen[None]):
     if TYPE_CHECKING:
         app: AkhlakApp
 
-    BINDINGS = [Binding("escape", "close", "Close", show=False, priority=True)]
+    BINDINGS = [
+        # Enter exports wherever the focus is (the checkbox would otherwise take it as a toggle; Space toggles it)
+        Binding("enter", "start", "Export", show=False, priority=True),
+        Binding("escape", "close", "Close", show=False, priority=True),
+        Binding("ctrl+l", "language", "Language", show=False),
+    ]
 
     folder: Path | None = None
     """The folder of the last export: where receipts are looked for."""
+    said: Said | None = None
+    """What the message line says, in any language."""
+    nothing: bool = False
+    """The last export found nothing to export (its message is said again after a purge)."""
+    running: bool = False
 
     @property
     def practice(self) -> bool:
@@ -54,11 +78,11 @@ class ExportScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lang = self.app.lang
         with Vertical(classes="dialog wide"):
-            yield Static(t("export.title", lang), classes="title")
+            yield Static(t("export.title", lang), id="export-title", classes="title")
             if self.practice:
                 yield Static(t("export.practice", lang), id="export-message")
             else:
-                yield Static(t("export.where", lang))
+                yield Static(t("export.where", lang), id="export-where")
                 yield Input(placeholder=drive_placeholder(), id="export-dir")
                 yield Checkbox(t("export.all", lang), id="export-all", compact=True)
                 yield ProgressBar(id="export-progress", show_eta=False)
@@ -66,44 +90,55 @@ class ExportScreen(ModalScreen[None]):
             yield KeyBar()
 
     def on_mount(self) -> None:
+        if not self.practice:
+            self.query_one("#export-dir", Input).focus()
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Say everything again in the language shown (Ctrl+L); what was typed and ticked stays."""
         lang = self.app.lang
+        self.query_one("#export-title", Static).update(t("export.title", lang))
         if self.practice:
+            self.query_one("#export-message", Static).update(t("export.practice", lang))
             self.query_one(KeyBar).show_keys([("Esc", "screen.close", t("key.close", lang))])
             return
+        self.query_one("#export-where", Static).update(t("export.where", lang))
+        self.query_one("#export-all", Checkbox).label = t("export.all", lang)
         self.query_one(KeyBar).show_keys(
             [("Enter", "screen.start", t("export.start", lang)), ("Esc", "screen.close", t("key.cancel", lang))]
         )
-        self.query_one("#export-dir", Input).focus()
+        if self.said is not None:
+            self.query_one("#export-message", Static).update(self.said(lang))
 
-    @on(Input.Submitted, "#export-dir")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_start()
+    def say(self, said: Said) -> None:
+        self.said = said
+        self.query_one("#export-message", Static).update(said(self.app.lang))
+
+    def action_language(self) -> None:
+        self.app.toggle_language()
 
     def action_start(self) -> None:
-        if self.practice:
+        if self.practice or self.running:
             return
-        lang = self.app.lang
         folder = self.query_one("#export-dir", Input).value.strip()
-        message = self.query_one("#export-message", Static)
         if not folder:
-            message.update(t("export.no_folder", lang, example=drive_placeholder()))
+            self.say(lambda lang: t("export.no_folder", lang, example=drive_placeholder()))
             return
         path = Path(folder).expanduser()
         if not path.is_dir():
-            message.update(t("export.not_a_folder", lang, path=path))
+            self.say(lambda lang: t("export.not_a_folder", lang, path=path))
             return
-        message.update(t("export.running", lang))
-        self.folder = path
+        self.say(lambda lang: t("export.running", lang))
+        self.folder, self.running = path, True
         self.export(path, self.query_one("#export-all", Checkbox).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def export(self, folder: Path, include_all: bool) -> str:
+    def export(self, folder: Path, include_all: bool) -> Said:
         """Run the export (it opens its own store: this is another thread); returns the result line."""
         try:
-            from akhlak_tui.bundle.export import ExportError, export_bundle
+            from akhlak_tui.bundle.export import ExportError, NothingToExport, export_bundle
         except ImportError:
-            return t("export.unavailable", self.app.lang)
+            return lambda lang: t("export.unavailable", lang)
         bar = self.query_one("#export-progress", ProgressBar)
 
         def progress(done: int, total: int) -> None:
@@ -111,9 +146,14 @@ class ExportScreen(ModalScreen[None]):
 
         try:
             result = export_bundle(self.app.data_dir, folder, include_all=include_all, progress=progress)
+        except NothingToExport as nothing:
+            self.nothing = True
+            return partial(nothing_text, nothing)
         except ExportError as exc:
-            return str(exc)
-        return t("export.done", self.app.lang, n=result.count, path=result.path)
+            line = str(exc)  # not said in Bahasa: the bundle's own one-line reason (a device key, a full stick ...)
+            return lambda _lang: line
+        self.nothing = False
+        return lambda lang: t("export.done", lang, n=result.count, path=result.path)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="receipts")
     def import_receipts(self, folder: Path) -> FolderImport:
@@ -128,13 +168,15 @@ class ExportScreen(ModalScreen[None]):
             return
         if event.worker.group != "export":
             return
-        message = self.query_one("#export-message", Static)
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.running = False
         if event.state == WorkerState.SUCCESS:
-            message.update(str(event.worker.result))
+            self.say(event.worker.result)  # type: ignore[arg-type]
             self.import_receipts(self.folder)
         elif event.state == WorkerState.ERROR:
             assert event.worker.error is not None
-            message.update(self.app.worker_failure_text(event.worker.error, "failure.export"))
+            failed = self.app.worker_failure_text(event.worker.error, "failure.export")
+            self.say(lambda _lang: failed)
 
     def _receipts_done(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS:
@@ -142,10 +184,19 @@ class ExportScreen(ModalScreen[None]):
             if found is not None and found.found:  # type: ignore[attr-defined]
                 from akhlak_tui.tui.screens.receipts import ReceiptsScreen
 
-                self.app.push_screen(ReceiptsScreen(found))  # type: ignore[arg-type]
+                self.app.push_screen(ReceiptsScreen(found), self._after_receipts)  # type: ignore[arg-type]
         elif event.state == WorkerState.ERROR:
             assert event.worker.error is not None
-            self.query_one("#export-message", Static).update(self.app.worker_failure_text(event.worker.error, "receipt.import_failed"))
+            failed = self.app.worker_failure_text(event.worker.error, "receipt.import_failed")
+            self.say(lambda _lang: failed)
+
+    def _after_receipts(self, purged: int | None) -> None:
+        """After a purge, "nothing to export" is counted again: the purged responses cannot be exported again."""
+        core = self.app.core
+        if purged and self.nothing and core is not None and core.survey.survey_id is not None:
+            from akhlak_tui.bundle.export import nothing_to_export
+
+            self.say(partial(nothing_text, nothing_to_export(core.store, core.survey.survey_id, core.survey.name)))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from akhlak_tui.tui.app import AkhlakApp
 
 
-class ReceiptsScreen(ModalScreen[None]):
-    """Shows each receipt imported (or refused); Enter deletes the received responses, Esc keeps them."""
+class ReceiptsScreen(ModalScreen[int]):
+    """Shows each receipt imported (or refused); Enter deletes the received responses, Esc keeps them.
+
+    It closes with the number of responses purged (0 if none)."""
 
     if TYPE_CHECKING:
         app: AkhlakApp
@@ -30,6 +32,7 @@ class ReceiptsScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("enter", "purge", "Delete", show=False, priority=True),
         Binding("escape", "close", "Close", show=False, priority=True),
+        Binding("ctrl+l", "language", "Language", show=False),
     ]
 
     def __init__(self, found: FolderImport) -> None:
@@ -37,6 +40,13 @@ class ReceiptsScreen(ModalScreen[None]):
         self.found = found
         self.purged = False
         self.purging = False
+        self.done = 0
+        """Responses purged."""
+        self.said: Callable[[str], str] = self._offer
+        """What the last line says, in any language (said again in the other one on Ctrl+L)."""
+
+    def _offer(self, lang: str) -> str:
+        return t("receipt.offer", lang, n=self.found.purgeable) if self.found.purgeable else t("receipt.nothing", lang)
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
@@ -48,14 +58,29 @@ class ReceiptsScreen(ModalScreen[None]):
                     yield Static(t("receipt.imported", lang, file=Path(result.path).name, n=n, new=result.marked), markup=False)
                     if result.ignored:
                         yield Static(t("receipt.ignored", lang, n=result.ignored), markup=False)
-                for reason in self.found.refused:
-                    yield Static(t("receipt.refused", lang, reason=reason), markup=False, classes="message")
-            offer = t("receipt.offer", lang, n=self.found.purgeable) if self.found.purgeable else t("receipt.nothing", lang)
-            yield Static(offer, id="receipt-message", markup=False)
+                for refusal in self.found.refused:
+                    reason = t(f"receipt.why.{refusal.kind}", lang)
+                    yield Static(t("receipt.refused", lang, file=refusal.path.name, reason=reason), markup=False, classes="message")
+            yield Static(self.said(lang), id="receipt-message", markup=False)
             yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_keys()
+
+    def relabel(self) -> None:
+        self.call_later(self._relabel)
+
+    async def _relabel(self) -> None:
+        """Say everything again in the language shown (Ctrl+L)."""
+        await self.recompose()
+        self._show_keys()
+
+    def action_language(self) -> None:
+        self.app.toggle_language()
+
+    def _say(self, said: Callable[[str], str]) -> None:
+        self.said = said
+        self.query_one("#receipt-message", Static).update(said(self.app.lang))
 
     def _show_keys(self) -> None:
         lang = self.app.lang
@@ -69,7 +94,7 @@ class ReceiptsScreen(ModalScreen[None]):
         if not self.found.purgeable or self.purged or self.purging:
             return
         self.purging = True
-        self.query_one("#receipt-message", Static).update(t("receipt.purging", self.app.lang))
+        self._say(lambda lang: t("receipt.purging", lang))
         self.purge()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="purge")
@@ -87,19 +112,18 @@ class ReceiptsScreen(ModalScreen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "purge":
             return
-        message = self.query_one("#receipt-message", Static)
-        lang = self.app.lang
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             self.purging = False
         if event.state == WorkerState.SUCCESS:
             done, emptied = event.worker.result  # type: ignore[misc]
-            self.purged = True
-            message.update(t("receipt.purged", lang, n=done) + ("" if emptied else " " + t("receipt.wal", lang)))
+            self.purged, self.done = True, done
+            self._say(lambda lang: t("receipt.purged", lang, n=done) + ("" if emptied else " " + t("receipt.wal", lang)))
             self._show_keys()
         elif event.state == WorkerState.ERROR:
             assert event.worker.error is not None
-            message.update(self.app.worker_failure_text(event.worker.error, "receipt.failed"))
+            failed = self.app.worker_failure_text(event.worker.error, "receipt.failed")
+            self._say(lambda _lang: failed)
 
     def action_close(self) -> None:
         if not self.purging:  # a purge under way finishes first: it is one transaction, then the WAL
-            self.dismiss(None)
+            self.dismiss(self.done)
