@@ -31,6 +31,9 @@ def one_line(result) -> str:
         (("report", "--format", "pdf"), "error: akhlak report: Invalid value for '--format': 'pdf' is not one of"),
         (("survey", "create"), "error: akhlak survey create: Missing option '--questionnaire'."),
         (("no-such-command",), "error: akhlak: No such command 'no-such-command'."),
+        (("merge", "--receipts"), "error: akhlak merge: Option '--receipts' requires an argument. (see `akhlak merge --help`)"),
+        (("report", "--weight"), "error: akhlak report: Option '--weight' requires an argument. (see `akhlak report --help`)"),
+        (("data", "export", "-o"), "error: akhlak data export: Option '-o' requires an argument. (see `akhlak data export --help`)"),
     ],
 )
 def test_usage_errors_are_one_line_naming_the_command_and_exit_2(tmp_path: Path, args: tuple[str, ...], expected: str) -> None:

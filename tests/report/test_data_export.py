@@ -128,3 +128,51 @@ def test_xlsx_is_coarsened_like_the_csv(survey_db, tmp_path):
     assert devices and not any(f">{d}<" in text for d in devices)
     assert not any(t in text for t in times) and {t[:10] for t in times} <= set(re.findall(r">(\d{4}-\d{2}-\d{2})<", text))
     assert len(set(re.findall(r">(d[0-9a-f]{12})<", text))) == len(devices)
+
+
+def test_the_extension_chooses_the_format(survey_db, tmp_path):
+    heads = {".xlsx": b"PK", ".sav": b"$FL2", ".csv": b"\xef\xbb\xbfresponse_id"}
+    for suffix, head in heads.items():
+        out = tmp_path / f"jawaban{suffix}"
+        result = run("data", "export", "--db", str(survey_db), "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(head), (suffix, out.read_bytes()[:16])
+    dta = tmp_path / "jawaban.dta"
+    assert run("data", "export", "--db", str(survey_db), "-o", str(dta)).exit_code == 0
+    assert dta.read_bytes().startswith(b"<stata_dta>")
+
+
+def test_an_unknown_or_contradicting_extension_is_refused(survey_db, tmp_path):
+    cases = [
+        ((), "x.pdf", "cannot export to a '.pdf' file: name it .csv, .xlsx, .sav (SPSS) or .dta (Stata)"),
+        ((), "x", "cannot export to a 'no extension' file"),
+        (("--format", "sav"), "y.csv", "a '.csv' file is not --format sav: name it .sav, or leave out --format to write csv"),
+        (("--format", "csv"), "y.xlsx", "a '.xlsx' file is not --format csv"),
+        (("--format", "dta"), "y.sav", "a '.sav' file is not --format dta"),
+    ]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for args, name, problem in cases:
+        out = folder / name
+        result = run("data", "export", "--db", str(survey_db), *args, "-o", str(out))
+        assert result.exit_code == 1, (name, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {out}: {problem}"), lines
+        assert list(folder.iterdir()) == []
+
+
+def test_each_format_of_one_name_keeps_its_own_codebook(survey_db, tmp_path):
+    said = {}
+    for suffix in (".csv", ".sav", ".dta"):
+        result = run("data", "export", "--db", str(survey_db), "-o", str(tmp_path / f"x{suffix}"))
+        assert result.exit_code == 0, result.output
+        said[suffix] = result.output.strip().rsplit("codebook ", 1)[1]
+    assert said == {
+        ".csv": str(tmp_path / "x-codebook.csv"),
+        ".sav": str(tmp_path / "x-sav-codebook.csv"),
+        ".dta": str(tmp_path / "x-dta-codebook.csv"),
+    }
+    plain = read_csv(tmp_path / "x-codebook.csv")
+    assert all(r["nama sav/dta"] == "" for r in plain)  # not overwritten by the SAV/DTA codebooks
+    for name in ("x-sav-codebook.csv", "x-dta-codebook.csv"):
+        assert any(r["nama sav/dta"] for r in read_csv(tmp_path / name)), name

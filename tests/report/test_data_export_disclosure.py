@@ -137,7 +137,7 @@ def test_spss_missing_codes_never_collide_with_a_scale_code(tmp_path):
     df, meta = read(out, user_missing=True)
     assert sorted(r["lo"] for r in meta.missing_ranges["bp1"]) == [-3, 9]
     assert df["bp1"].tolist()[5:] == [9, -3] and df["values_now_jujur"].tolist() == [1] * 7
-    codebook = {r["column"]: r["code"] for r in csv.DictReader((tmp_path / "x-codebook.csv").read_text("utf-8-sig").splitlines())}
+    codebook = {r["column"]: r["code"] for r in csv.DictReader((tmp_path / "x-sav-codebook.csv").read_text("utf-8-sig").splitlines())}
     assert codebook["sav.missing"] == "-3 -4"
 
 

@@ -146,7 +146,7 @@ def test_labels_values_and_rows_read_back(tmp_path, suffix):
     assert df["comment"].iloc[2] in ("", None)
     assert df["created_at"].iloc[0] == dt.date(2026, 3, 2) or str(df["created_at"].iloc[0]).startswith("2026-03-02")
     assert all(re.fullmatch(r"d[0-9a-f]{12}", d) for d in df["device_id"])
-    codebook = list(csv.DictReader((tmp_path / "data-codebook.csv").read_text("utf-8-sig").splitlines()))
+    codebook = list(csv.DictReader((tmp_path / f"data-{suffix[1:]}-codebook.csv").read_text("utf-8-sig").splitlines()))
     mapped = {(r["kolom"], r["kode"]): (r["nama sav/dta"], r["kode sav/dta"]) for r in codebook}
     assert mapped[("values_now", "silo")] == ("values_now_silo", "1") and mapped[("gender", "m")] == ("gender", "2")
     assert mapped[("bp1", "9")] == ("bp1", "9 (.a)") and mapped[("unit", "U2")] == ("unit", "2") and mapped[("language", "id")] == ("language", "1")

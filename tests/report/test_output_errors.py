@@ -27,7 +27,7 @@ def test_an_unwritable_output_is_one_line_exit_1(small_db: Path, tmp_path: Path,
     blocker = tmp_path / "out" / "not-a-dir"
     blocker.parent.mkdir()
     blocker.write_text("x", encoding="utf-8")
-    target = blocker / "out.file"
+    target = blocker / f"out.{'txt' if args[-1] == 'table' else args[-1]}"  # an extension that matches --format
 
     result = CliRunner().invoke(cli, [*args, "--db", str(small_db), "-o", str(target)])
 

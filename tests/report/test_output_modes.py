@@ -39,8 +39,8 @@ def written(directory: Path) -> dict[str, int]:
     [
         (["data", "export"], ["out.csv", "out-codebook.csv"]),
         (["data", "export", "--format", "xlsx"], ["out.xlsx"]),
-        (["data", "export", "--format", "sav"], ["out.sav", "out-codebook.csv"]),
-        (["data", "export", "--format", "dta"], ["out.dta", "out-codebook.csv"]),
+        (["data", "export", "--format", "sav"], ["out.sav", "out-sav-codebook.csv"]),
+        (["data", "export", "--format", "dta"], ["out.dta", "out-dta-codebook.csv"]),
         (["report", "--format", "table"], ["out.txt"]),
         (["report", "--format", "json"], ["out.json"]),
         (["report", "--format", "html"], ["out.html"]),

@@ -168,3 +168,81 @@ def test_a_file_that_is_not_a_merged_database_is_refused_untouched(tmp_path):
         result = run("report", "--db", str(path))
         assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
     assert store.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "name, check",
+    [
+        ("laporan.html", lambda raw: raw.lstrip().lower().startswith(b"<!doctype html")),
+        ("laporan.HTM", lambda raw: raw.lstrip().lower().startswith(b"<!doctype html")),
+        ("hasil.xlsx", lambda raw: raw.startswith(b"PK")),
+        ("skor.json", lambda raw: json.loads(raw)["overall"]["index"] == 61.8),
+        ("skor.csv", lambda raw: raw.decode("utf-8-sig").startswith("Rincian,")),
+        ("laporan.txt", lambda raw: b"Indeks BerAKHLAK: 61,8" in raw),
+        ("laporan", lambda raw: b"Indeks BerAKHLAK: 61,8" in raw),
+    ],
+)
+def test_without_format_the_output_extension_chooses_it(small_db, tmp_path, name, check):
+    out = tmp_path / name
+    result = run("report", "--db", str(small_db), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert check(out.read_bytes()), out.read_bytes()[:80]
+
+
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (("--format", "html"), "r.xlsx"),
+        (("--format", "xlsx"), "r.html"),
+        (("--format", "json"), "r.csv"),
+        (("--format", "table"), "r.json"),
+        (("--format", "csv"), "r.txt"),
+        ((), "r.pdf"),
+    ],
+)
+def test_a_format_the_output_extension_contradicts_is_refused(small_db, tmp_path, args, name):
+    out = tmp_path / name
+    result = run("report", "--db", str(small_db), *args, "-o", str(out))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {out}: ") and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_a_format_with_an_unknown_extension_is_written_as_asked(small_db, tmp_path):
+    out = tmp_path / "skor.data"
+    result = run("report", "--db", str(small_db), "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text("utf-8"))["overall"]["index"] == 61.8
+
+
+def test_exclude_flagged_repeated_is_the_union(small_db):
+    repeated = run("report", "--db", str(small_db), "--format", "json", "--exclude-flagged", "speeding", "--exclude-flagged", "changes")
+    joined = run("report", "--db", str(small_db), "--format", "json", "--exclude-flagged", "speeding,changes")
+    assert repeated.exit_code == 0 and joined.exit_code == 0, repeated.output + joined.output
+    first, second = json.loads(repeated.output), json.loads(joined.output)
+    first.pop("generated_at"), second.pop("generated_at")
+    assert first == second
+    assert '"excluded": [' in repeated.output and sorted(_excluded(first)) == ["changes", "speeding"]
+
+
+def _excluded(report):
+    """The `excluded` list of the report's quality block, wherever it sits."""
+    if isinstance(report, dict):
+        if isinstance(report.get("excluded"), list):
+            return report["excluded"]
+        found = [_excluded(v) for v in report.values()]
+    elif isinstance(report, list):
+        found = [_excluded(v) for v in report]
+    else:
+        return None
+    return next((f for f in found if f is not None), None)
+
+
+@pytest.mark.parametrize("value", ["", " , "])
+def test_exclude_flagged_with_nothing_asks_for_a_flag(small_db, value):
+    result = run("report", "--db", str(small_db), "--exclude-flagged", value)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: --exclude-flagged: give at least one flag: speeding, straightlining, changes, off_hours, duplicate"
+    ]

@@ -55,12 +55,13 @@ class AkhlakGroup(click.Group):
             raise usage_error(exc) from None
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
+        args = [*getattr(ctx, "_protected_args", []), *ctx.args]
         try:
             return super().invoke(ctx)
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as exc:
-            raise usage_error(exc) from None
+            raise usage_error(exc, _command_path(ctx, args)) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, KeyboardInterrupt):
             raise
         except BrokenPipeError:  # the reader (`akhlak status | head`) stopped reading: nothing to say
@@ -76,6 +77,19 @@ class AkhlakGroup(click.Group):
             if isinstance(exc, StoreError):  # the laptop's store: a full disk, a read-only folder, a damaged file
                 raise UserError(str(exc)) from None
             raise UserError(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback)") from None
+
+
+def _command_path(ctx: click.Context, args: list[str]) -> str:
+    """`akhlak data export` from the words that name subcommands: for the usage errors click raises
+    without a context (a missing option value), which would otherwise name only `akhlak`."""
+    names, command = [ctx.command_path], ctx.command
+    for arg in args:
+        sub = command.get_command(ctx, arg) if isinstance(command, click.Group) else None
+        if sub is None:
+            break
+        names.append(arg)
+        command = sub
+    return " ".join(names)
 
 
 @click.group(cls=AkhlakGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -21,13 +21,25 @@ def data() -> None:
     """
 
 
-FORMATS = {".xlsx": "xlsx", ".sav": "sav", ".dta": "dta"}
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav", ".dta": "dta"}
+
+
+def export_format(fmt: str | None, output: str) -> str:
+    """The export's format: --format, else the extension of -o; a one-line error naming the file when
+    the extension is unknown or says another format (a .csv file of SPSS data would fool its reader)."""
+    suffix = Path(output).suffix.lower()
+    implied = FORMATS.get(suffix)
+    if implied is None and not (fmt and suffix == ""):
+        raise UserError(f"{output}: cannot export to a '{suffix or 'no extension'}' file: name it .csv, .xlsx, .sav (SPSS) or .dta (Stata)")
+    if fmt is not None and implied is not None and implied != fmt:
+        raise UserError(f"{output}: a '{suffix}' file is not --format {fmt}: name it .{fmt}, or leave out --format to write {implied}")
+    return fmt or implied  # type: ignore[return-value]
 
 
 @data.command("export")
 @click.option("--db", type=click.Path(dir_okay=False), help="Merged database (default: merged.db in the data dir).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "sav", "dta"]), default=None, help="csv, xlsx, sav (SPSS) or dta (Stata 14+). Default: from the file name, else csv.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "sav", "dta"]), default=None, help="csv, xlsx, sav (SPSS) or dta (Stata 14+). Default: from the file's extension, which must match it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write: .csv, .xlsx, .sav or .dta.")
 @click.option("--no-comments", is_flag=True, help="Leave out open-text answers (comments): they can identify their writer.")
 @click.option("--full", is_flag=True, help="Exact times, real device ids, every unit and profile answer: for the coordinator's own use only.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the codebook and of the SPSS/Stata labels.")
@@ -40,14 +52,15 @@ def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_com
     and profile answers (gender, age band...), language, mode and device given by fewer than
     min_group_size people of a unit left blank (with the next smallest groups, so that a blank
     never points at one group); --full exports everything as stored, in merge order. The codebook (columns, codes, tags,
-    scoring settings, unit headcounts) goes to a `codebook` sheet, or to FILE-codebook.csv beside a
-    CSV, SAV or DTA file. SAV and DTA carry variable and value labels, missing codes, and one 0/1
+    scoring settings, unit headcounts) goes to a `codebook` sheet, or beside the file: STEM-codebook.csv
+    for a CSV, STEM-sav-codebook.csv for a SAV, STEM-dta-codebook.csv for a DTA (their names and codes
+    differ). SAV and DTA carry variable and value labels, missing codes, and one 0/1
     variable per option of a multiple choice (docs/data-export.md).
 
     \b
     Examples:
       akhlak data export -o jawaban.csv
-      akhlak data export --format xlsx -o jawaban.xlsx --no-comments
+      akhlak data export -o jawaban.xlsx --no-comments
       akhlak data export -o jawaban.sav --lang en
       akhlak data export -o jawaban.dta
     """
@@ -56,7 +69,7 @@ def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_com
     from akhlak_tui.report.export_stats import export_labelled
 
     target = Path(output)
-    fmt = fmt or FORMATS.get(target.suffix.lower(), "csv")
+    fmt = export_format(fmt, output)
     disclosure = Disclosure(full=full)
     if full:
         click.echo(

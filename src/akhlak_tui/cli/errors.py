@@ -19,7 +19,8 @@ class UserError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True, file=file)
 
 
-def usage_error(exc: click.UsageError) -> UserError:
-    """A click usage error (bad option value, unknown command) as one line naming the command, exit 2."""
-    command = exc.ctx.command_path if exc.ctx is not None else "akhlak"
+def usage_error(exc: click.UsageError, command_path: str = "akhlak") -> UserError:
+    """A click usage error (bad option value, unknown command) as one line naming the command, exit 2;
+    `command_path` names it when click gives no context (a missing option value)."""
+    command = exc.ctx.command_path if exc.ctx is not None else command_path
     return UserError(f"{command}: {exc.format_message()} (see `{command} --help`)", exit_code=exc.exit_code)

@@ -10,6 +10,41 @@ from akhlak_tui.cli.context import CliContext, pass_cli
 from akhlak_tui.cli.errors import UserError
 
 FORMATS = ("table", "json", "csv", "xlsx", "html")
+# The format each known extension of -o means; without --format, -o's extension chooses it.
+EXTENSIONS = {".txt": "table", "": "table", ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The report's format: --format, else from -o's extension, else table; a one-line error naming
+    the file when the two disagree or the extension says nothing."""
+    if output is None:
+        return fmt or "table"
+    suffix = Path(output).suffix.lower()
+    implied = EXTENSIONS.get(suffix)
+    if fmt is None:
+        if implied is None:
+            raise UserError(f"{output}: cannot tell the format from '{suffix}': name the file .txt, .json, .csv, .xlsx or .html, or give --format")
+        return implied
+    if implied is not None and implied != fmt:
+        raise UserError(f"{output}: a '{suffix or 'no extension'}' file is not --format {fmt}: name it {_suffix_for(fmt)} or give --format {implied}")
+    return fmt
+
+
+def _suffix_for(fmt: str) -> str:
+    return {"table": ".txt"}.get(fmt, f".{fmt}")
+
+
+def flag_names(values: tuple[str, ...]) -> list[str]:
+    """--exclude-flagged, given once or more (each comma-separated), as one list; one-line errors."""
+    from akhlak_tui.scoring.quality import FLAGS, QualityError, parse_flags
+
+    text = ",".join(values)
+    if not text.replace(",", "").strip():
+        raise UserError(f"--exclude-flagged: give at least one flag: {', '.join(FLAGS)}")
+    try:
+        return parse_flags(text)
+    except QualityError as exc:
+        raise UserError(f"--exclude-flagged: {exc}") from None
 
 
 def merged_db_path(obj: CliContext, db: str | None) -> Path:
@@ -54,8 +89,8 @@ def open_merged(path: Path):
 @click.command()
 @click.option("--db", type=click.Path(dir_okay=False), help="Merged database (default: merged.db in the data dir).")
 @click.option("--by", "by", metavar="FIELD", help="Break down by this item only (e.g. unit, gender); default: the questionnaire's breakdowns.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (needed for xlsx; csv writes one file per table beside it).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format. Default: from -o's extension (.txt or none: table), else table.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (needed for xlsx; csv writes one file per table beside it); its extension must match --format.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the report.")
 @click.option(
     "--excel-id",
@@ -68,7 +103,8 @@ def open_merged(path: Path):
     "--exclude-flagged",
     "exclude_flagged",
     metavar="FLAGS",
-    help="Leave out of every score the responses with these quality flags, comma-separated "
+    multiple=True,
+    help="Leave out of every score the responses with these quality flags, comma-separated or the option repeated "
     "(speeding, straightlining, changes, off_hours, duplicate); the report says how many. Default: flags are reported, everyone is scored.",
 )
 @click.option(
@@ -78,8 +114,8 @@ def open_merged(path: Path):
 @click.option("--json-schema", is_flag=True, help="Print the JSON Schema of --format json and exit.")
 @pass_cli
 def report(
-    obj: CliContext, db: str | None, by: str | None, fmt: str, output: str | None, lang: str, excel_id: bool,
-    compare_db: str | None, baseline: str | None, weight: str | None, exclude_flagged: str | None, json_schema: bool,
+    obj: CliContext, db: str | None, by: str | None, fmt: str | None, output: str | None, lang: str, excel_id: bool,
+    compare_db: str | None, baseline: str | None, weight: str | None, exclude_flagged: tuple[str, ...], json_schema: bool,
 ) -> None:  # fmt: skip
     """Score the merged responses and report them: the BerAKHLAK index and category, the seven
     values, engagement, values selection, participation and breakdowns (docs/scoring.md).
@@ -89,11 +125,11 @@ def report(
     \b
     Examples:
       akhlak report                                  table in the terminal
-      akhlak report --format html -o laporan.html    a page to print or share
-      akhlak report --format xlsx -o hasil.xlsx --lang en
+      akhlak report -o laporan.html                  a page to print or share
+      akhlak report -o hasil.xlsx --lang en          the format follows the extension
       akhlak report --by gender --format json
-      akhlak report --format csv --excel-id -o skor.csv   for Excel in Indonesian
-      akhlak report --compare survei-2025.db --format html -o laporan.html
+      akhlak report --excel-id -o skor.csv           csv for Excel in Indonesian
+      akhlak report --compare survei-2025.db -o laporan.html
       akhlak report --baseline hasil-2023.toml
       akhlak report --exclude-flagged speeding,straightlining
       akhlak report --weight headcount               everyone weighted by unit size too
@@ -105,21 +141,18 @@ def report(
     if json_schema:
         click.echo(formats.report_json_schema(), nl=False)
         return
+    fmt = output_format(fmt, output)
     if fmt == "xlsx" and not output:
         raise UserError("--format xlsx needs -o FILE.xlsx")
     if excel_id and fmt != "csv":
         raise UserError("--excel-id is for --format csv only")
     from akhlak_tui.scoring import ScoringError, score_merged
     from akhlak_tui.scoring.compute import ExclusionError
-    from akhlak_tui.scoring.quality import QualityError, parse_flags
     from akhlak_tui.scoring.precision import WeightError
 
     if compare_db and baseline:
         raise UserError("give --compare or --baseline, not both")
-    try:
-        flags = parse_flags(exclude_flagged) if exclude_flagged is not None else []
-    except QualityError as exc:
-        raise UserError(f"--exclude-flagged: {exc}") from None
+    flags = flag_names(exclude_flagged) if exclude_flagged else []
     path = merged_db_path(obj, db)
     from concurrent.futures import ThreadPoolExecutor
 

@@ -313,9 +313,12 @@ def write_codebook(path: Path, rows: list[list[str]], lang: str) -> None:
         writer.writerows(rows)
 
 
-def codebook_path_for(path: Path) -> Path:
-    """Where the codebook of a data file goes: `<stem>-codebook.csv` beside it."""
-    return path.with_name(f"{path.stem}-codebook.csv")
+def codebook_path_for(path: Path, fmt: str = "csv") -> Path:
+    """Where the codebook of a data file goes: `<stem>-codebook.csv` beside a CSV, `<stem>-sav-codebook.csv`
+    beside a SAV and `<stem>-dta-codebook.csv` beside a DTA, so that exports of one name to several
+    formats keep each its own codebook (those of SAV and DTA give the variable names and codes)."""
+    middle = "" if fmt == "csv" else f"-{fmt}"
+    return path.with_name(f"{path.stem}{middle}-codebook.csv")
 
 
 def export_csv(mdb: MergedDatabase, path: Path, comments: bool, lang: str, disclosure: Disclosure | None = None) -> tuple[int, Path]:
