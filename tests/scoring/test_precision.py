@@ -707,3 +707,68 @@ def test_a_value_without_statements_has_no_interval_and_breaks_nothing(tmp_path)
     assert ko.status == "no_data" and ko.low is None and report.overall.index is None
     bp = next(d for d in report.overall.dimensions if d.id == "BP")
     assert bp.score == next(d for d in plain.overall.dimensions if d.id == "BP").score and bp.low < bp.score < bp.high
+
+
+SEVEN = """
+[[scales]]
+id = "agree7"
+points = [
+  { code = 1, label = { id = "1", en = "1" } },
+  { code = 2, label = { id = "2", en = "2" } },
+  { code = 3, label = { id = "3", en = "3" } },
+  { code = 4, label = { id = "4", en = "4" } },
+  { code = 5, label = { id = "5", en = "5" } },
+  { code = 6, label = { id = "6", en = "6" } },
+  { code = 7, label = { id = "7", en = "7" } },
+]
+"""
+
+
+@pytest.mark.parametrize("method", ["percent_favourable", "mean_scaled"])
+def test_the_sums_of_a_value_on_two_scales_are_those_of_each_respondent(method, tmp_path):
+    """bp2 on a 1-7 scale beside bp1 on 1-5: with mean_scaled a respondent's f is the points over
+    each scale's span (6 and 4: both on the common span 12), with shares the favourable answers;
+    every sum the intervals read (F, A and the products of two values, per unit and for everyone)
+    is that of the respondents one at a time."""
+    from akhlak_tui.scoring.aggregate import count_cells, make_plan
+    from akhlak_tui.scoring.precision import CellSums, Precision
+
+    toml = TOML.replace('method = "percent_favourable"', f'method = "{method}"').replace("[scoring]", SEVEN + "\n[scoring]", 1)
+    toml = toml.replace('id = "bp2"\ntype = "likert"\nscale = "agree5"', 'id = "bp2"\ntype = "likert"\nscale = "agree7"')
+    rng = random.Random(11)
+    people = random_people(rng, 120)
+    for p in people:
+        if p["bp2"] is not None:
+            p["bp2"] = rng.randint(1, 7)
+    spans = {"bp1": (5, 4), "bp2": (7, 6), "ak1": (5, 4)}
+
+    def f_a(p: dict, items: list[tuple[str, bool]]) -> tuple[Fraction, int]:
+        f, a = Fraction(0), 0
+        for item, reverse in items:
+            code = p[item]
+            top, span = spans[item]
+            if code is None or not 1 <= code <= top:
+                continue
+            turned = top + 1 - code if reverse else code
+            f += Fraction(turned - 1, span) if method == "mean_scaled" else int(turned >= 4)
+            a += 1
+        return f, a
+
+    with build_merged(tmp_path / "m.db", toml, UNITS, people) as mdb:
+        q = mdb.questionnaire
+        plan = make_plan(q, ["unit"])
+        cross = Precision.for_plan(q, plan, UNITS).cross
+        overall, groups = count_cells(mdb.db.conn, plan)
+    assert len(plan.measures["BP"]) == 2  # a tally per scale
+    cells = [(None, overall[1])] + [(k, t) for k, (_, t) in groups["unit"]]
+    for key, tallies in cells:
+        sums = CellSums(plan, cross, tallies)
+        members = [p for p in people if key in (None, p["unit"])]
+        x = {d: [f_a(p, ITEMS[d]) for p in members] for d in ("BP", "AK")}
+        for d in ("BP", "AK"):
+            assert sums.exact_f(d) == sum(f for f, _ in x[d]) and sums.a_sum(d) == sum(a for _, a in x[d]), (key, d)
+            for e in ("BP", "AK"):
+                pairs = list(zip(x[d], x[e]))
+                assert sums.ff(d, e) == pytest.approx(float(sum(f1 * f2 for (f1, _), (f2, _) in pairs)), rel=1e-12), (key, d, e)
+                assert sums.fa(d, e) == pytest.approx(float(sum(f1 * a2 for (f1, _), (_, a2) in pairs)), rel=1e-12), (key, d, e)
+                assert sums.aa(d, e) == sum(a1 * a2 for (_, a1), (_, a2) in pairs), (key, d, e)

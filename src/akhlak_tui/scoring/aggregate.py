@@ -8,6 +8,7 @@ database file, two threads with a connection each share the work.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 from collections import Counter
@@ -94,6 +95,8 @@ class Plan:
     (scoring/reliability.py, ReliabilitySums.folded); with a combined scan, `sliced` is not counted."""
     likert: set[str] = field(default_factory=set)
     """The measures tallied from their likert statements (their valid count is the statements scored)."""
+    rows: dict[str, str] = field(default_factory=dict)
+    """Per measure, one row's f << ROW_SHIFT + a (`_likert_row`): what the intervals' products multiply."""
 
     @property
     def where(self) -> str:
@@ -111,17 +114,35 @@ def _codes_test(column: str, codes: Sequence[int]) -> str:
     return f"{column} IN ({', '.join(map(str, codes))})"
 
 
-def _favourable(column: str, item: LikertItem, scale: Scale, favourable_min: int) -> str:
-    """Packed: 1 << SHIFT | 1 for a favourable answer (after reversing), 1 for another scored one."""
+def _favourable(column: str, item: LikertItem, scale: Scale, favourable_min: int, shift: int = SHIFT) -> str:
+    """Packed: 1 << shift | 1 for a favourable answer (after reversing), 1 for another scored one."""
     favourable = [c for c in scale.codes if (scale.lowest + scale.highest - c if item.reverse else c) >= favourable_min]
-    hit = f"WHEN {_codes_test(column, favourable)} THEN {(1 << SHIFT) + ONE_VALID} " if favourable else ""
+    hit = f"WHEN {_codes_test(column, favourable)} THEN {(1 << shift) + ONE_VALID} " if favourable else ""
     return f"CASE {hit}WHEN {_codes_test(column, scale.codes)} THEN {ONE_VALID} ELSE 0 END"
 
 
-def _points(column: str, item: LikertItem, scale: Scale) -> str:
-    """Packed: points above the scale's lowest after reversing (code - lowest, or highest - code)."""
+def _points(column: str, item: LikertItem, scale: Scale, shift: int = SHIFT, times: int = 1) -> str:
+    """Packed: points above the scale's lowest after reversing (code - lowest, or highest - code), `times` over."""
     points = f"{scale.highest} - {column}" if item.reverse else f"{column} - {scale.lowest}"
-    return f"CASE WHEN {_codes_test(column, scale.codes)} THEN (({points}) << {SHIFT}) + {ONE_VALID} ELSE 0 END"
+    if times != 1:
+        points = f"({points}) * {times}"
+    return f"CASE WHEN {_codes_test(column, scale.codes)} THEN (({points}) << {shift}) + {ONE_VALID} ELSE 0 END"
+
+
+ROW_SHIFT = 21
+"""A measure's row value (Plan.rows) packs f << 21 + a: small enough for the products of two in 63 bits."""
+
+
+def _likert_row(q: Questionnaire, items: Sequence[LikertItem], method: str) -> str:
+    """One row's f << ROW_SHIFT + a of a measure: f its favourable answers (or points, on the
+    common span of its scales: their least common multiple) and a its answers scored."""
+    if not items:
+        return "0"
+    scales = [q.scale_by_id[i.scale] for i in items]
+    if method != "mean_scaled":
+        return " + ".join(_favourable(quoted(i.id), i, s, q.scoring.favourable_min, ROW_SHIFT) for i, s in zip(items, scales))
+    span = math.lcm(*(s.highest - s.lowest for s in scales))
+    return " + ".join(_points(quoted(i.id), i, s, ROW_SHIFT, span // (s.highest - s.lowest)) for i, s in zip(items, scales))
 
 
 def _likert_measure(plan: Plan, q: Questionnaire, items: Sequence[LikertItem], method: str) -> list[Part]:
@@ -163,10 +184,12 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
             hit = " OR ".join(f"instr({column}, '\"{code}\"') > 0" for code in picks) or "0"
             packed = f"CASE WHEN {hit} THEN {(1 << SHIFT) + ONE_VALID} WHEN {column} != '[]' THEN {ONE_VALID} ELSE 0 END"
             plan.measures[dim.id] = [Part(plan.add(packed), 0)]
+            plan.rows[dim.id] = packed.replace(str((1 << SHIFT) + ONE_VALID), str((1 << ROW_SHIFT) + ONE_VALID))
             plan.respondents[dim.id] = plan.measures[dim.id][0].tally  # one answer per respondent
         else:
             items = [i for i in likert if i.dimension == dim.id]
             plan.measures[dim.id] = _likert_measure(plan, q, items, s.method)
+            plan.rows[dim.id] = _likert_row(q, items, s.method)
             plan.respondents[dim.id] = _respondent_tally(plan, q, items)
             plan.likert.add(dim.id)
     for item in indicator_items(q):
@@ -181,6 +204,7 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
     if engagement:
         method = "mean_scaled" if s.method == "mean_scaled" else "percent_favourable"
         plan.measures[ENGAGEMENT] = _likert_measure(plan, q, engagement, method)
+        plan.rows[ENGAGEMENT] = _likert_row(q, engagement, method)
         plan.respondents[ENGAGEMENT] = _respondent_tally(plan, q, engagement)
         plan.likert.add(ENGAGEMENT)
     return plan

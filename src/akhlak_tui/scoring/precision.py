@@ -27,7 +27,6 @@ from akhlak_tui.scoring.indicators import field as field_of
 
 Z = 1.959963984540054
 """The normal quantile of a two-sided 95% interval."""
-MASK = (1 << SHIFT) - 1
 METHOD = (
     "linearised ratio variance (respondents as clusters) times (t/z)^2 with n - 1 degrees of freedom, at least that of"
     " independent answers (design effect >= 1), Wilson interval with effective n, finite population correction"
@@ -109,31 +108,24 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
     for every pair of measures d <= e: the whole covariance of the values, which the index needs.
     `statements` is the number of statements of each measure (how large a product can get).
 
-    Each row's measure tallies are computed once, in a subquery, and f and a taken from them in a
-    second; the other tallies are summed over the answers those pass on. The products are packed
-    (`pair_pack`, else three to an integer), exact while no cell (combination of breakdown
-    answers) is large; if one is, the scan is made again with two to an integer, then one."""
+    Each row's x_d = f_d * 2^21 + a_d (Plan.rows) is computed once, in a subquery that also passes
+    the answers the other tallies read; the outer query sums over its rows, taking f and a apart
+    where needed. The products are packed (`pair_pack`, else three to an integer), exact while no
+    cell (combination of breakdown answers) is large; if one is, the scan is made again with two
+    to an integer, then one."""
     measures = list(plan.measures)
     spans = {d: _span(plan, d) for d in measures}
-    parts = [p for d in measures for p in plan.measures[d]]
     keys = [f"{quoted(k)} AS k{i}" for i, k in enumerate(plan.keys)]
     key_names = [f"k{i}" for i in range(len(plan.keys))]
-    measure_tallies = {p.tally for p in parts}
-    others = [t for i, t in enumerate(plan.tallies) if i not in measure_tallies and i not in {plan.respondents[d] for d in measures}]
+    # a measure with more than one scale keeps a tally of each (its parts); each summed from the answers
+    single = {plan.measures[d][0].tally: j for j, d in enumerate(measures) if len(plan.measures[d]) == 1}
+    respondents = {plan.respondents[d]: j for j, d in enumerate(measures) if plan.respondents[d] not in single}
+    others = [t for i, t in enumerate(plan.tallies) if i not in single and i not in respondents]
     raw = list(dict.fromkeys(quoted(c.replace('""', '"')) for t in others for c in re.findall(r'"((?:[^"]|"")+)"', t)))
     raw = list(dict.fromkeys(raw + [c for hook in plan.folded for c in hook.columns]))
-    rows = ", ".join(keys + raw + [f"{plan.tallies[p.tally]} AS r{p.tally}" for p in parts])
-    # a value with no statement yet sums to 0 (its score is "no data")
-    f_sql = [" + ".join(f"(r{p.tally} >> {SHIFT})" + (f" * {spans[d] // p.span}" if p.span and spans[d] != p.span else "") for p in plan.measures[d]) or "0" for d in measures]
-    a_sql = [" + ".join(f"(r{p.tally} & {MASK})" for p in plan.measures[d]) or "0" for d in measures]
-    single = {plan.measures[d][0].tally: j for j, d in enumerate(measures) if len(plan.measures[d]) == 1}  # tally = (f << SHIFT) + a
-    passed = [f"r{p.tally}" for p in parts if p.tally not in single]
-    values = (
-        key_names + raw + passed + [f"{f} AS f{j}" for j, f in enumerate(f_sql)] + [f"{a} AS a{j}" for j, a in enumerate(a_sql)]
-        + [f"(({f}) << 21) + ({a}) AS x{j}" for j, (f, a) in enumerate(zip(f_sql, a_sql))]
-    )  # fmt: skip
-    # a likert measure's valid count is its statements scored: all of them when it equals their number
-    complete = {d: f"({a_sql[j]}) = {statements[d]}" for j, d in enumerate(measures) if d in plan.likert}
+    x_rows = [f"{plan.rows[d]} AS x{j}" for j, d in enumerate(measures)]
+    f_of = [f"(x{j} >> 21)" for j in range(len(measures))]
+    a_of = [f"(x{j} & {(1 << 21) - 1})" for j in range(len(measures))]
     top_f = [statements[d] * spans[d] for d in measures]
     top_a = [statements[d] for d in measures]
     moments: list[Moment] = []
@@ -142,37 +134,38 @@ def add_products(plan: Plan, statements: Mapping[str, int]) -> Cross:
             e = measures[j]
             if i != j and ENGAGEMENT in (d, e):
                 continue  # engagement is not part of the index: no covariance with the values needed
-            moments.append((("ff", d, e), f"f{i} * f{j}", top_f[i] * top_f[j]))
-            moments.append((("aa", d, e), f"a{i} * a{j}", top_a[i] * top_a[j]))
-            moments.append((("fa", d, e), f"f{i} * a{j}", top_f[i] * top_a[j]))
+            moments.append((("ff", d, e), f"{f_of[i]} * {f_of[j]}", top_f[i] * top_f[j]))
+            moments.append((("aa", d, e), f"{a_of[i]} * {a_of[j]}", top_a[i] * top_a[j]))
+            moments.append((("fa", d, e), f"{f_of[i]} * {a_of[j]}", top_f[i] * top_a[j]))
             if i != j:
-                moments.append((("fa", e, d), f"f{j} * a{i}", top_f[j] * top_a[i]))
+                moments.append((("fa", e, d), f"{f_of[j]} * {a_of[i]}", top_f[j] * top_a[i]))
     cross = Cross(measures, spans, {key: n for n, (key, _, _) in enumerate(moments)})
-    # The measures' tallies and their respondents (a scored answer: a > 0) from f and a.
+    # a measure's respondents: those with a scored answer (a > 0, so x > 0)
     per_row = dict(enumerate(plan.tallies))
-    per_row.update({p.tally: f"(f{single[p.tally]} << {SHIFT}) + a{single[p.tally]}" if p.tally in single else f"r{p.tally}" for p in parts})
-    per_row.update({plan.respondents[d]: f"a{j} > 0" for j, d in enumerate(measures) if plan.respondents[d] not in measure_tallies})
-    tallies = [per_row[i] for i in range(len(plan.tallies))]
+    per_row.update({t: f"x{j} > 0" for t, j in respondents.items()})
     top = max((t for _, _, t in moments), default=1)
     most_paired = min(PACKED_CELL, (2**21 - 1) // (2 * top))
     for bits, per, most in ((0, 0, most_paired), (21, 3, min(PACKED_CELL, (2**21 - 1) // top)), (32, 2, MAX_COUNT), (63, 1, MAX_COUNT)):
-        first = len(tallies)
+        first = len(plan.tallies)
         packed = pair_pack(moments, measures, most, first) if bits == 0 else pack(moments, bits, per, most, first)
         if packed is None:
             continue
         sums, fields = packed
-        columns = [f"sum({x})" for x in tallies + sums]
-        middle = list(values)
+        # the measures' tallies (f << SHIFT) + a: x summed, then moved apart, while a cell's sum of a
+        # fits in 21 bits (in the paired way), else moved apart on each row
+        tally = {t: f"((sum(x{j}) >> 21) << {SHIFT}) + (sum(x{j}) & {(1 << 21) - 1})" if bits == 0 else f"sum(({f_of[j]} << {SHIFT}) + {a_of[j]})" for t, j in single.items()}
+        columns = [tally.get(i) or f"sum({per_row[i]})" for i in range(len(plan.tallies))] + [f"sum({x})" for x in sums]
+        inner = keys + raw + x_rows
         for hook in plan.folded:  # more sums per cell (each its own aggregate), their fields after these
             hook.at = len(plan.tallies) + len(fields)  # the same in every way
-            more = hook.folded(complete, most, len(columns))
-            middle += more[0]
+            more = hook.folded(most, len(columns))
+            inner += more[0]
             columns += more[1]
             fields = fields + more[2]
-        # LIMIT keeps SQLite from folding the subqueries in, which would repeat every CASE in each product
+        # LIMIT keeps SQLite from folding the subquery in, which would repeat every CASE in each product
         outer = ", ".join(key_names + ["count(*) AS n"] + [f"{x} AS t{j}" for j, x in enumerate(columns)])
         select = (
-            f"SELECT {outer} FROM (SELECT {', '.join(middle)} FROM (SELECT {rows} FROM answers WHERE {plan.where} {{rows}} LIMIT -1) LIMIT -1)"
+            f"SELECT {outer} FROM (SELECT {', '.join(inner)} FROM answers WHERE {plan.where} {{rows}} LIMIT -1)"
             + (f" GROUP BY {', '.join(key_names)}" if key_names else "")
         )
         exact_always = most >= MAX_COUNT  # no group can have more rows (scoring/indicators.py)

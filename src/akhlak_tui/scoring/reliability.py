@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from akhlak_tui.questionnaire.model import LikertItem, Questionnaire, tr
@@ -136,11 +136,10 @@ class ReliabilitySums:
             out[None if row[0] is None else str(row[0])] = values
         return out
 
-    def folded(self, complete: Mapping[str, str], most: int, first: int) -> tuple[list[str], list[str], list[str]]:
+    def folded(self, most: int, first: int) -> tuple[list[str], list[str], list[str]]:
         """The same sums counted by the combined scan (precision.add_products) per cell of up to `most`
         rows: (columns for its per-row select, the sums (columns t<first>, ...) over them, the SQL
-        that takes each term apart, in the terms' order). `complete` gives, for a measure tallied
-        from its statements, the test that all of them are scored, from the tallies already made.
+        that takes each term apart, in the terms' order).
 
         Per value, its statements' points are packed a few to an integer in a column that is NULL
         unless the row is a complete case: its count() is n, its sum gives the S_j, and its product
@@ -161,7 +160,7 @@ class ReliabilitySums:
             span = max(q.scale_for(i).highest - q.scale_for(i).lowest for i in spec.items)
             bits = next(b for b in FIELD_BITS if max(span, 1) ** 2 * most < 1 << b)
             chunks = [list(range(start, min(start + 63 // bits, k))) for start in range(0, k, 63 // bits)]
-            test = complete.get(spec.id) or _complete(spec.items, q)
+            test = _complete(spec.items, q)
             for h, chunk in enumerate(chunks):
                 packed = " + ".join(f"({y[j]} << {bits * (len(chunk) - 1 - i)})" if i < len(chunk) - 1 else y[j] for i, j in enumerate(chunk))
                 middle.append(f"CASE WHEN {test} THEN {packed} END AS q{g}_{h}")
