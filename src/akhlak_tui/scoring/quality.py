@@ -139,10 +139,12 @@ def quality_report(
     each unit's usual minute, is then decided per (unit, minute) from the same rows."""
     e = flag_expressions(t, {})
     others = [f for f in FLAGS if f != "off_hours"]
-    gone = " OR ".join(e[f] for f in excluded if f != "off_hours") or "0"
+    gone = ", ".join(f for f in excluded if f != "off_hours")
+    # each flag is decided once a row (LIMIT keeps the subquery apart), then summed; max() of 0/1 is "any"
     rows = conn.execute(
-        f"select unit, submit_minute, count(*), sum({' OR '.join(e[f] for f in others)}), sum({gone}), "
-        f"{', '.join(f'sum({e[f]})' for f in others)} from response_paradata where submitted = 1 group by 1, 2"
+        f"select unit, submit_minute, count(*), sum(max({', '.join(others)})), sum(max({gone + ', ' if gone else ''}0, 0)), "
+        f"{', '.join(f'sum({f})' for f in others)} from (select unit, submit_minute, {', '.join(f'{e[f]} AS {f}' for f in others)} "
+        "from response_paradata where submitted = 1 limit -1) group by 1, 2"
     ).fetchall()
     usual = centres(((r[0], r[1], r[2]) for r in rows), t)
     tally: dict[str | None, list[int]] = {}  # unit -> [responses, flagged, excluded, *FLAGS]
