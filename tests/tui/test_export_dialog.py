@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
+
+import pytest
 
 from akhlak_tui.tui.app import make_app
 from .support import ready, screen_name, screen_text, type_text
@@ -92,3 +95,48 @@ async def test_ctrl_l_switches_the_dialog_and_keeps_what_was_typed(tmp_path: Pat
         await pilot.press("ctrl+l")
         text = await settle(pilot)
         assert app.lang == "id" and "Ekspor jawaban yang sudah dikirim" in text and "Tidak ada jawaban baru" in text
+
+
+STICK_FAILURES = [
+    (errno.ENOSPC, "No space left on device", "Ekspor gagal: flashdisk penuh.", "The export failed: the USB drive is full."),
+    (errno.EROFS, "Read-only file system", "tidak dapat ditulisi (flashdisk terkunci atau hanya-baca)", "cannot be written (the USB drive is locked or read-only)"),
+    (errno.EIO, "Input/output error", "bundel tidak dapat ditulis ke", "the bundle could not be written to"),
+]
+
+
+@pytest.mark.parametrize("code, strerror, bahasa, english", STICK_FAILURES, ids=["full", "read_only", "io"])
+async def test_a_stick_that_cannot_be_written_is_said_in_the_users_language(tmp_path: Path, monkeypatch, code, strerror, bahasa, english) -> None:
+    """The file error behind the bundle (the OS says it in English) is said in Bahasa, and in
+    English after Ctrl+L; nothing is marked exported."""
+    import akhlak_tui.bundle.export as export
+
+    world = make_world(tmp_path)
+    world.answer(2)
+
+    def cannot_write(*args, **kwargs):
+        raise OSError(code, strerror)
+
+    monkeypatch.setattr(export, "write_bundle", cannot_write)
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        text = await export_said(pilot, world)
+        assert bahasa in text and "Jawaban tetap tersimpan di laptop ini." in text, text
+        assert "cannot write the bundle" not in text and (strerror not in text or code == errno.EIO)
+        await pilot.press("ctrl+l")
+        text = await settle(pilot)
+        assert english in text and "The responses stay saved on this laptop." in text, text
+        assert screen_name(pilot) == "ExportScreen" and app.is_running
+    assert {row[1] for row in world.rows().values()} == {None}  # not exported
+
+
+async def test_a_replaced_device_key_is_said_in_bahasa_with_what_to_do(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    world.answer(2)
+    (world.laptop / "device.key").unlink()  # a new key is made on the next use: another device id
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        text = await export_said(pilot, world)
+        assert "Ekspor gagal: 2 jawaban dibuat dengan kunci perangkat lain" in text, text
+        assert "Kembalikan device.key yang asli ke folder data" in text and "device key replaced" not in text
+    assert {row[1] for row in world.rows().values()} == {None}
+    assert not list(world.stick.glob("*.akhlak-bundle*"))

@@ -445,6 +445,14 @@ async def test_a_failed_export_says_why_in_the_dialog(app_factory, data_dir, tmp
             assert "RuntimeError" in (data_dir / LOG_NAME).read_text(encoding="utf-8")
         else:
             assert "Ekspor gagal. Jawaban tidak dapat disimpan: disk penuh." in text and "OperationalError" not in text
+        await pilot.press("ctrl+l")  # the failure is said again in English
+        await pilot.pause()
+        text = text_of(pilot)
+        if isinstance(error, RuntimeError):
+            assert "An unexpected error" in text and "Terjadi kesalahan" not in text, text
+            assert (data_dir / LOG_NAME).read_text(encoding="utf-8").count("RuntimeError") == 1  # logged once
+        else:
+            assert "The export failed. The answer cannot be saved: the disk is full." in text and "Ekspor gagal" not in text, text
 
 
 async def test_a_failed_worker_does_not_end_kiosk_mode(app_factory, data_dir, rules_survey):

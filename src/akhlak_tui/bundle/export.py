@@ -35,7 +35,13 @@ def next_sequence(store: Store) -> int:
 
 
 class ExportError(Exception):
-    """An export that cannot be done; the message is one line saying why."""
+    """An export that cannot be done; the message is one line saying why. `reason` (with `values`)
+    names the case for the app, which says it in the user's language; `cause` is the file error
+    behind a bundle that could not be written."""
+
+    def __init__(self, message: str, reason: str | None = None, cause: OSError | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.reason, self.cause, self.values = reason, cause, values
 
 
 class NothingToExport(ExportError):
@@ -104,7 +110,11 @@ def _check_device(store: Store, where: str, params: list[str], device_id: str) -
         listed = ", ".join(f"{n} of device {other}" for other, n in others)
         raise ExportError(
             f"responses were made under another device key ({listed}) than this laptop's ({device_id}): "
-            "device.key was replaced; put the original device.key back in the data dir, then export"
+            "device.key was replaced; put the original device.key back in the data dir, then export",
+            "device_key",
+            count=sum(n for _, n in others),
+            others=", ".join(str(other) for other, _ in others),
+            device=device_id,
         )
 
 
@@ -133,10 +143,11 @@ def export_bundle(
     if survey.survey_id is None or seal is None:
         raise ExportError(
             "practice is active, not a survey: practice responses are never exported "
-            "(install a survey with `akhlak survey install FILE`, or choose one with `akhlak survey activate ID`)"
+            "(install a survey with `akhlak survey install FILE`, or choose one with `akhlak survey activate ID`)",
+            "practice",
         )
     if not out_dir.is_dir():
-        raise ExportError(f"{out_dir}: no such directory (is the USB stick mounted?)")
+        raise ExportError(f"{out_dir}: no such directory (is the USB stick mounted?)", "not_a_folder", path=out_dir)
     enrolment = _enrolment(data_dir, out_dir, survey.survey_id, device)
     with Store(locations.store_path(data_dir)) as store:
         where, params = _selection(survey.survey_id, include_all)
@@ -147,7 +158,7 @@ def export_bundle(
         try:
             records = all_records[: fitting_count(all_records)]
         except BundleWriteError as exc:
-            raise ExportError(str(exc)) from None
+            raise ExportError(str(exc), "record_too_large") from None
         sequence = next_sequence(store)
         try:
             _remove_partials(out_dir, device.id)
@@ -164,7 +175,7 @@ def export_bundle(
         except BundleWriteError as exc:
             raise ExportError(str(exc)) from None
         except OSError as exc:
-            raise ExportError(f"{out_dir}: cannot write the bundle: {exc.strerror or exc}") from None
+            raise ExportError(f"{out_dir}: cannot write the bundle: {exc.strerror or exc}", "write", exc, path=out_dir) from None
         abandoned = written.manifest.counts.abandoned
         with store.db.atomic():
             store.db["exports"].insert(

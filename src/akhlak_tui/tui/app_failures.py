@@ -72,15 +72,16 @@ class FailureHandling(_Base):
         if not log_error(self.data_dir, error):
             self.unlogged += 1
 
-    def worker_failure_text(self, error: BaseException, heading: str) -> str:
-        """What a dialog says when its worker failed: the disk's problem after `heading` (a text key),
-        or, for anything unexpected, that it happened (the error is logged)."""
+    def worker_failure_text(self, error: BaseException, heading: str) -> Callable[[str], str]:
+        """What a dialog says when its worker failed, in a language (said again in the other on
+        Ctrl+L): the disk's problem after `heading` (a text key), or, for anything unexpected,
+        that it happened (the error is logged, once)."""
         from akhlak_tui.tui.failures import failure_kind, failure_text
 
         if failure_kind(error) == "other":
             self.log_failure(error)
-            return t("failure.unexpected", self.lang)
-        return f"{t(heading, self.lang)} {failure_text(error, self.lang)}"
+            return lambda lang: t("failure.unexpected", lang)
+        return lambda lang: f"{t(heading, lang)} {failure_text(error, lang)}"
 
     async def _dispatch_message(self, message: Any) -> None:
         """Keys, timers and callbacks run here: an exception in them must not end the app's own

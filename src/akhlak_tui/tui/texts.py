@@ -200,6 +200,37 @@ TEXTS: dict[str, dict[str, str]] = {
         "coordinator to install its survey file on this laptop.",
     },
     "export.no_folder": {"id": "Ketik dulu folder tujuan, misalnya {example}", "en": "Type the destination folder first, e.g. {example}"},
+    "export.stick_full": {
+        "id": "Ekspor gagal: flashdisk penuh. Kosongkan sebagian isinya atau pakai flashdisk lain, lalu ekspor lagi. "
+        "Jawaban tetap tersimpan di laptop ini.",
+        "en": "The export failed: the USB drive is full. Free some space on it or use another one, then export again. "
+        "The responses stay saved on this laptop.",
+    },
+    "export.stick_read_only": {
+        "id": "Ekspor gagal: folder {path} tidak dapat ditulisi (flashdisk terkunci atau hanya-baca). Buka kuncinya "
+        "atau pakai folder lain, lalu ekspor lagi. Jawaban tetap tersimpan di laptop ini.",
+        "en": "The export failed: the folder {path} cannot be written (the USB drive is locked or read-only). Unlock it "
+        "or use another folder, then export again. The responses stay saved on this laptop.",
+    },
+    "export.stick_error": {
+        "id": "Ekspor gagal: bundel tidak dapat ditulis ke {path} ({detail}). Coba lagi atau pakai flashdisk lain. "
+        "Jawaban tetap tersimpan di laptop ini.",
+        "en": "The export failed: the bundle could not be written to {path} ({detail}). Try again or use another USB "
+        "drive. The responses stay saved on this laptop.",
+    },
+    "export.device_key": {
+        "id": "Ekspor gagal: {count} jawaban dibuat dengan kunci perangkat lain ({others}), bukan kunci laptop ini "
+        "({device}); berkas device.key telah diganti. Kembalikan device.key yang asli ke folder data, lalu ekspor "
+        "lagi; bila tidak ada, hubungi koordinator. Jawaban tetap tersimpan.",
+        "en": "The export failed: {count} responses were made under another device key ({others}), not this "
+        "laptop's ({device}); the device.key file was replaced. Put the original device.key back in the data "
+        "folder, then export again; if you do not have it, call the coordinator. The responses stay saved.",
+    },
+    "export.record_too_large": {
+        "id": "Ekspor gagal: satu jawaban terlalu besar untuk sebuah bundel. Hubungi koordinator; jawaban tetap tersimpan.",
+        "en": "The export failed: one response is too large for a bundle. Call the coordinator; the responses stay saved.",
+    },
+    "export.failed": {"id": "Ekspor gagal: {detail}", "en": "The export failed: {detail}"},
     "export.not_a_folder": {
         "id": "Folder {path} tidak ada. Apakah flashdisk sudah terpasang?",
         "en": "There is no folder {path}. Is the USB drive plugged in?",

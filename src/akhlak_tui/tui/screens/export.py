@@ -24,7 +24,7 @@ from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from akhlak_tui.bundle.export import NothingToExport
+    from akhlak_tui.bundle.export import ExportError, NothingToExport
     from akhlak_tui.receipt.laptop import FolderImport
     from akhlak_tui.tui.app import AkhlakApp
 
@@ -39,6 +39,25 @@ def nothing_text(nothing: NothingToExport, lang: str) -> str:
     if nothing.purged:
         return t("export.all_purged", lang, survey=nothing.survey_name, n=nothing.purged)
     return t("export.none_submitted", lang, survey=nothing.survey_name)
+
+
+STICK_FAILURES = {"full": "export.stick_full", "read_only": "export.stick_read_only"}
+"""A bundle that could not be written, by the kind of the file error (else export.stick_error)."""
+SAID_REASONS = ("device_key", "record_too_large", "practice", "not_a_folder")
+"""Export failures the app says in its own words (texts export.<reason>)."""
+
+
+def failed_text(failure: ExportError, lang: str) -> str:
+    """Why the export could not be done, in `lang`: the stick full or locked, a replaced device
+    key, a response too large; any other reason after "the export failed" in its own words."""
+    if failure.reason == "write" and failure.cause is not None:
+        from akhlak_tui.tui.failures import failure_kind
+
+        key = STICK_FAILURES.get(failure_kind(failure.cause), "export.stick_error")
+        return t(key, lang, path=failure.values.get("path"), detail=failure.cause.strerror or str(failure.cause))
+    if failure.reason in SAID_REASONS:
+        return t(f"export.{failure.reason}", lang, **failure.values)
+    return t("export.failed", lang, detail=str(failure))
 
 
 def drive_placeholder() -> str:
@@ -150,8 +169,7 @@ class ExportScreen(ModalScreen[None]):
             self.nothing = True
             return partial(nothing_text, nothing)
         except ExportError as exc:
-            line = str(exc)  # not said in Bahasa: the bundle's own one-line reason (a device key, a full stick ...)
-            return lambda _lang: line
+            return partial(failed_text, exc)
         self.nothing = False
         return lambda lang: t("export.done", lang, n=result.count, path=result.path)
 
@@ -175,8 +193,7 @@ class ExportScreen(ModalScreen[None]):
             self.import_receipts(self.folder)
         elif event.state == WorkerState.ERROR:
             assert event.worker.error is not None
-            failed = self.app.worker_failure_text(event.worker.error, "failure.export")
-            self.say(lambda _lang: failed)
+            self.say(self.app.worker_failure_text(event.worker.error, "failure.export"))
 
     def _receipts_done(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS:
@@ -187,8 +204,7 @@ class ExportScreen(ModalScreen[None]):
                 self.app.push_screen(ReceiptsScreen(found), self._after_receipts)  # type: ignore[arg-type]
         elif event.state == WorkerState.ERROR:
             assert event.worker.error is not None
-            failed = self.app.worker_failure_text(event.worker.error, "receipt.import_failed")
-            self.say(lambda _lang: failed)
+            self.say(self.app.worker_failure_text(event.worker.error, "receipt.import_failed"))
 
     def _after_receipts(self, purged: int | None) -> None:
         """After a purge, "nothing to export" is counted again: the purged responses cannot be exported again."""

@@ -121,8 +121,7 @@ class ReceiptsScreen(ModalScreen[int]):
             self._show_keys()
         elif event.state == WorkerState.ERROR:
             assert event.worker.error is not None
-            failed = self.app.worker_failure_text(event.worker.error, "receipt.failed")
-            self._say(lambda _lang: failed)
+            self._say(self.app.worker_failure_text(event.worker.error, "receipt.failed"))
 
     def action_close(self) -> None:
         if not self.purging:  # a purge under way finishes first: it is one transaction, then the WAL
