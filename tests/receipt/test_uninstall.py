@@ -166,3 +166,20 @@ def test_uninstall_says_when_a_reader_keeps_old_copies_in_the_wal(world: World, 
         reader.close()
     assert result.exit_code == 0, result.output
     assert "another program has the store open" in result.output
+
+
+def test_no_response_starts_under_a_survey_uninstalled_meanwhile(world: World) -> None:
+    """The store refuses a new draft of a survey no longer installed (the app had it open), in the
+    write transaction that would have made it: nothing of it is left."""
+    from akhlak_tui.crypto.device import load_or_create_device
+    from akhlak_tui.store import StoreError
+
+    sid = survey_id(world)
+    survey = active_survey(world.laptop)
+    assert world.on_laptop("survey", "uninstall", sid).exit_code == 0
+    with world.store() as store:
+        with pytest.raises(StoreError) as refused:
+            store.start_response(survey.questionnaire, device_id=load_or_create_device(world.laptop).id, mode="kiosk", language="id", survey_id=sid)
+        assert refused.value.kind == "survey_removed" and "not installed on this laptop" in str(refused.value)
+        assert store.db.execute("select count(*) from responses").fetchone()[0] == 0
+        assert store.db.execute("select count(*) from events").fetchone()[0] == 0

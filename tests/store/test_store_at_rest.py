@@ -35,7 +35,7 @@ def holding(db: Path, marker: str) -> list[str]:
 def draft_with_markers(store: Store, q, unit: str = "U1") -> tuple[str, list[str]]:
     """A draft whose comment was typed twice (two unique markers, the first one only in the events now)."""
     markers = [f"PENANDA-{uuid.uuid4().hex}" for _ in range(2)]
-    rid = store.start_response(q, device_id="DEV1", mode="kiosk", language="id", survey_id="s1")
+    rid = store.start_response(q, device_id="DEV1", mode="kiosk", language="id")
     store.save_answer(rid, "unit", unit, is_unit=True)
     store.save_answer(rid, "bp1", 4)
     for marker in markers:

@@ -14,10 +14,12 @@ READ_ONLY = "read_only"
 """The data folder or the database file cannot be written (read-only drive, permissions)."""
 DAMAGED = "damaged"
 """The database file is damaged (a corrupted page, not a database): it is never written to again."""
+SURVEY_REMOVED = "survey_removed"
+"""The survey was uninstalled from this laptop (while the app had it open): no response starts for it."""
 OTHER = "other"
 """Anything else: an unknown response, a wrong status, an input/output error."""
 
-KINDS = (FULL, READ_ONLY, DAMAGED, OTHER)
+KINDS = (FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, OTHER)
 
 MIN_FREE_BYTES = 64 * 1024
 """Less free space than this in the data folder counts as a full disk (a few answers' worth)."""
@@ -40,7 +42,7 @@ if hasattr(errno, "EDQUOT"):
 
 class StoreError(Exception):
     """A store operation that cannot be done. `kind` says why, for a message in the user's
-    language: FULL, READ_ONLY, DAMAGED, or OTHER (an unknown response, a wrong status ...)."""
+    language: FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, or OTHER (an unknown response, a wrong status ...)."""
 
     def __init__(self, message: str, kind: str = OTHER) -> None:
         super().__init__(message)

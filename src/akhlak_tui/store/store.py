@@ -22,6 +22,7 @@ from akhlak_tui.store.errors import (
     FULL,
     MIN_FREE_BYTES,
     READ_ONLY,
+    SURVEY_REMOVED,
     StoreError,
     cannot_open_kind,
     failure_kind,
@@ -204,7 +205,9 @@ class Store:
         survey_id: str | None = None,
         unit: str | None = None,
     ) -> str:
-        """Create a draft response and return its id (a UUID4, never changed)."""
+        """Create a draft response and return its id (a UUID4, never changed). Refused
+        (SURVEY_REMOVED) for a survey no longer installed here: it was uninstalled while the app
+        had it open, and a response of it could never be exported."""
         response_id = str(uuid.uuid4())
         now = self.clock()
         with self._write():
@@ -225,6 +228,9 @@ class Store:
                 }
             )
             self._event(response_id, "started", now, detail=mode)
+            # checked after the insert, which holds the write lock: an uninstall cannot come between
+            if survey_id is not None and self.db.execute("select 1 from installed_surveys where id = ?", [survey_id]).fetchone() is None:
+                raise StoreError(f"survey {survey_id} is not installed on this laptop: no response is started for it", SURVEY_REMOVED)
         return response_id
 
     @_guarded

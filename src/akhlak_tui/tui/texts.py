@@ -277,6 +277,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Jangan hapus berkas responses.db. Salin seluruh folder data ke flashdisk dan hubungi koordinator.",
         "en": "Do not delete the file responses.db. Copy the whole data folder to a USB drive and call the coordinator.",
     },
+    "failure.survey_removed": {
+        "id": "Survei ini sudah dilepas dari laptop ini: wawancara baru tidak dapat dimulai.",
+        "en": "This survey was removed from this laptop: no new interview can start.",
+    },
+    "failure.survey_removed_do": {
+        "id": "Tutup aplikasi lalu buka lagi; aplikasi akan memakai survei yang aktif sekarang (responden: panggil petugas).",
+        "en": "Close the app and open it again; it will use the survey active now (respondents: call the enumerator).",
+    },
     "failure.other": {"id": "Jawaban tidak dapat disimpan.", "en": "The answer cannot be saved."},
     "failure.other_do": {"id": "Coba lagi; bila tetap gagal, hubungi koordinator (responden: panggil petugas).", "en": "Try again; if it still fails, call the coordinator (respondents: call the enumerator)."},
     "failure.not_saved": {"id": "Jawaban terakhir BELUM tersimpan.", "en": "The last answer was NOT saved."},

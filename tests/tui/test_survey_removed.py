@@ -1,0 +1,36 @@
+"""A survey uninstalled from another terminal while the app has it open: no response starts under it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from akhlak_tui.tui.app import make_app
+from .support import ready, screen_name
+
+TESTS = Path(__file__).parents[1]
+sys.path[:0] = [str(TESTS / "merge"), str(TESTS / "receipt")]
+
+from receipt_world import make_world  # noqa: E402
+
+
+async def test_a_survey_uninstalled_while_the_app_is_open_starts_no_interview(tmp_path: Path) -> None:
+    """Before, the interview started and its answers were kept under a survey no longer
+    installed, which nothing could export. Now consent is refused with why and what to do, in
+    the user's language, and the welcome stays."""
+    world = make_world(tmp_path)
+    sid = world.coordinator.survey.survey_id
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        result = world.on_laptop("survey", "uninstall", sid)  # from another terminal: nothing was at risk
+        assert result.exit_code == 0, result.output
+        await pilot.press("n")
+        assert screen_name(pilot) == "WelcomeScreen"
+        await pilot.press("enter")  # consent
+        await pilot.pause()
+        assert screen_name(pilot) == "WelcomeScreen" and app.interview is None and app.is_running
+        said = " ".join(n.message for n in app._notifications)
+        assert "Survei ini sudah dilepas dari laptop ini: wawancara baru tidak dapat dimulai." in said, said
+        assert "Tutup aplikasi lalu buka lagi" in said and "Jawaban tidak dapat disimpan" not in said
+    assert world.rows() == {}  # no response left under the removed survey
