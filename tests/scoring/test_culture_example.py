@@ -46,3 +46,26 @@ def test_a_unit_hidden_in_the_scores_shows_no_culture(tmp_path):
     units = {u.code: u for u in report.culture_units}
     assert units["U2"].status == "suppressed" and units["U2"].entropy is None and units["U2"].top_current == []
     assert units["U1"].status == "suppressed" and units["U1"].suppression == "complementary"
+
+
+def test_votes_too_few_of_those_left_out_gave_are_hidden(tmp_path, monkeypatch):
+    """Four of U2's responses are left out (as --exclude-flagged would), but only one of them
+    answered "organisation now": comparing U2's culture, or everyone's values, with the report
+    counting everyone would give that one person's picks away, so both are hidden; U1 lost none."""
+    from akhlak_tui.scoring import trust_figures
+
+    def leave_out_men(conn, thresholds, flags):
+        return [], "response_id NOT IN (SELECT response_id FROM answers WHERE gender = 'm')"
+
+    monkeypatch.setattr(trust_figures, "exclusion", leave_out_men)
+    people = [{"unit": "U1", "gender": "f", "values_now": ["jujur", "silo"]}] * 6
+    people += [{"unit": "U2", "gender": "f", "values_now": ["ramah"]}] * 5
+    people += [{"unit": "U2", "gender": "m", "values_now": ["otoriter"]}] + [{"unit": "U2", "gender": "m", "values_now": []}] * 3
+    with build_merged(tmp_path / "merged.db", TOML, UNITS, people) as mdb:
+        full = score_merged(mdb)
+        left = score_merged(mdb, exclude_flagged=["speeding"])
+    assert full.values.status == "shown" and {u.code: u.status for u in full.culture_units} == {"U1": "shown", "U2": "shown"}
+    assert left.breakdown("unit").groups[1].status == "shown"  # U2 lost 4: enough to show its scores
+    assert left.values.status == "suppressed"  # one of those left out answered it, in all
+    culture = {u.code: u for u in left.culture_units}
+    assert culture["U2"].status == "suppressed" and culture["U2"].suppression == "left_out"

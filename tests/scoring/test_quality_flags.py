@@ -355,7 +355,11 @@ def test_left_out_groups_hide_a_second_group_that_also_lost_responses():
 
     # (key, left out, still counted): B lost 1; C lost none so shows the same in both reports
     assert left_out_groups([("A", 7, 10), ("B", 1, 20), ("C", 0, 3), ("D", 6, 9)], 5) == {"B": "left_out", "D": "complementary"}
-    assert left_out_groups([("A", 2, 10), ("B", 1, 20), ("C", 0, 3)], 5) == {"A": "left_out", "B": "left_out"}
+    # A and B hidden lost 3 together: the total minus the groups shown would give those 3 away
+    assert left_out_groups([("A", 2, 10), ("B", 1, 20), ("C", 0, 3), ("D", 6, 9)], 5) == {"A": "left_out", "B": "left_out", "D": "complementary"}
+    assert left_out_groups([("A", 2, 10), ("B", 3, 20), ("C", 0, 3), ("D", 6, 9)], 5) == {"A": "left_out", "B": "left_out"}  # 5 together
+    with pytest.raises(ValueError):
+        left_out_groups([("A", 2, 10), ("B", 1, 20), ("C", 0, 3)], 5)
     assert left_out_groups([("A", 0, 10), ("B", 5, 20)], 5) == {}
     with pytest.raises(ValueError):  # only the hidden group lost any: it would follow from the total
         left_out_groups([("A", 0, 10), ("B", 1, 20), ("C", 6, 0)], 5)
@@ -377,3 +381,80 @@ def test_a_small_unit_that_loses_every_response_keeps_its_complement_hidden():
     part = score_merged(build(None, rs, units), lang="en", exclude_flagged=["speeding"])
     status = {g.key: (g.status, g.suppression) for g in part.breakdown("unit").groups}
     assert status == {"U1": ("suppressed", "complementary"), "U2": ("suppressed", "complementary"), "U3": ("suppressed", "left_out")}
+
+
+def few_answered(ak_answers: int, path=None) -> MergedDatabase:
+    """U1: 12 varied responses; U2: 8 varied and 5 speeders, of whom only `ak_answers` scored ak1
+    (the others said "not applicable"): leaving out speeding takes 5 responses from U2 (enough to
+    show U2) but only `ak_answers` answers to the value AK."""
+    q = parse_questionnaire(TOML_P, "t")
+    varied = [(4, 3, 2, 5), (5, 4, 1, 4), (3, 3, 3, 2), (2, 4, 2, 3)]
+    rs = [response(q, i + 1, "U1", varied[i % 4], device=f"a{i}") for i in range(12)]
+    rs += [response(q, 20 + i, "U2", varied[i % 4], device=f"b{i}") for i in range(8)]
+    rs += [response(q, 40 + i, "U2", (5, 5, 1, 5 if i < ak_answers else 9), seconds=0.5, device=f"c{i}") for i in range(5)]
+    return build(path, rs, UNITS)
+
+
+def dim(group, value: str):
+    return next(d for d in group.dimensions if d.id == value)
+
+
+@pytest.mark.parametrize("ak_answers", [1, 4])
+def test_a_value_too_few_of_those_left_out_answered_is_hidden_with_the_index(ak_answers):
+    """Comparing AK in U2 (or for everyone) with the report counting everyone would give away the
+    AK answers of fewer than min_group_size speeders: AK and the index are hidden there; BP, which
+    all 5 answered, and U1, which lost none, still show."""
+    mdb = few_answered(ak_answers)
+    full = score_merged(mdb, lang="en", intervals=True)
+    left = score_merged(mdb, lang="en", intervals=True, exclude_flagged=["speeding"])
+    assert left.quality.excluded_responses == 5
+    units = {g.key: g for g in left.breakdown("unit").groups}
+    full_units = {g.key: g for g in full.breakdown("unit").groups}
+    assert units["U2"].status == "shown" and dim(units["U2"], "BP").status == "shown"
+    assert dim(units["U2"], "AK").status == "suppressed" and units["U2"].index is None
+    assert dim(left.overall, "AK").status == "suppressed" and left.overall.index is None  # 1-4 answers lost in all
+    assert dim(left.overall, "BP").status == "shown" and dim(left.overall, "BP").low is not None
+    assert dim(units["U1"], "BP").score == dim(full_units["U1"], "BP").score  # lost none: the same in both
+    assert dim(units["U1"], "AK").status == "suppressed"  # hidden beside U2's, as any value hidden in one group only
+    assert dim(full_units["U2"], "AK").status == "shown" and dim(full.overall, "AK").status == "shown"
+    assert left.weighted is None or all(d.score is None for d in left.weighted.dimensions if d.id == "AK")
+    ak1 = next(i for i in left.indicators.overall.indicators if i.item == "ak1")
+    assert ak1.status == "shown"  # all 5 speeders answered the statement, "not applicable" included
+
+
+def test_a_value_all_of_those_left_out_answered_shows():
+    mdb = few_answered(5)
+    left = score_merged(mdb, lang="en", intervals=True, exclude_flagged=["speeding"])
+    units = {g.key: g for g in left.breakdown("unit").groups}
+    assert dim(units["U2"], "AK").status == "shown" and units["U2"].index is not None
+    assert dim(left.overall, "AK").status == "shown" and left.overall.index is not None
+
+
+def test_a_statement_too_few_of_those_left_out_answered_is_hidden():
+    """Two of U2's five speeders left ak1 unanswered: its distribution would give away three."""
+    q = parse_questionnaire(TOML_P, "t")
+    varied = [(4, 3, 2, 5), (5, 4, 1, 4), (3, 3, 3, 2), (2, 4, 2, 3)]
+    rs = [response(q, i + 1, "U1", varied[i % 4], device=f"a{i}") for i in range(12)]
+    rs += [response(q, 20 + i, "U2", varied[i % 4], device=f"b{i}") for i in range(8)]
+    rs += [response(q, 40 + i, "U2", (5, 5, 1, 4) if i < 3 else (5, 5, 1), seconds=0.5, device=f"c{i}") for i in range(5)]
+    left = score_merged(build(None, rs, UNITS), lang="en", exclude_flagged=["speeding"])
+    statement = {g.key: next(i for i in g.indicators if i.item == "ak1") for g in [left.indicators.overall, *left.indicators.units]}
+    assert statement[None].status == "suppressed" and statement["U2"].status == "suppressed"
+    assert statement["U1"].status == "suppressed"  # hidden beside U2's, as any statement hidden in one unit only
+    bp1 = next(i for i in left.indicators.overall.indicators if i.item == "bp1")
+    assert bp1.status == "shown"
+
+
+def test_left_out_cells_hide_a_figure_where_few_of_those_left_out_answered_it():
+    from akhlak_tui.scoring.formulas import left_out_cells
+
+    # (key, left out who answered it, state): B lost 1 answer; D, shown, lost the fewest of the rest
+    assert left_out_cells([("A", 7, "shown"), ("B", 1, "shown"), ("C", 0, "shown"), ("D", 6, "shown")], 5, False) == {"B", "D"}
+    # C hides the figure already (too few answered it here): with B it lost 5, enough
+    assert left_out_cells([("A", 7, "shown"), ("B", 1, "shown"), ("C", 4, "hidden")], 5, False) == {"B"}
+    # an empty group shows a known nothing: it covers none and is never the one hidden beside
+    with pytest.raises(ValueError):
+        left_out_cells([("A", 0, "shown"), ("B", 1, "shown"), ("C", 6, "empty")], 5, False)
+    # hidden for everyone too: the groups that lost some hide it, no more is needed
+    assert left_out_cells([("A", 0, "shown"), ("B", 1, "shown"), ("C", 2, "shown")], 5, True) == {"B", "C"}
+    assert left_out_cells([("A", 0, "shown"), ("B", 5, "shown")], 5, False) == set()

@@ -82,6 +82,11 @@ class Plan:
     """With `exclude`: per grouping key, the responses left out of each group (scoring/quality.py,
     left_out_counts); a group that lost 1 to min_group_size - 1 of them is hidden (compute.py)."""
     left_out_total: int = 0
+    left_out_answered: dict[str, dict[str | None, dict[str, int]]] = field(default_factory=dict)
+    """With `exclude`: per grouping key and group, the left-out respondents each figure
+    (`figure_tests`) would count; a figure that lost 1 to min_group_size - 1 is hidden (compute.py)."""
+    left_out_everyone: dict[str, int] = field(default_factory=dict)
+    """The same for everyone."""
     setup: list[str] = field(default_factory=list)
     """SQL run on every connection that counts before it counts (e.g. the temp table `exclude` reads)."""
     sliced: list[Callable[[sqlite3.Connection, int, str], Any]] = field(default_factory=list)
@@ -97,6 +102,8 @@ class Plan:
     """The measures tallied from their likert statements (their valid count is the statements scored)."""
     rows: dict[str, str] = field(default_factory=dict)
     """Per measure, one row's f << ROW_SHIFT + a (`_likert_row`): what the intervals' products multiply."""
+    vote_items: list[str] = field(default_factory=list)
+    """The multiple-choice questions whose votes the report counts (values and join reasons)."""
 
     @property
     def where(self) -> str:
@@ -207,7 +214,18 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
         plan.rows[ENGAGEMENT] = _likert_row(q, engagement, method)
         plan.respondents[ENGAGEMENT] = _respondent_tally(plan, q, engagement)
         plan.likert.add(ENGAGEMENT)
+    plan.vote_items = _vote_items(q)
     return plan
+
+
+def figure_tests(plan: Plan) -> dict[str, str]:
+    """Each figure a report shows per group, named "m:<measure>", "s:<statement>" or "v:<question>",
+    with the SQL that is 1 on a row counted in it: a scored answer to the measure, any answer to
+    the statement (its distribution shows "not applicable" too), an answer to the question."""
+    tests = {f"m:{d}": f"(({plan.tallies[plan.respondents[d]]}) & {(1 << SHIFT) - 1}) > 0" for d in plan.measures}
+    tests |= {f"s:{spec.item.id}": f"{quoted(spec.item.id)} IS NOT NULL" for spec in plan.items}
+    tests |= {f"v:{item}": _answered(quoted(item)) for item in plan.vote_items}
+    return tests
 
 
 def _vote_items(q: Questionnaire) -> list[str]:

@@ -4,7 +4,7 @@ participation against Slovin's minimum, and the values-selection results."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from akhlak_tui.evaluation.store import EvaluationState, EvaluationStore
@@ -22,6 +22,7 @@ from akhlak_tui.scoring.formulas import (
     band_for,
     Suppression,
     complementary_cell,
+    left_out_cells,
     left_out_groups,
     overall_index,
     percent,
@@ -50,11 +51,19 @@ REFUSALS = {
         "id": "hanya {n} respons yang dikeluarkan, kurang dari min_group_size {k}: membandingkan laporan ini dengan laporan yang menghitung semua responden akan membuka jawaban mereka; laporan tidak dibuat",
         "en": "only {n} of the responses would be left out, fewer than min_group_size {k}: comparing this report with the one counting everyone would give their answers away; no report made",
     },
+    "figure": {
+        "id": "{field} {group}: terlalu sedikit respons yang dikeluarkan menjawab sebuah nilai, pernyataan atau pertanyaan, dan tidak ada kelompok lain yang dapat disembunyikan bersamanya; laporan tidak dibuat",
+        "en": "{field} {group}: too few of the responses left out answered a value, statement or question, and there is no other group to hide with it; no report made",
+    },
     "group": {
         "id": "{field} {group}: terlalu sedikit respons dikeluarkan dan tidak ada kelompok lain yang dapat disembunyikan bersamanya; laporan tidak dibuat",
         "en": "{field} {group}: too few responses left out and no other group to hide with it; no report made",
     },
 }
+
+
+def _hidden(score: m.DimensionScore) -> m.DimensionScore:
+    return m.DimensionScore(id=score.id, label=score.label, status="suppressed", score=None, exact=None, answers=None)
 
 
 def _rounded(value: Fraction | None) -> tuple[float | None, float | None]:
@@ -141,6 +150,7 @@ class Scorer:
             self.group(k, labels.get(k, k) if k is not None else self.word("not_answered"), counted.get(k, empty), hidden.get(k))
             for k in keys
         ]
+        self._hide_lost_values(field, groups)
         self._hide_complementary_values(groups, [counted.get(k, empty) for k in keys])
         if self.precision is not None:
             for g, k in zip(groups, keys):
@@ -168,6 +178,65 @@ class Scorer:
             if out.get(k) != "small" and not (out.get(k) == "left_out" and reason == "complementary"):
                 out[k] = "left_out" if reason in ("left_out", "small") else reason
         return out
+
+    def lost_everyone(self) -> set[str]:
+        """In a report that leaves responses out (--exclude-flagged): the figures (aggregate.py,
+        figure_tests) hidden for everyone, as 1 to min_group_size - 1 of those left out answered them."""
+        if self.plan.left_out is None:
+            return set()
+        return {figure for figure, n in self.plan.left_out_everyone.items() if 0 < n < self.min_size}
+
+    def lost_figures(self, field: str, cells: Mapping[str, list[tuple[str | None, str]]]) -> dict[str | None, set[str]]:
+        """Per group of breakdown `field`, the figures it must hide as well in a report that leaves
+        responses out (formulas.left_out_cells): `cells` gives, per figure, each group's key and
+        state ("shown", "hidden", "empty"). Comparing it with the report counting everyone must not
+        give away the answers of fewer than min_group_size of those left out, figure by figure."""
+        if self.plan.left_out is None:
+            return {}
+        everyone, answered = self.lost_everyone(), self.plan.left_out_answered.get(field, {})
+        out: dict[str | None, set[str]] = {}
+        for figure, groups in cells.items():
+            lost = [(key, answered.get(key, {}).get(figure, 0), state) for key, state in groups]
+            try:
+                hidden = left_out_cells(lost, self.min_size, figure in everyone)
+            except ValueError:
+                key = next(k for k, n, state in lost if state == "shown" and 0 < n < self.min_size)
+                raise ExclusionError(tr(REFUSALS["figure"], self.lang).format(field=field, group=key if key is not None else self.word("not_answered"))) from None
+            for key in hidden:
+                out.setdefault(key, set()).add(figure)
+        return out
+
+    def _measures(self) -> list[str]:
+        return [d.id for d in self.q.dimensions] + ([ENGAGEMENT] if ENGAGEMENT in self.plan.measures else [])
+
+    def _hide_lost_values(self, field: str | None, groups: list[m.GroupScore]) -> None:
+        """In a report that leaves responses out: hide each value (and engagement) in the groups
+        where too few of those left out answered it (`lost_figures`; for everyone, `lost_everyone`)."""
+        if self.plan.left_out is None:
+            return
+
+        def state(g: m.GroupScore, measure: str) -> str:
+            if g.status != "shown":
+                return "empty" if g.status == "empty" else "hidden"
+            dim = g.engagement if measure == ENGAGEMENT else next(d for d in g.dimensions if d.id == measure)
+            return {"shown": "shown", "no_data": "empty"}.get(dim.status if dim else "no_data", "hidden")  # type: ignore[union-attr]
+
+        if field is None:
+            hide = {g.key: self.lost_everyone() for g in groups}
+        else:
+            hide = self.lost_figures(field, {f"m:{d}": [(g.key, state(g, d)) for g in groups] for d in self._measures()})
+        for g in groups:
+            for figure in hide.get(g.key, set()):
+                measure = figure.removeprefix("m:")
+                if not figure.startswith("m:") or g.status != "shown":
+                    continue
+                if measure == ENGAGEMENT:
+                    if g.engagement is not None:
+                        g.engagement = _hidden(g.engagement)
+                    continue
+                j = next(i for i, d in enumerate(g.dimensions) if d.id == measure)
+                g.dimensions[j] = _hidden(g.dimensions[j])
+                g.index = g.index_exact = g.category = g.category_label = None
 
     def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> None:
         """A value hidden in only one group (too few answered it) is hidden in the next smallest too,
@@ -270,7 +339,8 @@ class Scorer:
         spec = self.q.scoring.values
         if spec is None:
             return None
-        if counts.overall[0] < self.min_size:
+        asked = [getattr(spec, k) for k in ("personal", "current", "desired") if getattr(spec, k)]
+        if counts.overall[0] < self.min_size or any(f"v:{i}" in self.lost_everyone() for i in asked):
             return m.ValuesResult(status="suppressed", top_n=spec.top_n)
         personal, current, desired = (self._question(getattr(spec, k), counts, spec.top_n) for k in ("personal", "current", "desired"))
         result = m.ValuesResult(status="shown", top_n=spec.top_n, personal=personal, current=current, desired=desired)
@@ -352,6 +422,7 @@ class Scorer:
                     top_current=current.top if current else [], top_desired=desired.top if desired else [], gaps=self._gaps(votes),
                 )  # fmt: skip
             )
+        self._hide_lost_culture(out, units.field)
         # A unit hidden here only (too few answered "organisation now"): hide the next smallest too.
         answered_by = {u.code: counts.votes.by_unit.get(u.code, Votes()).answered.get(spec.current or "", 0) for u in out}
         victim = complementary_cell([(i, answered_by[u.code], u.status == "suppressed") for i, u in enumerate(out)])
@@ -359,12 +430,25 @@ class Scorer:
             out[victim] = m.UnitCulture(code=out[victim].code, name=out[victim].name, status="suppressed", suppression="complementary")
         return out
 
+    def _hide_lost_culture(self, out: list[m.UnitCulture], field: str) -> None:
+        """In a report that leaves responses out: hide a unit's culture where too few of those left
+        out answered "organisation now" or "organisation wanted" (as `_hide_lost_values`)."""
+        spec = self.q.scoring.values
+        if self.plan.left_out is None or spec is None:
+            return
+        figures = [f"v:{i}" for i in (spec.current, spec.desired) if i]
+        states = [(u.code, {"shown": "shown", "empty": "empty"}.get(u.status, "hidden")) for u in out]
+        hide = self.lost_figures(field, {f: states for f in figures})
+        for i, u in enumerate(out):
+            if hide.get(u.code) and u.status == "shown":
+                out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="left_out")
+
     def join_reasons(self, counts: Counts) -> m.JoinReasons | None:
         item = self.q.item_by_id.get(self.q.scoring.join_reason_item or "")
         if not isinstance(item, MultiItem):
             return None
         label = tr(item.label, self.lang)
-        if counts.overall[0] < self.min_size:
+        if counts.overall[0] < self.min_size or f"v:{item.id}" in self.lost_everyone():
             return m.JoinReasons(status="suppressed", item=item.id, label=label, respondents=None)
         respondents = counts.votes.answered.get(item.id, 0)
         reasons = self._options(item, counts.votes.options.get(item.id, Counter()), respondents, None)
@@ -389,6 +473,8 @@ class Scorer:
         rows = dict(counts.groups.get(units.field, [])) if units else {}
         empty: Tallies = (0, [0] * len(self.plan.tallies))
         groups = [self.indicator_group(g.key, g.label, g, rows.get(g.key, empty)) for g in (units.groups if units else [])]
+        everyone = self.indicator_group(None, overall.label, overall, counts.overall)
+        self._hide_lost_statements(everyone, groups, units.field if units else None)
         for j, spec in enumerate(self.plan.items):  # a statement hidden in one unit only: hide the next smallest too
             cells = []
             for i, g in enumerate(groups):
@@ -399,7 +485,6 @@ class Scorer:
             if victim is not None:
                 shown = groups[victim].indicators[j]
                 groups[victim].indicators[j] = shown.model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
-        everyone = self.indicator_group(None, overall.label, overall, counts.overall)
         if self.precision is not None:
             for g in [everyone, *groups]:
                 people = self.precision.total if g.key is None else self.precision.population(True, g.key)
@@ -408,6 +493,26 @@ class Scorer:
                     codes = self.q.scale_for(spec.item).codes
                     self.precision.indicator(score, counted(spec, tallies, n), codes, spec.item.reverse, self.q.scoring.favourable_min, people)
         return m.Indicators(overall=everyone, units=groups)
+
+    def _hide_lost_statements(self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], field: str | None) -> None:
+        """In a report that leaves responses out: hide each statement where too few of those left
+        out answered it, for everyone and per unit (as `_hide_lost_values`)."""
+        if self.plan.left_out is None:
+            return
+
+        def state(g: m.IndicatorGroup, j: int) -> str:
+            if g.status != "shown":
+                return "empty" if g.status == "empty" else "hidden"
+            return {"shown": "shown", "no_data": "empty"}.get(g.indicators[j].status, "hidden")
+
+        figures = [f"s:{spec.item.id}" for spec in self.plan.items]
+        hide = {None: self.lost_everyone()}
+        if field is not None:
+            hide |= self.lost_figures(field, {f: [(g.key, state(g, j)) for g in groups] for j, f in enumerate(figures)})
+        for g in [everyone, *groups]:
+            for j, figure in enumerate(figures):
+                if figure in hide.get(g.key, set()) and g.status == "shown" and g.indicators[j].status == "shown":
+                    g.indicators[j] = g.indicators[j].model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
 
     def where_to_act(self, overall: m.GroupScore, indicators: m.Indicators | None, units: m.Breakdown | None) -> m.WhereToAct | None:
         """The three lowest indicators of the values, and each shown unit's weakest value with its indicators."""
@@ -461,6 +566,7 @@ def score_counts(
     breakdowns = [scorer.breakdown(f, counts.groups[f]) for f in fields]
     unit_breakdown = next((b for b in breakdowns if b.field == unit_id), None) or (scorer.breakdown(unit_id, unit_rows) if unit_id else None)
     overall = scorer.group(None, scorer.word("everyone"), counts.overall)
+    scorer._hide_lost_values(None, [overall])
     if precision is not None:
         precision.group(overall, counts.overall, precision.total)
     indicators = scorer.indicators(overall, counts, unit_breakdown)

@@ -88,19 +88,38 @@ def left_out_groups(groups: Iterable[tuple[str | None, int, int]], min_size: int
 
     Compared with the report that counts everyone, a group's figures would give away the answers
     of the responses left out of it: a group with 1 to `min_size - 1` left out is hidden
-    ("left_out"). When exactly one is, another group that also lost responses and still shows
-    figures is hidden too ("complementary"), the one with the fewest left out: the groups that
-    lost none show the same figures in both reports, so hiding one of those would not stop the
-    hidden one being worked out from the total. Without such a group, ValueError.
+    ("left_out"). When those hidden lost fewer than `min_size` together, another group that also
+    lost responses and still shows figures is hidden too ("complementary"), the one with the
+    fewest left out: the groups that lost none show the same figures in both reports, so the
+    hidden ones together could be worked out from the total. Without such a group, ValueError.
     """
     groups = list(groups)
     hidden: dict[str | None, Suppression] = {key: "left_out" for key, gone, _ in groups if 0 < gone < min_size}
-    if len(hidden) == 1:
+    if 0 < sum(gone for key, gone, _ in groups if key in hidden) < min_size:
         rest = [(gone, i, key) for i, (key, gone, kept) in enumerate(groups) if gone > 0 and kept > 0 and key not in hidden]
         if not rest:
             raise ValueError("no other group lost responses to hide with it")
         hidden[min(rest)[2]] = "complementary"
     return hidden
+
+
+def left_out_cells(cells: Sequence[tuple[str | None, int, str]], min_size: int, everyone_hidden: bool) -> set[str | None]:
+    """One figure (a value, a statement, a question's votes) across the groups of a breakdown, in a
+    report that leaves responses out: each group as (key, left-out respondents the figure would
+    count, "shown" | "hidden" | "empty" in this report before). The shown groups that must hide
+    it as well: those that lost 1 to `min_size - 1` of its answers; then, while the groups hiding
+    it lost 1 to `min_size - 1` together, the shown one that lost fewest (an empty group shows a
+    known nothing, so it covers none). Compared with the report counting everyone, the figure
+    then tells only sums over `min_size` or more of the responses left out. With the figure
+    hidden for everyone (`everyone_hidden`: it lost fewer than `min_size` in all) nothing
+    more is needed; else, without such a group, ValueError (no report)."""
+    hidden = {key for key, lost, state in cells if state == "hidden" or (state == "shown" and 0 < lost < min_size)}
+    if not everyone_hidden and 0 < sum(lost for key, lost, _ in cells if key in hidden) < min_size:
+        rest = [(lost, i, key) for i, (key, lost, state) in enumerate(cells) if state == "shown" and lost > 0 and key not in hidden]
+        if not rest:
+            raise ValueError("no other group lost answers to it to hide with them")
+        hidden.add(min(rest)[2])
+    return {key for key, _, state in cells if key in hidden and state == "shown"}
 
 
 def complementary_cell(cells: Sequence[tuple[int, int, bool]]) -> int | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from akhlak_tui.questionnaire.model import QualityThresholds
 from akhlak_tui.questionnaire.units import Unit
@@ -115,18 +116,41 @@ def exclusion(conn: sqlite3.Connection, t: QualityThresholds, flags: Sequence[st
     return setup, "response_id NOT IN temp.flagged_out"
 
 
-def left_out_counts(conn: sqlite3.Connection, keys: Sequence[str], where: str, exclude: str) -> tuple[int, dict[str, dict[str | None, int]]]:
-    """(responses left out, per grouping key: group -> responses left out of it): one GROUP BY over
-    the submitted answers that `exclude` (a condition on `response_id`, see `exclusion`) leaves out."""
+@dataclass
+class LeftOut:
+    """What --exclude-flagged leaves out: responses in all and per group of each grouping key, and
+    per figure (scoring/aggregate.py, `figure_tests`) the left-out respondents it would count."""
+
+    total: int
+    groups: dict[str, dict[str | None, int]]
+    answered: dict[str, dict[str | None, dict[str, int]]]
+    """Grouping key -> group -> figure -> left-out respondents who answered it."""
+    everyone: dict[str, int]
+    """Figure -> left-out respondents who answered it, in all."""
+
+
+def left_out_counts(conn: sqlite3.Connection, keys: Sequence[str], where: str, exclude: str, figures: Mapping[str, str] | None = None) -> LeftOut:
+    """The responses left out, per group of each grouping key, and per figure (`figures`: name ->
+    SQL, 1 on a row that counts in it): one GROUP BY over the submitted answers that `exclude`
+    (a condition on `response_id`, see `exclusion`) leaves out."""
+    figures = dict(figures or {})
     columns = ", ".join(f'"{k.replace(chr(34), chr(34) * 2)}"' for k in keys)
-    select = f"SELECT {columns + ', ' if columns else ''}count(*) FROM answers WHERE {where} AND NOT ({exclude})"
+    sums = "".join(f", sum({sql})" for sql in figures.values())
+    select = f"SELECT {columns + ', ' if columns else ''}count(*){sums} FROM answers WHERE {where} AND NOT ({exclude})"
     rows = conn.execute(select + (f" GROUP BY {columns}" if columns else "")).fetchall()
-    per_key: dict[str, dict[str | None, int]] = {k: {} for k in keys}
+    out = LeftOut(0, {k: {} for k in keys}, {k: {} for k in keys}, dict.fromkeys(figures, 0))
     for row in rows:
+        n, counted = int(row[len(keys)] or 0), [int(v or 0) for v in row[len(keys) + 1 :]]
+        out.total += n
+        for figure, m in zip(figures, counted):
+            out.everyone[figure] += m
         for key, group in zip(keys, row):
             code = None if group is None else str(group)
-            per_key[key][code] = per_key[key].get(code, 0) + int(row[-1])
-    return sum(int(row[-1]) for row in rows), per_key
+            out.groups[key][code] = out.groups[key].get(code, 0) + n
+            per = out.answered[key].setdefault(code, dict.fromkeys(figures, 0))
+            for figure, m in zip(figures, counted):
+                per[figure] += m
+    return out
 
 
 def quality_report(

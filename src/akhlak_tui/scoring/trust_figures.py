@@ -10,7 +10,7 @@ from pathlib import Path
 from akhlak_tui.merge.database import MergedDatabase
 from akhlak_tui.questionnaire.model import tr
 from akhlak_tui.scoring import model as m
-from akhlak_tui.scoring.aggregate import SUBMITTED, Counts, Plan
+from akhlak_tui.scoring.aggregate import SUBMITTED, Counts, Plan, figure_tests
 from akhlak_tui.scoring.profile import staff_profile
 from akhlak_tui.scoring.quality import exclusion, left_out_counts, quality_report
 from akhlak_tui.scoring.trust import Quality
@@ -30,7 +30,9 @@ class TrustFigures:
             plan.setup += setup
             for sql in setup:
                 conn.execute(sql)
-            plan.left_out_total, plan.left_out = left_out_counts(conn, plan.keys, SUBMITTED, plan.exclude)
+            lost = left_out_counts(conn, plan.keys, SUBMITTED, plan.exclude, figure_tests(plan))
+            plan.left_out_total, plan.left_out = lost.total, lost.groups
+            plan.left_out_answered, plan.left_out_everyone = lost.answered, lost.everyone
         self.sums = ReliabilitySums(self.q, plan.unit) if figures else None
         if self.sums is not None:
             self.slot = len(plan.sliced)
