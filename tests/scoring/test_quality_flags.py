@@ -419,7 +419,7 @@ def test_a_value_too_few_of_those_left_out_answered_is_hidden_with_the_index(ak_
     assert dim(full_units["U2"], "AK").status == "shown" and dim(full.overall, "AK").status == "shown"
     assert left.weighted is None or all(d.score is None for d in left.weighted.dimensions if d.id == "AK")
     ak1 = next(i for i in left.indicators.overall.indicators if i.item == "ak1")
-    assert ak1.status == "shown"  # all 5 speeders answered the statement, "not applicable" included
+    assert ak1.status == "suppressed"  # its score and distribution count scale points: as few lost as AK
 
 
 def test_a_value_all_of_those_left_out_answered_shows():

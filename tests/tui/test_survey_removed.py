@@ -33,4 +33,5 @@ async def test_a_survey_uninstalled_while_the_app_is_open_starts_no_interview(tm
         said = " ".join(n.message for n in app._notifications)
         assert "Survei ini sudah dilepas dari laptop ini: wawancara baru tidak dapat dimulai." in said, said
         assert "Tutup aplikasi lalu buka lagi" in said and "Jawaban tidak dapat disimpan" not in said
+        assert "tetap tersimpan" not in said  # the uninstall deleted the survey's answers: nothing "kept" to promise
     assert world.rows() == {}  # no response left under the removed survey

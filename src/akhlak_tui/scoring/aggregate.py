@@ -218,12 +218,12 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
     return plan
 
 
-def figure_tests(plan: Plan) -> dict[str, str]:
+def figure_tests(plan: Plan, q: Questionnaire) -> dict[str, str]:
     """Each figure a report shows per group, named "m:<measure>", "s:<statement>" or "v:<question>",
-    with the SQL that is 1 on a row counted in it: a scored answer to the measure, any answer to
-    the statement (its distribution shows "not applicable" too), an answer to the question."""
+    with the SQL that is 1 on a row counted in it: a scored answer to the measure or to the
+    statement (its score and distribution count scale points only), an answer to the question."""
     tests = {f"m:{d}": f"(({plan.tallies[plan.respondents[d]]}) & {(1 << SHIFT) - 1}) > 0" for d in plan.measures}
-    tests |= {f"s:{spec.item.id}": f"{quoted(spec.item.id)} IS NOT NULL" for spec in plan.items}
+    tests |= {f"s:{spec.item.id}": _codes_test(quoted(spec.item.id), q.scale_for(spec.item).codes) for spec in plan.items}
     tests |= {f"v:{item}": _answered(quoted(item)) for item in plan.vote_items}
     return tests
 

@@ -200,7 +200,7 @@ class Scorer:
             try:
                 hidden = left_out_cells(lost, self.min_size, figure in everyone)
             except ValueError:
-                key = next(k for k, n, state in lost if state == "shown" and 0 < n < self.min_size)
+                key = next((k for k, n, state in lost if 0 < n < self.min_size), None)
                 raise ExclusionError(tr(REFUSALS["figure"], self.lang).format(field=field, group=key if key is not None else self.word("not_answered"))) from None
             for key in hidden:
                 out.setdefault(key, set()).add(figure)
@@ -438,6 +438,7 @@ class Scorer:
             return
         figures = [f"v:{i}" for i in (spec.current, spec.desired) if i]
         states = [(u.code, {"shown": "shown", "empty": "empty"}.get(u.status, "hidden")) for u in out]
+        states.append((None, "hidden"))  # those who did not answer the unit question show no culture of their own
         hide = self.lost_figures(field, {f: states for f in figures})
         for i, u in enumerate(out):
             if hide.get(u.code) and u.status == "shown":
@@ -506,12 +507,10 @@ class Scorer:
             return {"shown": "shown", "no_data": "empty"}.get(g.indicators[j].status, "hidden")
 
         figures = [f"s:{spec.item.id}" for spec in self.plan.items]
-        hide = {None: self.lost_everyone()}
-        if field is not None:
-            hide |= self.lost_figures(field, {f: [(g.key, state(g, j)) for g in groups] for j, f in enumerate(figures)})
-        for g in [everyone, *groups]:
+        per_unit = self.lost_figures(field, {f: [(g.key, state(g, j)) for g in groups] for j, f in enumerate(figures)}) if field is not None else {}
+        for g, hide in [(everyone, self.lost_everyone()), *((g, per_unit.get(g.key, set())) for g in groups)]:
             for j, figure in enumerate(figures):
-                if figure in hide.get(g.key, set()) and g.status == "shown" and g.indicators[j].status == "shown":
+                if figure in hide and g.status == "shown" and g.indicators[j].status == "shown":
                     g.indicators[j] = g.indicators[j].model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
 
     def where_to_act(self, overall: m.GroupScore, indicators: m.Indicators | None, units: m.Breakdown | None) -> m.WhereToAct | None:

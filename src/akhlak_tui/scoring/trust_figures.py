@@ -30,7 +30,7 @@ class TrustFigures:
             plan.setup += setup
             for sql in setup:
                 conn.execute(sql)
-            lost = left_out_counts(conn, plan.keys, SUBMITTED, plan.exclude, figure_tests(plan))
+            lost = left_out_counts(conn, plan.keys, SUBMITTED, plan.exclude, figure_tests(plan, self.q))
             plan.left_out_total, plan.left_out = lost.total, lost.groups
             plan.left_out_answered, plan.left_out_everyone = lost.answered, lost.everyone
         self.sums = ReliabilitySums(self.q, plan.unit) if figures else None

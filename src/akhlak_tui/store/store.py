@@ -228,7 +228,8 @@ class Store:
                 }
             )
             self._event(response_id, "started", now, detail=mode)
-            # checked after the insert, which holds the write lock: an uninstall cannot come between
+            # checked in the transaction of the insert: an uninstall committed before it is seen (one
+            # under way makes the insert wait or fail as locked, and the next try is refused here)
             if survey_id is not None and self.db.execute("select 1 from installed_surveys where id = ?", [survey_id]).fetchone() is None:
                 raise StoreError(f"survey {survey_id} is not installed on this laptop: no response is started for it", SURVEY_REMOVED)
         return response_id
