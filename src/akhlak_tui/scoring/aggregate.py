@@ -189,9 +189,12 @@ def make_plan(q: Questionnaire, keys: Sequence[str]) -> Plan:
             column = quoted(current.id)
             picks = [o.code for o in current.options if dim.id in o.tags]
             hit = " OR ".join(f"instr({column}, '\"{code}\"') > 0" for code in picks) or "0"
-            packed = f"CASE WHEN {hit} THEN {(1 << SHIFT) + ONE_VALID} WHEN {column} != '[]' THEN {ONE_VALID} ELSE 0 END"
-            plan.measures[dim.id] = [Part(plan.add(packed), 0)]
-            plan.rows[dim.id] = packed.replace(str((1 << SHIFT) + ONE_VALID), str((1 << ROW_SHIFT) + ONE_VALID))
+
+            def packed(shift: int) -> str:
+                return f"CASE WHEN {hit} THEN {(1 << shift) + ONE_VALID} WHEN {column} != '[]' THEN {ONE_VALID} ELSE 0 END"
+
+            plan.measures[dim.id] = [Part(plan.add(packed(SHIFT)), 0)]
+            plan.rows[dim.id] = packed(ROW_SHIFT)
             plan.respondents[dim.id] = plan.measures[dim.id][0].tally  # one answer per respondent
         else:
             items = [i for i in likert if i.dimension == dim.id]

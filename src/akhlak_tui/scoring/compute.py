@@ -62,8 +62,22 @@ REFUSALS = {
 }
 
 
-def _hidden(score: m.DimensionScore) -> m.DimensionScore:
-    return m.DimensionScore(id=score.id, label=score.label, status="suppressed", score=None, exact=None, answers=None)
+def _hide_measure(g: m.GroupScore, measure: str) -> None:
+    """Hide one value (with the group's index) or engagement in a shown group."""
+    if measure == ENGAGEMENT:
+        if g.engagement is not None:
+            g.engagement = m.DimensionScore(id=g.engagement.id, label=g.engagement.label, status="suppressed", score=None, exact=None, answers=None)
+        return
+    j = next(i for i, d in enumerate(g.dimensions) if d.id == measure)
+    g.dimensions[j] = m.DimensionScore(id=measure, label=g.dimensions[j].label, status="suppressed", score=None, exact=None, answers=None)
+    g.index = g.index_exact = g.category = g.category_label = None
+
+
+def _figure_state(group_status: str, figure_status: str | None) -> str:
+    """A figure's state in a group for formulas.left_out_cells: shown, hidden, or empty (a known nothing)."""
+    if group_status != "shown":
+        return "empty" if group_status == "empty" else "hidden"
+    return {"shown": "shown", "no_data": "empty"}.get(figure_status or "no_data", "hidden")
 
 
 def _rounded(value: Fraction | None) -> tuple[float | None, float | None]:
@@ -216,10 +230,8 @@ class Scorer:
             return
 
         def state(g: m.GroupScore, measure: str) -> str:
-            if g.status != "shown":
-                return "empty" if g.status == "empty" else "hidden"
-            dim = g.engagement if measure == ENGAGEMENT else next(d for d in g.dimensions if d.id == measure)
-            return {"shown": "shown", "no_data": "empty"}.get(dim.status if dim else "no_data", "hidden")  # type: ignore[union-attr]
+            dim = g.engagement if measure == ENGAGEMENT else next((d for d in g.dimensions if d.id == measure), None)
+            return _figure_state(g.status, dim.status if dim else None)
 
         if field is None:
             hide = {g.key: self.lost_everyone() for g in groups}
@@ -227,22 +239,13 @@ class Scorer:
             hide = self.lost_figures(field, {f"m:{d}": [(g.key, state(g, d)) for g in groups] for d in self._measures()})
         for g in groups:
             for figure in hide.get(g.key, set()):
-                measure = figure.removeprefix("m:")
-                if not figure.startswith("m:") or g.status != "shown":
-                    continue
-                if measure == ENGAGEMENT:
-                    if g.engagement is not None:
-                        g.engagement = _hidden(g.engagement)
-                    continue
-                j = next(i for i, d in enumerate(g.dimensions) if d.id == measure)
-                g.dimensions[j] = _hidden(g.dimensions[j])
-                g.index = g.index_exact = g.category = g.category_label = None
+                if figure.startswith("m:") and g.status == "shown":
+                    _hide_measure(g, figure.removeprefix("m:"))
 
     def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> None:
         """A value hidden in only one group (too few answered it) is hidden in the next smallest too,
         with that group's index, so it cannot be worked out from everyone's score and the others'."""
-        measures = [d.id for d in self.q.dimensions] + ([ENGAGEMENT] if ENGAGEMENT in self.plan.measures else [])
-        for j, measure in enumerate(measures):
+        for j, measure in enumerate(self._measures()):
             cells = []
             for i, (g, (_, tallies)) in enumerate(zip(groups, counts)):
                 answered = unpack(tallies[self.plan.respondents[measure]])[1] if tallies else 0
@@ -251,13 +254,7 @@ class Scorer:
             victim = complementary_cell(cells)
             if victim is None:
                 continue
-            g = groups[victim]
-            hidden = m.DimensionScore(id="engagement" if measure == ENGAGEMENT else measure, label=(g.engagement.label if measure == ENGAGEMENT else g.dimensions[j].label), status="suppressed", score=None, exact=None, answers=None)  # type: ignore[union-attr]
-            if measure == ENGAGEMENT:
-                g.engagement = hidden
-            else:
-                g.dimensions[j] = hidden
-                g.index = g.index_exact = g.category = g.category_label = None
+            _hide_measure(groups[victim], measure)
 
     def ranking(self, units: m.Breakdown | None) -> list[m.RankedUnit]:
         shown = [g for g in (units.groups if units else []) if g.index is not None and g.key is not None]
@@ -502,9 +499,7 @@ class Scorer:
             return
 
         def state(g: m.IndicatorGroup, j: int) -> str:
-            if g.status != "shown":
-                return "empty" if g.status == "empty" else "hidden"
-            return {"shown": "shown", "no_data": "empty"}.get(g.indicators[j].status, "hidden")
+            return _figure_state(g.status, g.indicators[j].status if g.status == "shown" else None)
 
         figures = [f"s:{spec.item.id}" for spec in self.plan.items]
         per_unit = self.lost_figures(field, {f: [(g.key, state(g, j)) for g in groups] for j, f in enumerate(figures)}) if field is not None else {}
