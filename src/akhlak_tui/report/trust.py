@@ -43,6 +43,7 @@ WORDS: dict[str, dict[str, str]] = {
     "too_few": {"id": "terlalu sedikit kasus lengkap", "en": "too few complete cases"},
     "single_item": {"id": "satu pernyataan: tidak ada alpha", "en": "one statement: no alpha"},
     "no_variance": {"id": "tidak ada variasi", "en": "no variation"},
+    "left_out": {"id": "disembunyikan: terlalu sedikit kasus dikeluarkan", "en": "hidden: too few cases left out"},
     "suppressed": {"id": "disembunyikan", "en": "suppressed"},
     "everyone": {"id": "Semua", "en": "All"},
     "low_note": {

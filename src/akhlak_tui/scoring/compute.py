@@ -4,7 +4,7 @@ participation against Slovin's minimum, and the values-selection results."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from akhlak_tui.evaluation.store import EvaluationState, EvaluationStore
@@ -22,6 +22,7 @@ from akhlak_tui.scoring.formulas import (
     band_for,
     Suppression,
     complementary_cell,
+    figure_hidden,
     left_out_cells,
     left_out_groups,
     overall_index,
@@ -51,10 +52,6 @@ REFUSALS = {
         "id": "hanya {n} respons yang dikeluarkan, kurang dari min_group_size {k}: membandingkan laporan ini dengan laporan yang menghitung semua responden akan membuka jawaban mereka; laporan tidak dibuat",
         "en": "only {n} of the responses would be left out, fewer than min_group_size {k}: comparing this report with the one counting everyone would give their answers away; no report made",
     },
-    "figure": {
-        "id": "{field} {group}: terlalu sedikit respons yang dikeluarkan menjawab sebuah nilai, pernyataan atau pertanyaan, dan tidak ada kelompok lain yang dapat disembunyikan bersamanya; laporan tidak dibuat",
-        "en": "{field} {group}: too few of the responses left out answered a value, statement or question, and there is no other group to hide with it; no report made",
-    },
     "group": {
         "id": "{field} {group}: terlalu sedikit respons dikeluarkan dan tidak ada kelompok lain yang dapat disembunyikan bersamanya; laporan tidak dibuat",
         "en": "{field} {group}: too few responses left out and no other group to hide with it; no report made",
@@ -71,6 +68,18 @@ def _hide_measure(g: m.GroupScore, measure: str) -> None:
     j = next(i for i, d in enumerate(g.dimensions) if d.id == measure)
     g.dimensions[j] = m.DimensionScore(id=measure, label=g.dimensions[j].label, status="suppressed", score=None, exact=None, answers=None)
     g.index = g.index_exact = g.category = g.category_label = None
+
+
+def _hide_statement(g: m.IndicatorGroup, j: int) -> None:
+    """Hide the j-th statement of a group where it is shown."""
+    if g.status == "shown" and g.indicators[j].status == "shown":
+        g.indicators[j] = g.indicators[j].model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
+
+
+def culture_size(answered: Sequence[int]) -> int:
+    """How many a unit's culture speaks for: the fewest answering a values question it shows (one
+    that no one answered shows nothing); 0 when no one answered any."""
+    return min((n for n in answered if n > 0), default=0)
 
 
 def _figure_state(group_status: str, figure_status: str | None) -> str:
@@ -104,6 +113,10 @@ class Scorer:
         self.bands = q.scoring.bands
         self.precision: Precision | None = None
         """Adds 95% intervals to what is shown (scoring/precision.py); None: no intervals."""
+        self.hidden_for_everyone: set[str] = set()
+        """Figures a breakdown hides for everyone, as it has no other group to hide them with (`lost_figures`)."""
+        self.full_groups: dict[str, dict[str | None, Suppression]] = {}
+        """Per breakdown, the groups the report counting everyone hides (`_hide_left_out`)."""
 
     def word(self, key: str) -> str:
         return tr(WORDS[key], self.lang)
@@ -164,6 +177,7 @@ class Scorer:
             self.group(k, labels.get(k, k) if k is not None else self.word("not_answered"), counted.get(k, empty), hidden.get(k))
             for k in keys
         ]
+        self._hide_as_full_report(field, groups, [counted.get(k, empty) for k in keys])
         self._hide_lost_values(field, groups)
         self._hide_complementary_values(groups, [counted.get(k, empty) for k in keys])
         if self.precision is not None:
@@ -186,7 +200,8 @@ class Scorer:
         except ValueError:
             key = next(k for k in keys if 0 < gone.get(k, 0) < self.min_size)
             raise ExclusionError(tr(REFUSALS["group"], self.lang).format(field=field, group=key if key is not None else self.word("not_answered"))) from None
-        full = suppressed_groups([(k, kept[k] + gone.get(k, 0)) for k in keys], self.min_size)
+        full = suppressed_groups([(k, kept[k] + gone.get(k, 0)) for k in self._full_order(field, keys)], self.min_size)
+        self.full_groups[field] = full
         out = dict(hidden)
         for k, reason in [*lost.items(), *full.items()]:
             if out.get(k) != "small" and not (out.get(k) == "left_out" and reason == "complementary"):
@@ -195,10 +210,49 @@ class Scorer:
 
     def lost_everyone(self) -> set[str]:
         """In a report that leaves responses out (--exclude-flagged): the figures (aggregate.py,
-        figure_tests) hidden for everyone, as 1 to min_group_size - 1 of those left out answered them."""
+        figure_tests) hidden for everyone, as 1 to min_group_size - 1 of those left out answered
+        them, or as a breakdown has no other group to hide one with (`lost_figures`)."""
         if self.plan.left_out is None:
             return set()
-        return {figure for figure, n in self.plan.left_out_everyone.items() if 0 < n < self.min_size}
+        return {figure for figure, n in self.plan.left_out_everyone.items() if 0 < n < self.min_size} | self.hidden_for_everyone
+
+    def in_full_report(self, field: str, figures: Sequence[str], cells: Sequence[tuple[str | None, Sequence[int]]], culture: bool = False) -> set[str | None]:
+        """In a report that leaves responses out: the groups of breakdown `field` where the report
+        counting everyone hides a figure (formulas.figure_hidden), from each group's (key, respondents
+        each of `figures` counts) here and the left-out ones: showing it here would let comparing
+        the two reports work out a hidden one, so it is hidden here too. With `culture` (`figures`
+        are the values questions), a unit's count is `culture_size`, a unit with none hides it, and
+        those who gave no unit, never shown, count as hidden when they are few."""
+        if self.plan.left_out is None:
+            return set()
+        lost = self.plan.left_out_answered.get(field, {})
+        kept = dict(cells)
+        size = culture_size if culture else (lambda counts: counts[0])
+        answered = {
+            key: size([n + lost.get(key, {}).get(f, 0) for n, f in zip(kept.get(key, [0] * len(figures)), figures)])
+            for key in [*kept, *(k for k in lost if k not in kept)]
+        }
+        full_groups = self.full_groups.get(field, {})
+        if culture and not 0 < answered.get(None, 0) < self.min_size:
+            answered.pop(None, None)
+        always = {k for k in answered if k in full_groups or (culture and (k is None or answered[k] == 0))}
+        return figure_hidden([(k, k in always, answered[k]) for k in self._full_order(field, answered)], self.min_size)
+
+    def _full_order(self, field: str, keys: Iterable[str | None]) -> list[str | None]:
+        """`keys` in the order of the groups of breakdown `field` in a report: the listed ones, the others sorted, no answer last."""
+        keys, labels = set(keys), self._group_labels(field)
+        return [k for k in labels if k in keys] + sorted(k for k in keys if k is not None and k not in labels) + ([None] if None in keys else [])
+
+    def _hide_as_full_report(self, field: str, groups: list[m.GroupScore], counts: list[Tallies]) -> None:
+        """Hide each value and engagement where the report counting everyone hides it (`in_full_report`)."""
+        if self.plan.left_out is None:
+            return
+        for measure in self._measures():
+            cells = [(g.key, [unpack(tallies[self.plan.respondents[measure]])[1] if tallies else 0]) for g, (_, tallies) in zip(groups, counts)]
+            hidden = self.in_full_report(field, [f"m:{measure}"], cells)
+            for g in groups:
+                if g.key in hidden and g.status == "shown":
+                    _hide_measure(g, measure)
 
     def lost_figures(self, field: str, cells: Mapping[str, list[tuple[str | None, str]]]) -> dict[str | None, set[str]]:
         """Per group of breakdown `field`, the figures it must hide as well in a report that leaves
@@ -213,9 +267,9 @@ class Scorer:
             lost = [(key, answered.get(key, {}).get(figure, 0), state) for key, state in groups]
             try:
                 hidden = left_out_cells(lost, self.min_size, figure in everyone)
-            except ValueError:
-                key = next((k for k, n, state in lost if 0 < n < self.min_size), None)
-                raise ExclusionError(tr(REFUSALS["figure"], self.lang).format(field=field, group=key if key is not None else self.word("not_answered"))) from None
+            except ValueError:  # no other group to hide it with: hidden for everyone, that is enough
+                self.hidden_for_everyone.add(figure)
+                hidden = left_out_cells(lost, self.min_size, True)
             for key in hidden:
                 out.setdefault(key, set()).add(figure)
         return out
@@ -337,7 +391,8 @@ class Scorer:
         if spec is None:
             return None
         asked = [getattr(spec, k) for k in ("personal", "current", "desired") if getattr(spec, k)]
-        if counts.overall[0] < self.min_size or any(f"v:{i}" in self.lost_everyone() for i in asked):
+        few = any(0 < counts.votes.answered.get(i, 0) < self.min_size for i in asked)  # a question few answered gives them away
+        if counts.overall[0] < self.min_size or few or any(f"v:{i}" in self.lost_everyone() for i in asked):
             return m.ValuesResult(status="suppressed", top_n=spec.top_n)
         personal, current, desired = (self._question(getattr(spec, k), counts, spec.top_n) for k in ("personal", "current", "desired"))
         result = m.ValuesResult(status="shown", top_n=spec.top_n, personal=personal, current=current, desired=desired)
@@ -395,17 +450,22 @@ class Scorer:
 
     def culture_units(self, counts: Counts, units: m.Breakdown | None) -> list[m.UnitCulture]:
         """Entropy, top values of now and wanted, and the gap per value, of each unit; a unit hidden in
-        the scores, or with fewer than min_group_size answering "organisation now", shows none."""
+        the scores, or with fewer than min_group_size answering a values question (`culture_size`), shows none."""
         spec = self.q.scoring.values
         if spec is None or units is None:
             return []
+        asked = [i for i in (spec.current, spec.desired) if i]
+
+        def answered(key: str | None) -> list[int]:
+            votes = counts.votes.by_unit.get(key, Votes())
+            return [votes.answered.get(i, 0) for i in asked]
+
         out = []
         for g in units.groups:
             if g.key is None:
                 continue
             votes = counts.votes.by_unit.get(g.key, Votes())
-            answered = votes.answered.get(spec.current or "", 0)
-            if g.status != "shown" or answered < self.min_size:
+            if g.status != "shown" or culture_size(answered(g.key)) < self.min_size:
                 reason = g.suppression if g.status == "suppressed" else ("small" if g.status == "shown" else None)
                 status = "empty" if g.status == "empty" else "suppressed"
                 out.append(m.UnitCulture(code=g.key, name=g.label, status=status, suppression=reason))
@@ -415,14 +475,21 @@ class Scorer:
             entropy, positive = self._entropy(current, votes)
             out.append(
                 m.UnitCulture(
-                    code=g.key, name=g.label, status="shown", respondents=answered, entropy=entropy, positive_energy=positive,
-                    top_current=current.top if current else [], top_desired=desired.top if desired else [], gaps=self._gaps(votes),
+                    code=g.key, name=g.label, status="shown", respondents=votes.answered.get(spec.current or "", 0), entropy=entropy,
+                    positive_energy=positive, top_current=current.top if current else [], top_desired=desired.top if desired else [],
+                    gaps=self._gaps(votes),
                 )  # fmt: skip
             )
+        hidden = self.in_full_report(units.field, [f"v:{i}" for i in asked], [*((u.code, answered(u.code)) for u in out), (None, answered(None))], culture=True)
+        for i, u in enumerate(out):
+            if u.code in hidden and u.status == "shown":
+                out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="complementary")
         self._hide_lost_culture(out, units.field)
-        # A unit hidden here only (too few answered "organisation now"): hide the next smallest too.
-        answered_by = {u.code: counts.votes.by_unit.get(u.code, Votes()).answered.get(spec.current or "", 0) for u in out}
-        victim = complementary_cell([(i, answered_by[u.code], u.status == "suppressed") for i, u in enumerate(out)])
+        # A unit hidden here only (too few answered): hide the next smallest too. Those who gave
+        # no unit never show a culture of their own: when they are few, they are one hidden.
+        cells = [(i, culture_size(answered(u.code)), u.status == "suppressed") for i, u in enumerate(out)]
+        no_unit = culture_size(answered(None))
+        victim = complementary_cell(cells + ([(len(out), no_unit, True)] if 0 < no_unit < self.min_size else []))
         if victim is not None:
             out[victim] = m.UnitCulture(code=out[victim].code, name=out[victim].name, status="suppressed", suppression="complementary")
         return out
@@ -446,7 +513,8 @@ class Scorer:
         if not isinstance(item, MultiItem):
             return None
         label = tr(item.label, self.lang)
-        if counts.overall[0] < self.min_size or f"v:{item.id}" in self.lost_everyone():
+        few = 0 < counts.votes.answered.get(item.id, 0) < self.min_size
+        if counts.overall[0] < self.min_size or few or f"v:{item.id}" in self.lost_everyone():
             return m.JoinReasons(status="suppressed", item=item.id, label=label, respondents=None)
         respondents = counts.votes.answered.get(item.id, 0)
         reasons = self._options(item, counts.votes.options.get(item.id, Counter()), respondents, None)
@@ -472,6 +540,13 @@ class Scorer:
         empty: Tallies = (0, [0] * len(self.plan.tallies))
         groups = [self.indicator_group(g.key, g.label, g, rows.get(g.key, empty)) for g in (units.groups if units else [])]
         everyone = self.indicator_group(None, overall.label, overall, counts.overall)
+        if units is not None:
+            for j, spec in enumerate(self.plan.items):
+                cells = [(g.key, [counted(spec, rows.get(g.key, empty)[1], rows.get(g.key, empty)[0]).scored]) for g in groups]
+                hidden = self.in_full_report(units.field, [f"s:{spec.item.id}"], cells)
+                for g in groups:
+                    if g.key in hidden:
+                        _hide_statement(g, j)
         self._hide_lost_statements(everyone, groups, units.field if units else None)
         for j, spec in enumerate(self.plan.items):  # a statement hidden in one unit only: hide the next smallest too
             cells = []
@@ -481,8 +556,7 @@ class Scorer:
                 cells.append((i, answered, g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")))
             victim = complementary_cell(cells)
             if victim is not None:
-                shown = groups[victim].indicators[j]
-                groups[victim].indicators[j] = shown.model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
+                _hide_statement(groups[victim], j)
         if self.precision is not None:
             for g in [everyone, *groups]:
                 people = self.precision.total if g.key is None else self.precision.population(True, g.key)
@@ -505,8 +579,8 @@ class Scorer:
         per_unit = self.lost_figures(field, {f: [(g.key, state(g, j)) for g in groups] for j, f in enumerate(figures)}) if field is not None else {}
         for g, hide in [(everyone, self.lost_everyone()), *((g, per_unit.get(g.key, set())) for g in groups)]:
             for j, figure in enumerate(figures):
-                if figure in hide and g.status == "shown" and g.indicators[j].status == "shown":
-                    g.indicators[j] = g.indicators[j].model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
+                if figure in hide:
+                    _hide_statement(g, j)
 
     def where_to_act(self, overall: m.GroupScore, indicators: m.Indicators | None, units: m.Breakdown | None) -> m.WhereToAct | None:
         """The three lowest indicators of the values, and each shown unit's weakest value with its indicators."""
@@ -564,6 +638,8 @@ def score_counts(
     if precision is not None:
         precision.group(overall, counts.overall, precision.total)
     indicators = scorer.indicators(overall, counts, unit_breakdown)
+    # before everyone's votes: a unit's culture can hide the values questions for everyone (lost_figures)
+    culture = scorer.culture_units(counts, unit_breakdown) if plan.votes and counts.overall[0] >= q.scoring.min_group_size else []
     composite = None
     if evaluation is not None:
         groups = {g.key: g for g in unit_breakdown.groups if g.key is not None} if unit_breakdown else {}
@@ -586,7 +662,7 @@ def score_counts(
         join_reasons=scorer.join_reasons(counts) if plan.votes else None,
         indicators=indicators,
         where_to_act=scorer.where_to_act(overall, indicators, unit_breakdown),
-        culture_units=scorer.culture_units(counts, unit_breakdown) if plan.votes and counts.overall[0] >= q.scoring.min_group_size else [],
+        culture_units=culture,
         evaluation=composite,
     )
     if precision is not None:
@@ -629,7 +705,12 @@ def score_merged(
         first_submitted=first[:10] if first else None, last_submitted=last[:10] if last else None,
     )  # fmt: skip
     state = EvaluationStore(mdb.db).state() if EvaluationStore.has_evaluation(mdb.db) else None
-    report = score_counts(q, mdb.units, survey, plan, counts, fields, lang, state, precision, weight)
+    try:
+        report = score_counts(q, mdb.units, survey, plan, counts, fields, lang, state, precision, weight)
+    except ScoringError:  # no report after all (e.g. a group refused): the quality count's thread goes too
+        if extra is not None:
+            extra.close()
+        raise
     if extra is not None:
         extra.fill(report, counts, lang)
     return report

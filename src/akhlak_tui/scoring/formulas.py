@@ -122,6 +122,20 @@ def left_out_cells(cells: Sequence[tuple[str | None, int, str]], min_size: int, 
     return {key for key, _, state in cells if key in hidden and state == "shown"}
 
 
+def figure_hidden(cells: Sequence[tuple[str | None, bool, int]], min_size: int) -> set[str | None]:
+    """One figure across the groups of a breakdown, as a report hides it: each group as (key,
+    hidden whatever its count, respondents the figure counts). Hidden where 1 to `min_size - 1`
+    answered it and, when that leaves exactly one hidden, in the group with the fewest answering
+    too (`complementary_cell`). The report with responses left out uses it to hide what the report
+    counting everyone hides: showing it would let the hidden one be worked out."""
+    flags = [(i, n, bool(always) or 0 < n < min_size) for i, (_, always, n) in enumerate(cells)]
+    hidden = {key for (key, _, _), (_, _, h) in zip(cells, flags) if h}
+    victim = complementary_cell(flags)
+    if victim is not None:
+        hidden.add(cells[victim][0])
+    return hidden
+
+
 def complementary_cell(cells: Sequence[tuple[int, int, bool]]) -> int | None:
     """For one measure across the groups of a breakdown: (position, respondents, hidden) of each
     group. When exactly one cell with respondents is hidden, the shown cell with the fewest

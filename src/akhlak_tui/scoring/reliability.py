@@ -117,6 +117,11 @@ class ReliabilitySums:
             self.terms += len(group)
         return MeasureSums(measure_id, tuple(items), first, tuple(range(first + 1, first + 1 + k)), {p: first + 1 + k + i for i, p in enumerate(pairs)})
 
+    def complete_tests(self) -> dict[str, str]:
+        """Per value with an alpha, named "r:<measure>", the SQL that is 1 on a complete case (as
+        aggregate.figure_tests): what --exclude-flagged counts among those left out."""
+        return {f"r:{spec.id}": f"coalesce({_complete(spec.items, self.q)}, 0)" for spec in self.specs if spec.n >= 0}
+
     def __call__(self, conn: sqlite3.Connection, start: int, where: str) -> dict[str | None, list[int]]:
         """The sums per unit of the rows after rowid `start` in one slice (LIMIT -1 keeps the inner
         select from being merged into the outer, which would compute each mark once per term)."""
@@ -241,6 +246,18 @@ def measure_reliability(q: Questionnaire, spec: MeasureSums, tallies: Sequence[i
     if alpha is None:
         return MeasureReliability(**base, status="no_variance", cases=n, alpha=None, item_rest=item_rest)
     return MeasureReliability(**base, status="shown", cases=n, alpha=_round3(alpha), low=alpha < LOW_ALPHA, item_rest=item_rest)
+
+
+def hide_left_out(r: Reliability, everyone: dict[str, int], per_unit: dict[str | None, dict[str, int]], min_size: int) -> None:
+    """In a report that leaves responses out (--exclude-flagged): hide the alpha, item-rest
+    correlations and cases of each value in each group whose complete cases lost 1 to `min_size` - 1
+    (`everyone`, `per_unit`: figure "r:<measure>" -> complete cases left out); comparing it with the
+    report counting everyone would tell about the answers of so few."""
+    for group, lost in [(r.overall, everyone), *((g, per_unit.get(g.key, {})) for g in r.units)]:
+        for i, measure in enumerate(group.measures):
+            spec_id = ENGAGEMENT if measure.id == "engagement" else measure.id
+            if measure.status != "single_item" and 0 < lost.get(f"r:{spec_id}", 0) < min_size:
+                group.measures[i] = MeasureReliability(id=measure.id, label=measure.label, items=measure.items, status="left_out", cases=None, alpha=None)
 
 
 def reliability_report(

@@ -26,9 +26,10 @@ class MeasureReliability(_Model):
     id: str
     label: str
     items: int = Field(description="Statements of the value.")
-    status: Literal["shown", "too_few", "single_item", "no_variance"] = Field(
+    status: Literal["shown", "too_few", "single_item", "no_variance", "left_out"] = Field(
         description="too_few: fewer complete cases than the rule asks (see Reliability.min_cases); single_item: alpha needs two statements or more; "
-        "no_variance: every complete case gave the same total."
+        "no_variance: every complete case gave the same total; left_out: --exclude-flagged left out 1 to min_group_size - 1 of its complete "
+        "cases, so comparing with the report counting everyone would tell about their answers (no cases, alpha or item-rest shown)."
     )
     cases: int | None = Field(description="Complete cases: respondents with a scored answer to every statement of the value.")
     alpha: float | None = Field(description="Cronbach's alpha, 3 decimals.")

@@ -14,7 +14,7 @@ from akhlak_tui.scoring.aggregate import SUBMITTED, Counts, Plan, figure_tests
 from akhlak_tui.scoring.profile import staff_profile
 from akhlak_tui.scoring.quality import exclusion, left_out_counts, quality_report
 from akhlak_tui.scoring.trust import Quality
-from akhlak_tui.scoring.reliability import ReliabilitySums, reliability_report
+from akhlak_tui.scoring.reliability import ReliabilitySums, hide_left_out, reliability_report
 
 
 class TrustFigures:
@@ -24,16 +24,17 @@ class TrustFigures:
         self.mdb, self.plan, self.figures = mdb, plan, figures
         self.q = mdb.questionnaire
         self.excluded = list(exclude_flagged)
+        self.sums = ReliabilitySums(self.q, plan.unit) if figures else None
         if self.excluded:
             conn = mdb.db.conn
             setup, plan.exclude = exclusion(conn, self.q.scoring.quality_thresholds, self.excluded)
             plan.setup += setup
             for sql in setup:
                 conn.execute(sql)
-            lost = left_out_counts(conn, plan.keys, SUBMITTED, plan.exclude, figure_tests(plan, self.q))
+            tests = figure_tests(plan, self.q) | (self.sums.complete_tests() if self.sums else {})
+            lost = left_out_counts(conn, plan.keys, SUBMITTED, plan.exclude, tests)
             plan.left_out_total, plan.left_out = lost.total, lost.groups
             plan.left_out_answered, plan.left_out_everyone = lost.answered, lost.everyone
-        self.sums = ReliabilitySums(self.q, plan.unit) if figures else None
         if self.sums is not None:
             self.slot = len(plan.sliced)
             plan.sliced.append(self.sums)
@@ -86,6 +87,9 @@ class TrustFigures:
         else:
             slices = self.sums.from_cells(counts.overall[1], counts.groups.get(self.plan.unit, []) if self.plan.unit else [])
         report.reliability = reliability_report(q, self.sums, slices, units, report.overall, engagement, lang)
+        if self.plan.left_out is not None:
+            per_unit = self.plan.left_out_answered.get(unit_id, {}) if unit_id else {}
+            hide_left_out(report.reliability, self.plan.left_out_everyone, per_unit, q.scoring.min_group_size)
         # over every submitted response, as the participation: the same with or without
         # --exclude-flagged, so comparing the two reports gives away no one's profile answers
         report.staff_profile = staff_profile(conn, q, self.mdb.units, unit_id, SUBMITTED, q.scoring.min_group_size, lang)

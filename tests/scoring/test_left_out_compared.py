@@ -1,0 +1,240 @@
+"""--exclude-flagged against the report counting everyone, as someone holding both would compare
+them: every figure the full report hides stays hidden, no figure shown differs by the answers of
+1 to min_group_size - 1 people, and the hidden ones together lost none or min_group_size or more."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from merged_fixtures import build_merged
+from test_culture_example import TOML as WORKED, UNITS, WANTED
+from test_reliability import TOML as RELIABILITY
+
+from akhlak_tui.questionnaire.units import Unit
+from akhlak_tui.report.trust import measure_note
+from akhlak_tui.scoring import score_merged, trust_figures
+from akhlak_tui.scoring.compute import ExclusionError
+
+TOML = WORKED.replace('current = "values_now"', 'current = "values_now"\ndesired = "values_wanted"') + WANTED
+MIN = 3  # min_group_size of the worked example
+MEASURES = {"BP": ("bp1", "bp2"), "AK": ("ak1",)}
+QUESTIONS = ("values_now", "values_wanted")
+THREE_UNITS = [*UNITS, Unit(code="U3", name="Unit Tiga", headcount=8)]
+
+
+def leave_out(monkeypatch, numbers: set[int]) -> None:
+    """Leave out the responses built as numbers `numbers` (merged_fixtures numbers them from 1), as --exclude-flagged would."""
+    ids = ", ".join(f"'{uuid.UUID(int=n, version=4)}'" for n in sorted(numbers)) or "''"
+    monkeypatch.setattr(trust_figures, "exclusion", lambda conn, t, flags: ([], f"response_id NOT IN ({ids})"))
+
+
+def both(monkeypatch, people: list[dict], left: set[int], units=THREE_UNITS, toml: str = TOML):
+    """(report counting everyone, report without the people numbered `left`); the second None when refused."""
+    mdb = build_merged(None, toml, units, people)
+    full = score_merged(mdb, lang="en")
+    leave_out(monkeypatch, left)
+    try:
+        part = score_merged(mdb, lang="en", exclude_flagged=["speeding"])
+    except ExclusionError as exc:
+        assert "no other group to hide" in str(exc) or "would be left out" in str(exc), exc
+        part = None
+    return full, part
+
+
+def scored(person: dict, item: str) -> bool:
+    return person.get(item) in (1, 2, 3, 4, 5)
+
+
+def counts(figure: str, person: dict) -> bool:
+    """Whether `person` counts in `figure`: a scored answer to a value or a statement, an answer to a question."""
+    kind, name = figure.split(":")
+    if kind == "m":
+        return any(scored(person, i) for i in MEASURES[name])
+    if kind == "s":
+        return scored(person, name)
+    return bool(person.get(name))
+
+
+def lost(people: list[dict], left: set[int], field: str | None, key, figure: str) -> int:
+    return sum(1 for n, p in enumerate(people, 1) if n in left and (field is None or p.get(field) == key) and counts(figure, p))
+
+
+def check(people: list[dict], left: set[int], full, part) -> None:
+    """The three rules, figure by figure, for each breakdown, the statements per unit and the culture per unit."""
+    tables = []  # (field, figure, full states, part states, everyone shown in part): state "shown", "known" or "hidden"
+    for field in ("unit", "gender"):
+        for measure in MEASURES:
+
+            def state(g, measure=measure):
+                if g.status == "empty":
+                    return "known"
+                if g.status != "shown":
+                    return "hidden"
+                status = next(d for d in g.dimensions if d.id == measure).status
+                return {"shown": "shown", "no_data": "known"}[status] if status != "suppressed" else "hidden"
+
+            everyone = state(part.overall) == "shown"
+            tables.append((field, f"m:{measure}", {g.key: state(g) for g in full.breakdown(field).groups}, {g.key: state(g) for g in part.breakdown(field).groups}, everyone))
+    for j, item in enumerate(("bp1", "bp2", "ak1")):
+
+        def state(g, j=j):
+            if g.status == "empty":
+                return "known"
+            if g.status != "shown":
+                return "hidden"
+            return {"shown": "shown", "no_data": "known", "suppressed": "hidden"}[g.indicators[j].status]
+
+        everyone = state(part.indicators.overall) == "shown"
+        tables.append(("unit", f"s:{item}", {g.key: state(g) for g in full.indicators.units}, {g.key: state(g) for g in part.indicators.units}, everyone))
+    for question in QUESTIONS:
+        culture = {"shown": "shown", "empty": "known", "suppressed": "hidden"}
+        full_states = {u.code: culture[u.status] for u in full.culture_units} | {None: "hidden"}
+        part_states = {u.code: culture[u.status] for u in part.culture_units} | {None: "hidden"}
+        tables.append(("unit", f"v:{question}", full_states, part_states, part.values is not None and part.values.status == "shown"))
+    for field, figure, full_states, part_states, everyone in tables:
+        keys = set(full_states) | set(part_states) | {p.get(field) for p in people}
+        for key in keys:
+            was, now = full_states.get(key, "known"), part_states.get(key, "known")
+            assert not (was == "hidden" and now == "shown"), f"{field} {key} {figure}: hidden in the full report, shown without the flagged"
+            gone = lost(people, left, field, key, figure)
+            assert now != "shown" or not 0 < gone < MIN, f"{field} {key} {figure}: shown, yet {gone} of its answers left out"
+        if everyone and part_states:
+            hidden = sum(lost(people, left, field, key, figure) for key in keys if part_states.get(key, "known") == "hidden")
+            assert not 0 < hidden < MIN, f"{field} {figure}: the groups hiding it lost {hidden} answers together"
+
+
+answer = st.sampled_from([1, 2, 3, 4, 5, 9, None])
+picks = st.one_of(st.none(), st.lists(st.sampled_from(["jujur", "ramah", "silo", "otoriter"]), min_size=1, max_size=3, unique=True))
+person = st.fixed_dictionaries(
+    {
+        "unit": st.sampled_from(["U1", "U2", "U3", None]),
+        "gender": st.sampled_from(["f", "m", None]),
+        "bp1": answer,
+        "bp2": answer,
+        "ak1": answer,
+        "values_now": picks,
+        "values_wanted": picks,
+    }
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(people=st.lists(person, min_size=6, max_size=40), chosen=st.data())
+def test_comparing_the_two_reports_gives_no_few_answers_away(monkeypatch, people, chosen):
+    left = set(chosen.draw(st.sets(st.integers(1, len(people)), max_size=len(people)), label="left out"))
+    full, part = both(monkeypatch, people, left)
+    event("refused" if part is None else "compared")
+    if part is not None:
+        check(people, left, full, part)
+
+
+def steady(unit: str, n: int, ak=(4, 2, 5), **more) -> list[dict]:
+    return [{"unit": unit, "gender": "f", "bp1": 4 + i % 2, "bp2": 2 + i % 2, "ak1": ak[i % len(ak)]} | more for i in range(n)]
+
+
+def value(group, measure: str) -> str:
+    return next(d for d in group.dimensions if d.id == measure).status
+
+
+def dim_score(group, measure: str) -> float | None:
+    return next(d for d in group.dimensions if d.id == measure).score
+
+
+def test_a_value_the_full_report_hides_beside_another_stays_hidden(monkeypatch):
+    """U2: only two answered AK, so the full report hides it there and in U1 beside it (U1 has fewer
+    answers to AK than U3). Without U3's four flagged, U3 has fewer: shown here, U1's AK would equal
+    the full report's, and everyone's AK minus U3's and U1's would give U2's two answers."""
+    people = steady("U1", 6) + steady("U2", 2) + steady("U2", 4, ak=(9,)) + steady("U3", 5) + steady("U3", 4)
+    left = set(range(len(people) - 3, len(people) + 1))
+    full, part = both(monkeypatch, people, left)
+    full_units = {g.key: g for g in full.breakdown("unit").groups}
+    units = {g.key: g for g in part.breakdown("unit").groups}
+    assert (value(full_units["U2"], "AK"), value(full_units["U1"], "AK"), value(full_units["U3"], "AK")) == ("suppressed", "suppressed", "shown")
+    assert value(units["U1"], "AK") == "suppressed" and units["U1"].index is None
+    assert value(units["U1"], "BP") == "shown"
+    statements = {g.key: g.indicators[2].status for g in part.indicators.units}
+    assert statements["U1"] == "suppressed"  # ak1: the same, statement by statement
+    check(people, left, full, part)
+
+
+def test_a_figure_with_no_other_group_to_hide_with_is_hidden_for_everyone(monkeypatch):
+    """All three of U1 were flagged (U1 shows nothing), and one of U2's four flagged answered AK:
+    no other unit lost an answer to AK to hide U2's with, so AK is hidden for everyone instead of
+    refusing the report. U3 lost none and shows BP as in the full report; its AK is hidden beside
+    U2's, as any value hidden in one group only."""
+    people = steady("U1", 3) + steady("U2", 6) + steady("U2", 1) + steady("U2", 3, ak=(9,)) + steady("U3", 5)
+    left = {1, 2, 3, 10, 11, 12, 13}
+    full, part = both(monkeypatch, people, left)
+    assert part is not None
+    units = {g.key: g for g in part.breakdown("unit").groups}
+    assert units["U1"].status == "empty" and units["U2"].status == "shown"
+    assert value(units["U2"], "AK") == "suppressed" and value(units["U2"], "BP") == "shown"
+    assert value(part.overall, "AK") == "suppressed" and part.overall.index is None
+    full_units = {g.key: g for g in full.breakdown("unit").groups}
+    assert value(full_units["U2"], "AK") == value(full.overall, "AK") == "shown"
+    assert dim_score(units["U3"], "BP") == dim_score(full_units["U3"], "BP") is not None
+    assert value(units["U3"], "AK") == "suppressed"
+    check(people, left, full, part)
+
+
+def test_the_culture_of_those_without_a_unit_cannot_be_worked_out(monkeypatch):
+    """One person gave no unit and picked values: everyone's votes minus the units' would give their
+    picks, so the smallest unit's culture is hidden beside theirs, in the report counting everyone too."""
+    people = [{"unit": "U1", "values_now": ["jujur", "silo"], "values_wanted": ["jujur"]}] * 6
+    people += [{"unit": "U2", "values_now": ["ramah"], "values_wanted": ["ramah"]}] * 5
+    people += [{"values_now": ["otoriter"], "values_wanted": ["silo"]}] + [{}] * 3
+    mdb = build_merged(None, TOML, UNITS, people)
+    report = score_merged(mdb, lang="en")
+    assert report.values.status == "shown"
+    assert {u.code: (u.status, u.suppression) for u in report.culture_units} == {"U1": ("shown", None), "U2": ("suppressed", "complementary")}
+
+
+def test_a_values_question_few_answered_hides_it(monkeypatch):
+    """Every unit has six answering "organisation now" but U2 only one answering "organisation
+    wanted": U2's wanted values would be that person's, so U2's culture is hidden (and U1's beside
+    it); for everyone, two answered "wanted": the values results are hidden."""
+    people = [{"unit": "U1", "values_now": ["jujur"], "values_wanted": ["jujur"] if i < 1 else None} for i in range(6)]
+    people += [{"unit": "U2", "values_now": ["ramah"], "values_wanted": ["silo"] if i < 1 else None} for i in range(6)]
+    report = score_merged(build_merged(None, TOML, UNITS, people), lang="en")
+    assert report.values.status == "suppressed"
+    assert {u.code: u.status for u in report.culture_units} == {"U1": "suppressed", "U2": "suppressed"}
+
+
+def reliability_world(tmp_path: Path, flagged_complete: int):
+    """U1: 40 varied responses; U2: 40 varied and 6 flagged, of whom `flagged_complete` answered all
+    three BP statements on the scale (the others said "not applicable" to bp1)."""
+    people = []
+    for unit in ("U1", "U2"):
+        people += [{"unit": unit, "bp1": 1 + i % 5, "bp2": 1 + (i * 3) % 5, "bp3": 5 - (i * 2) % 5, "ak1": 1 + i % 4} for i in range(40)]
+    people += [{"unit": "U2", "bp1": 4 if i < flagged_complete else 9, "bp2": 4, "bp3": 2, "ak1": 4} for i in range(6)]
+    units = [Unit(code="U1", name="Satu"), Unit(code="U2", name="Dua")]
+    return build_merged(tmp_path / "merged.db", RELIABILITY, units, people), set(range(81, 87))
+
+
+@pytest.mark.parametrize("flagged_complete, hidden", [(2, True), (5, False), (0, False)])
+def test_alpha_that_lost_few_complete_cases_is_hidden(tmp_path, monkeypatch, flagged_complete, hidden):
+    """Alpha and item-rest of BP in U2 and for everyone, with 1 to 4 complete cases left out,
+    would tell about those cases' answers against the report counting everyone: hidden, with the
+    reason in the reports; U1 and AK (one statement) keep theirs."""
+    mdb, left = reliability_world(tmp_path, flagged_complete)
+    full = score_merged(mdb, lang="en")
+    leave_out(monkeypatch, left)
+    part = score_merged(mdb, lang="en", exclude_flagged=["speeding"])
+    for r in (full, part):
+        assert {g.key for g in r.reliability.units} == {"U1", "U2"}
+    bp = {g.key: next(m for m in g.measures if m.id == "BP") for g in [part.reliability.overall, *part.reliability.units]}
+    full_bp = {g.key: next(m for m in g.measures if m.id == "BP") for g in [full.reliability.overall, *full.reliability.units]}
+    assert full_bp["U2"].status == "shown" and full_bp[None].status == "shown"
+    assert bp["U1"].status == "shown" and bp["U1"].alpha == full_bp["U1"].alpha
+    if hidden:
+        assert bp["U2"].status == bp[None].status == "left_out"
+        assert bp["U2"].alpha is None and bp["U2"].cases is None and bp["U2"].item_rest == []
+        assert measure_note(bp["U2"], "en") == "hidden: too few cases left out"
+        assert measure_note(bp["U2"], "id") == "disembunyikan: terlalu sedikit kasus dikeluarkan"
+    else:
+        assert bp["U2"].status == bp[None].status == "shown"
+        assert bp["U2"].cases == 40 and bp[None].cases == 80
