@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from akhlak_tui.tui.app import make_app
-from .support import ready, screen_name
+from .support import open_item, ready, screen_name, screen_text
 
 TESTS = Path(__file__).parents[1]
 sys.path[:0] = [str(TESTS / "merge"), str(TESTS / "receipt")]
@@ -35,3 +35,32 @@ async def test_a_survey_uninstalled_while_the_app_is_open_starts_no_interview(tm
         assert "Tutup aplikasi lalu buka lagi" in said and "Jawaban tidak dapat disimpan" not in said
         assert "tetap tersimpan" not in said  # the uninstall deleted the survey's answers: nothing "kept" to promise
     assert world.rows() == {}  # no response left under the removed survey
+
+
+async def test_an_interview_removed_with_its_survey_stops_and_says_so(tmp_path: Path) -> None:
+    """`survey uninstall --force` from another terminal deletes the open interview with its
+    survey. Before, each answer then said "the answer cannot be saved, try again", Ctrl+P and Ctrl+X
+    did nothing visible and quitting promised the answers were kept. Now the next answer ends the
+    interview on the failure screen, saying what happened and what to do, and quitting asks nothing."""
+    world = make_world(tmp_path)
+    sid = world.coordinator.survey.survey_id
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_item(pilot, "bp1")
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.interview is not None and app.interview.answers.get("bp1") == 4
+        result = world.on_laptop("survey", "uninstall", sid, "--force", "--yes")
+        assert result.exit_code == 0, result.output
+        await pilot.press("5")  # bp2
+        await pilot.pause()
+        assert screen_name(pilot) == "FailureScreen" and app.interview is None and app.is_running
+        shown = screen_text(pilot)
+        assert "Wawancara ini sudah dihapus dari laptop ini bersama surveinya" in shown, shown
+        assert "Tutup aplikasi lalu buka lagi" in shown
+        assert "tersimpan" not in shown and "Jawaban tidak dapat disimpan" not in shown  # nothing kept to promise
+        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+q")  # no interview left: quits without asking
+        await pilot.pause()
+        assert not app.is_running
+    assert world.rows() == {}

@@ -16,10 +16,12 @@ DAMAGED = "damaged"
 """The database file is damaged (a corrupted page, not a database): it is never written to again."""
 SURVEY_REMOVED = "survey_removed"
 """The survey was uninstalled from this laptop (while the app had it open): no response starts for it."""
+RESPONSE_REMOVED = "response_removed"
+"""The response is no longer on this laptop (its survey was uninstalled with --force while the app had it open)."""
 OTHER = "other"
 """Anything else: an unknown response, a wrong status, an input/output error."""
 
-KINDS = (FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, OTHER)
+KINDS = (FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, RESPONSE_REMOVED, OTHER)
 
 MIN_FREE_BYTES = 64 * 1024
 """Less free space than this in the data folder counts as a full disk (a few answers' worth)."""
@@ -42,7 +44,7 @@ if hasattr(errno, "EDQUOT"):
 
 class StoreError(Exception):
     """A store operation that cannot be done. `kind` says why, for a message in the user's
-    language: FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, or OTHER (an unknown response, a wrong status ...)."""
+    language: FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, RESPONSE_REMOVED, or OTHER (a wrong status ...)."""
 
     def __init__(self, message: str, kind: str = OTHER) -> None:
         super().__init__(message)

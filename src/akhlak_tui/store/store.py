@@ -22,6 +22,7 @@ from akhlak_tui.store.errors import (
     FULL,
     MIN_FREE_BYTES,
     READ_ONLY,
+    RESPONSE_REMOVED,
     SURVEY_REMOVED,
     StoreError,
     cannot_open_kind,
@@ -165,7 +166,7 @@ class Store:
         cursor = self.db.execute("select * from responses where id = ?", [response_id])
         row = cursor.fetchone()
         if row is None:
-            raise StoreError(f"no response {response_id}")
+            raise StoreError(f"no response {response_id} on this laptop", RESPONSE_REMOVED)
         return dict(zip((c[0] for c in cursor.description), row))
 
     def _require_draft(self, response_id: str) -> dict[str, Any]:

@@ -28,11 +28,14 @@ class FailureHandling(_Base):
 
     # -- failures --------------------------------------------------------------------------------
     def store_failed(self, error: StoreError, *, saved: bool = True) -> None:
-        """Say that the store failed (a toast); a damaged file stops the interview (failure screen)."""
+        """Say that the store failed (a toast); a damaged file, or a response removed from the
+        laptop under the interview, stops the interview (failure screen)."""
         from akhlak_tui.tui.failures import failure_text
 
         text = failure_text(error, self.lang, saved=saved)
-        if error.kind == "damaged":
+        if error.kind == "response_removed":
+            self.interview = None  # nothing of it is left to save, resume or promise on quitting
+        if error.kind in ("damaged", "response_removed"):
             self.show_failure(text, retry=False)
         else:
             self.notify(text, severity="error", timeout=15, markup=False)
@@ -124,6 +127,9 @@ class FailureHandling(_Base):
         from akhlak_tui.tui.failures import failure_kind, failure_text
 
         kind = failure_kind(error)
+        if isinstance(error, StoreError) and kind in ("damaged", "response_removed"):
+            self.store_failed(error)  # the interview cannot go on
+            return
         if isinstance(error, StoreError) or kind != "other":
             text = failure_text(error, self.lang)
             if kind == "damaged":

@@ -28,7 +28,7 @@ def failure_text(error: BaseException, lang: str, *, saved: bool = True, note: s
     parts = [t(f"failure.{kind}", lang), t(f"failure.{kind}_do", lang)]
     if not saved:
         parts.append(t("failure.not_saved", lang))
-    if kind != "survey_removed":  # the survey's answers went with it: nothing "kept" to promise
+    if kind not in ("survey_removed", "response_removed"):  # the survey's answers went with it: nothing "kept" to promise
         parts.append(t(note, lang))
     return " ".join(parts)
 

@@ -285,6 +285,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Tutup aplikasi lalu buka lagi; aplikasi akan memakai survei yang aktif sekarang (responden: panggil petugas).",
         "en": "Close the app and open it again; it will use the survey active now (respondents: call the enumerator).",
     },
+    "failure.response_removed": {
+        "id": "Wawancara ini sudah dihapus dari laptop ini bersama surveinya: jawabannya tidak ada lagi.",
+        "en": "This interview was removed from this laptop with its survey: its answers are gone.",
+    },
+    "failure.response_removed_do": {
+        "id": "Wawancara tidak dapat dilanjutkan. Tutup aplikasi lalu buka lagi (responden: panggil petugas).",
+        "en": "The interview cannot go on. Close the app and open it again (respondents: call the enumerator).",
+    },
     "failure.other": {"id": "Jawaban tidak dapat disimpan.", "en": "The answer cannot be saved."},
     "failure.other_do": {"id": "Coba lagi; bila tetap gagal, hubungi koordinator (responden: panggil petugas).", "en": "Try again; if it still fails, call the coordinator (respondents: call the enumerator)."},
     "failure.not_saved": {"id": "Jawaban terakhir BELUM tersimpan.", "en": "The last answer was NOT saved."},

@@ -301,8 +301,9 @@ class QuestionScreen(Screen[None]):
     def _failed(self, error: StoreError, value: Any = None, *, in_hand: bool = True) -> None:
         """A store write failed: redraw the item from what is stored (typed text stays in its field)
         and say what failed, what to do, and whether the answer in hand (`value`) was saved.
-        A damaged file ends the interview on the failure screen (it is never written to again)."""
-        if error.kind == "damaged":
+        A damaged file ends the interview on the failure screen (it is never written to again), as
+        does a response removed from the laptop (its survey uninstalled with --force)."""
+        if error.kind in ("damaged", "response_removed"):
             self.app.store_failed(error)
             return
         saved = not in_hand or self.interview.is_saved(value)

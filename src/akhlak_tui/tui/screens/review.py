@@ -119,7 +119,7 @@ class ReviewScreen(Screen[str | None]):
         try:
             problems = self.interview.submit()
         except StoreError as error:
-            if error.kind == "damaged":
+            if error.kind in ("damaged", "response_removed"):
                 self.app.store_failed(error)
             else:
                 lang = self.interview.lang
