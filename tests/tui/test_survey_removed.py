@@ -30,10 +30,14 @@ async def test_a_survey_uninstalled_while_the_app_is_open_starts_no_interview(tm
         await pilot.press("enter")  # consent
         await pilot.pause()
         assert screen_name(pilot) == "WelcomeScreen" and app.interview is None and app.is_running
-        said = " ".join(n.message for n in app._notifications)
+        said = screen_text(pilot)  # under the consent question, not in a corner toast covering it
         assert "Survei ini sudah dilepas dari laptop ini: wawancara baru tidak dapat dimulai." in said, said
         assert "Tutup aplikasi lalu buka lagi" in said and "Jawaban tidak dapat disimpan" not in said
         assert "tetap tersimpan" not in said  # the uninstall deleted the survey's answers: nothing "kept" to promise
+        assert len(app._notifications) == 0
+        await pilot.press("ctrl+l")
+        said = screen_text(pilot)
+        assert "This survey was removed from this laptop: no new interview can start." in said, said
     assert world.rows() == {}  # no response left under the removed survey
 
 

@@ -20,6 +20,8 @@ from akhlak_tui.tui.screens.home import HomeScreen
 from akhlak_tui.tui.texts import t
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from akhlak_tui.active import ActiveSurvey
     from akhlak_tui.questionnaire.flow import Flow
     from akhlak_tui.store import Store
@@ -112,6 +114,8 @@ class AkhlakApp(FailureHandling, App[None]):
         self._idle_warned = False
         self._first_frame_shown = False
         self._after_first_frame: list[Callable[[], None]] = []
+        self._toast: tuple[Callable[[str], str], str, float | None] | None = None
+        """The toast shown last (its text in a language, severity, timeout): said again on Ctrl+L."""
 
     # -- start ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -220,7 +224,7 @@ class AkhlakApp(FailureHandling, App[None]):
             # Each respondent starts afresh: keys the previous one typed ahead do not reach the
             # next one's welcome (an Enter there would give consent in someone else's name).
             self.ordered_keys.discard()
-            self.clear_notifications()  # nothing left over covers the welcome question
+            self.clear_toast()  # nothing left over covers the welcome question
             if self.core is not None:
                 self.lang = self.core.survey.questionnaire.languages[0]
         self.replace_all(WelcomeScreen(mode))
@@ -277,6 +281,18 @@ class AkhlakApp(FailureHandling, App[None]):
         else:
             self.go_home()
 
+    def tell(self, text: Callable[[str], str], *, severity: SeverityLevel = "information", timeout: float | None = None) -> None:
+        """A toast in the language shown. It replaces the one before (repeated keys do not pile
+        them up), Ctrl+L says it again in the other language, and a dialog opening takes it away."""
+        self.clear_notifications()
+        self._toast = (text, severity, timeout)
+        self.notify(text(self.lang), severity=severity, timeout=timeout, markup=False)
+
+    def clear_toast(self) -> None:
+        """Nothing in the corner: before a dialog or a screen a toast would cover."""
+        self.clear_notifications()
+        self._toast = None
+
     def toggle_language(self) -> str:
         """Switch to the next language of the questionnaire; the screen redraws in it."""
         languages = self.core.survey.questionnaire.languages if self.core else ["id", "en"]
@@ -293,6 +309,8 @@ class AkhlakApp(FailureHandling, App[None]):
             relabel = getattr(screen, "relabel", None)
             if relabel is not None:
                 relabel()
+        if self._toast is not None and len(self._notifications):
+            self.tell(self._toast[0], severity=self._toast[1], timeout=self._toast[2])  # type: ignore[arg-type]
         return self.lang
 
     # -- kiosk mode ----------------------------------------------------------------------------
@@ -321,6 +339,7 @@ class AkhlakApp(FailureHandling, App[None]):
 
         if self.kiosk is None or isinstance(self.screen, PinScreen):
             return
+        self.clear_toast()  # nothing covers the PIN dialog
 
         def checked(ok: str | None) -> None:
             if ok:
@@ -336,7 +355,7 @@ class AkhlakApp(FailureHandling, App[None]):
             try:
                 self.interview.abandon("kiosk mode closed")
             except StoreError as error:  # the PIN was right: kiosk mode ends, the draft stays to resume
-                self.notify(failure_text(error, self.lang, note="failure.draft_kept"), severity="error", timeout=15, markup=False)
+                self.tell(lambda lang, error=error: failure_text(error, lang, note="failure.draft_kept"), severity="error", timeout=15)
         self.kiosk = None
         if self._idle_timer is not None:
             self._idle_timer.stop()
@@ -389,7 +408,7 @@ class AkhlakApp(FailureHandling, App[None]):
             return
         keep = getattr(self.screen, "keep_typed", None)
         if keep is not None and keep() is False:  # the screen says the answer was not saved
-            self.notify(t("failure.quit_unsaved", self.lang), severity="warning", markup=False)
+            self.tell(lambda lang: t("failure.quit_unsaved", lang), severity="warning")
         if self.interview is not None and not isinstance(self.screen, QuitScreen):
             self.push_screen(QuitScreen(self.lang), lambda confirmed: self.exit() if confirmed else None)
             return
@@ -400,7 +419,7 @@ class AkhlakApp(FailureHandling, App[None]):
         if self.kiosk is not None:
             self.request_leave_kiosk()
         else:
-            self.notify(t("app.quit_hint", self.lang))
+            self.tell(lambda lang: t("app.quit_hint", lang))
 
 
 def make_app(

@@ -32,13 +32,12 @@ class FailureHandling(_Base):
         laptop under the interview, stops the interview (failure screen)."""
         from akhlak_tui.tui.failures import failure_text
 
-        text = failure_text(error, self.lang, saved=saved)
         if error.kind == "response_removed":
             self.interview = None  # nothing of it is left to save, resume or promise on quitting
         if error.kind in ("damaged", "response_removed"):
-            self.show_failure(text, retry=False)
+            self.show_failure(failure_text(error, self.lang, saved=saved), retry=False)
         else:
-            self.notify(text, severity="error", timeout=15, markup=False)
+            self.tell(lambda lang: failure_text(error, lang, saved=saved), severity="error", timeout=15)
 
     def show_failure(self, text: str, *, retry: bool = True) -> None:
         """Replace every screen with the failure screen (in kiosk mode it stays until the PIN)."""
@@ -56,7 +55,7 @@ class FailureHandling(_Base):
         else:
             self.go_home()
         if note:
-            self.notify(note, severity="error", timeout=15, markup=False)
+            self.tell(lambda lang: note, severity="error", timeout=15)
 
     def _store_quietly(self, call: Callable[..., Any], *args: Any) -> bool:
         """Run a store call whose failure the person at the keyboard need not act on: logged, False."""
@@ -131,18 +130,24 @@ class FailureHandling(_Base):
             self.store_failed(error)  # the interview cannot go on
             return
         if isinstance(error, StoreError) or kind != "other":
-            text = failure_text(error, self.lang)
+
+            def text(lang: str) -> str:
+                return failure_text(error, lang)
+
             if kind == "damaged":
-                self.show_failure(text, retry=False)
+                self.show_failure(text(self.lang), retry=False)
                 return
         else:
-            text = t("failure.unexpected", self.lang)
+
+            def text(lang: str) -> str:
+                return t("failure.unexpected", lang)
+
         if len(self._failure_times) >= MAX_FAILURES:
-            self.show_failure(text, retry=False)
+            self.show_failure(text(self.lang), retry=False)
         elif pump_died:
-            self.reopen(text)
+            self.reopen(text(self.lang))
         else:
-            self.notify(text, severity="error", timeout=15, markup=False)
+            self.tell(text, severity="error", timeout=15)
 
     # -- signals -------------------------------------------------------------------------------
     def _catch_signals(self) -> None:

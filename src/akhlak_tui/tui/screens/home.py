@@ -214,7 +214,7 @@ class HomeScreen(Screen[None]):
             return
         core = self.app.core
         if not core.store.drafts():
-            self.notify(t("home.no_drafts", self.app.lang))
+            self.app.tell(lambda lang: t("home.no_drafts", lang))
             return
         from akhlak_tui.tui.screens.resume import ResumeScreen
 

@@ -27,26 +27,41 @@ class PinScreen(ModalScreen[str | None]):
     if TYPE_CHECKING:
         app: AkhlakApp
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False, priority=True)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", show=False, priority=True),
+        Binding("ctrl+l", "language", "Language", show=False, priority=True),
+    ]
 
     def __init__(self, setting: bool) -> None:
         super().__init__()
         self.setting = setting
         self.first: str | None = None
         """While setting: the PIN typed the first time."""
+        self.prompt = "pin.set" if setting else "pin.enter"
+        self.message: list[tuple[str, dict[str, int]]] = []
+        """What the dialog says under the field, as text keys and their numbers: said again on Ctrl+L."""
 
     def compose(self) -> ComposeResult:
-        lang = self.app.lang
         with Vertical(classes="dialog"):
-            yield Static(t("pin.set" if self.setting else "pin.enter", lang), id="pin-prompt")
+            yield Static(id="pin-prompt")
             yield Input(password=True, id="pin", max_length=32)
             yield Static(id="pin-message", classes="message")
             yield KeyBar()
 
     def on_mount(self) -> None:
-        lang = self.app.lang
-        self.query_one(KeyBar).show_keys([("Enter", "screen.submit", t("key.ok", lang)), ("Esc", "screen.cancel", t("key.cancel", lang))])
+        self.relabel()
         self.query_one("#pin", Input).focus()
+
+    def relabel(self) -> None:
+        """Say the prompt, the message and the keys in the language shown (also on Ctrl+L)."""
+        lang = self.app.lang
+        self.query_one("#pin-prompt", Static).update(t(self.prompt, lang))
+        self.query_one("#pin-message", Static).update(" ".join(t(key, lang, **numbers) for key, numbers in self.message))
+        self.query_one(KeyBar).show_keys([("Enter", "screen.submit", t("key.ok", lang)), ("Esc", "screen.cancel", t("key.cancel", lang))])
+
+    def _say(self, prompt: str, *message: tuple[str, dict[str, int]]) -> None:
+        self.prompt, self.message = prompt, list(message)
+        self.relabel()
 
     @on(Input.Submitted, "#pin")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -55,23 +70,20 @@ class PinScreen(ModalScreen[str | None]):
 
     def action_submit(self) -> None:
         field = self.query_one("#pin", Input)
-        pin, lang = field.value, self.app.lang
+        pin = field.value
         field.value = ""
-        message = self.query_one("#pin-message", Static)
         if self.setting:
             if self.first is None:
                 if len(pin) < MIN_PIN_LENGTH:
-                    message.update(t("pin.short", lang))
+                    self._say("pin.set", ("pin.short", {}))
                     return
                 self.first = pin
-                self.query_one("#pin-prompt", Static).update(t("pin.again", lang))
-                message.update("")
+                self._say("pin.again")
             elif pin == self.first:
                 self.dismiss(pin)
             else:
                 self.first = None
-                self.query_one("#pin-prompt", Static).update(t("pin.set", lang))
-                message.update(t("pin.mismatch", lang))
+                self._say("pin.set", ("pin.mismatch", {}))
             return
         lock = self.app.kiosk
         if lock is None:
@@ -79,11 +91,14 @@ class PinScreen(ModalScreen[str | None]):
             return
         wait = lock.wait_left()
         if wait > 0:
-            message.update(t("pin.wait", lang, n=math.ceil(wait)))
+            self._say("pin.enter", ("pin.wait", {"n": math.ceil(wait)}))
         elif lock.try_pin(pin):
             self.dismiss("ok")
         else:
-            message.update(f"{t('pin.wrong', lang, n=lock.failures)} {t('pin.wait', lang, n=math.ceil(lock.wait_left()))}")
+            self._say("pin.enter", ("pin.wrong", {"n": lock.failures}), ("pin.wait", {"n": math.ceil(lock.wait_left())}))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_language(self) -> None:
+        self.app.toggle_language()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -11,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from akhlak_tui.questionnaire.model import tr
+from akhlak_tui.tui.failures import failure_text
 from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.key_bar import KeyBar
 
@@ -37,6 +39,8 @@ class WelcomeScreen(Screen[None]):
         """"enumerator" or "kiosk"."""
         self.agreed = False
         """Set on the first Enter: a second one, typed ahead while the first item opens, starts nothing."""
+        self.message: Callable[[str], str] | None = None
+        """What the line under the question says, in a language (said again on Ctrl+L)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="welcome-title", classes="title", markup=False)
@@ -56,6 +60,7 @@ class WelcomeScreen(Screen[None]):
         paragraphs = [tr(meta.description, lang), tr(meta.consent, lang) or t("welcome.anonymous", lang)]
         self.query_one("#welcome-text", Static).update("\n\n".join(p for p in paragraphs if p))
         self.query_one("#welcome-question", Static).update(t("welcome.question", lang))
+        self.query_one("#welcome-message", Static).update(self.message(lang) if self.message else "")
         keys = [
             ("Enter", "screen.agree", t("key.agree", lang)),
             ("n", "screen.decline", t("key.decline", lang)),
@@ -76,17 +81,26 @@ class WelcomeScreen(Screen[None]):
                 self.app.begin(self.mode)
             except StoreError as error:  # no response could be started: the welcome stays
                 self.agreed = False
-                self.app.store_failed(error)
+                if error.kind == "damaged":
+                    self.app.store_failed(error)
+                    return
+                # under the question, where a notice in the corner would have covered it
+                self._say(lambda lang, error=error: failure_text(error, lang), failed=True)
+
+    def _say(self, message: Callable[[str], str], *, failed: bool = False) -> None:
+        self.message = message
+        self.query_one("#welcome-message", Static).set_class(failed, "failed")
+        self.relabel()
 
     def action_decline(self) -> None:
         if self.mode != "kiosk":
-            self.notify(t("welcome.declined", self.app.lang))
+            self.app.tell(lambda lang: t("welcome.declined", lang))
             self.app.go_home()
             return
         # In kiosk mode the welcome stays for the next person: the thanks goes on its own line
         # under the question (a notice in the corner would cover it), and goes away by itself.
         # Then a fresh welcome, in the questionnaire's first language, for the next person.
-        self.query_one("#welcome-message", Static).update(t("welcome.declined", self.app.lang))
+        self._say(lambda lang: t("welcome.declined", lang))
         self.set_timer(max(self.app.thanks_seconds, 1.0), self._next_person)
 
     def _next_person(self) -> None:
