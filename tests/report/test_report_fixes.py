@@ -168,7 +168,10 @@ def test_csv_for_excel_in_indonesian(small_db, tmp_path):
 
 def test_where_to_act_is_read_out_in_plain_bahasa(small_db, tmp_path):
     """The sentence of docs/scoring.md's worked example, in the terminal, html and csv."""
-    sentence = "Di Unit Dua, nilai Berorientasi Pelayanan 60,0; yang paling rendah: Pelayanan di unit saya ramah., 66,7."
+    sentence = (
+        "Di Unit Dua, nilai Berorientasi Pelayanan 60,0; perilakunya tidak dapat ditampilkan (terlalu sedikit yang menjawab, "
+        "atau disembunyikan untuk melindungi kelompok kecil)."
+    )
     table = CliRunner().invoke(cli, ["report", "--db", str(small_db)], env={"COLUMNS": "200"}).output
     assert sentence in table and "Perilaku yang paling rendah di seluruh instansi: Rekan kerja saya jujur. (Akuntabel, 60,0)" in table
     page = run("report", "--db", str(small_db), "--format", "html").output

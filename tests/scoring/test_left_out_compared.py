@@ -19,9 +19,19 @@ from akhlak_tui.report.trust import measure_note
 from akhlak_tui.scoring import score_merged, trust_figures
 from akhlak_tui.scoring.compute import ExclusionError
 
-TOML = WORKED.replace('current = "values_now"', 'current = "values_now"\ndesired = "values_wanted"') + WANTED
+BP3 = """[[sections.items]]
+id = "bp3"
+type = "likert"
+scale = "agree5"
+dimension = "BP"
+label = { id = "Petugas membantu.", en = "Staff help." }
+
+[[sections.items]]
+id = "ak1"
+"""
+TOML = WORKED.replace('current = "values_now"', 'current = "values_now"\ndesired = "values_wanted"').replace('[[sections.items]]\nid = "ak1"\n', BP3) + WANTED
 MIN = 3  # min_group_size of the worked example
-MEASURES = {"BP": ("bp1", "bp2"), "AK": ("ak1",)}
+MEASURES = {"BP": ("bp1", "bp2", "bp3"), "AK": ("ak1",)}
 QUESTIONS = ("values_now", "values_wanted")
 THREE_UNITS = [*UNITS, Unit(code="U3", name="Unit Tiga", headcount=8)]
 
@@ -79,7 +89,7 @@ def check(people: list[dict], left: set[int], full, part) -> None:
 
             everyone = state(part.overall) == "shown"
             tables.append((field, f"m:{measure}", {g.key: state(g) for g in full.breakdown(field).groups}, {g.key: state(g) for g in part.breakdown(field).groups}, everyone))
-    for j, item in enumerate(("bp1", "bp2", "ak1")):
+    for j, item in enumerate(("bp1", "bp2", "bp3", "ak1")):
 
         def state(g, j=j):
             if g.status == "empty":
@@ -105,6 +115,32 @@ def check(people: list[dict], left: set[int], full, part) -> None:
         if everyone and part_states:
             hidden = sum(lost(people, left, field, key, figure) for key in keys if part_states.get(key, "known") == "hidden")
             assert not 0 < hidden < MIN, f"{field} {figure}: the groups hiding it lost {hidden} answers together"
+    # a value shown is its statements pooled: those it hides lost none of their answers, or enough
+    groups = [(None, part.overall, part.indicators.overall)] + [("unit", g, s) for g, s in zip(part.breakdown("unit").groups, part.indicators.units)]
+    for field, scores, statements in groups:
+        if statements.status != "shown":
+            continue
+        for measure, items in MEASURES.items():
+            if next(d for d in scores.dimensions if d.id == measure).status != "shown":
+                continue
+            gone = sum(lost(people, left, field, scores.key, f"s:{i.item}") for i in statements.indicators if i.item in items and i.status == "suppressed")
+            assert not 0 < gone < MIN, f"{scores.key} {measure}: shown, its hidden statements lost {gone} answers together"
+
+
+def check_values_and_statements(report) -> None:
+    """In each group that shows a value, the value and its statements never have exactly one hidden
+    with answers (it would be the value minus the others, or their sum)."""
+    groups = [(report.overall, report.indicators.overall)]
+    groups += list(zip(report.breakdown("unit").groups, report.indicators.units))
+    for scores, statements in groups:
+        if statements.status != "shown":
+            continue
+        for measure, items in MEASURES.items():
+            value = next(d for d in scores.dimensions if d.id == measure)
+            mine = [i for i in statements.indicators if i.item in items]
+            hidden = [i for i in mine if i.status == "suppressed"] + ([value] if value.status == "suppressed" else [])
+            shown = [i for i in mine if i.status == "shown"] + ([value] if value.status == "shown" else [])
+            assert not (len(hidden) == 1 and shown), f"{statements.key} {measure}: {[getattr(h, 'item', 'value') for h in hidden]} alone hidden"
 
 
 answer = st.sampled_from([1, 2, 3, 4, 5, 9, None])
@@ -115,6 +151,7 @@ person = st.fixed_dictionaries(
         "gender": st.sampled_from(["f", "m", None]),
         "bp1": answer,
         "bp2": answer,
+        "bp3": answer,
         "ak1": answer,
         "values_now": picks,
         "values_wanted": picks,
@@ -128,8 +165,10 @@ def test_comparing_the_two_reports_gives_no_few_answers_away(monkeypatch, people
     left = set(chosen.draw(st.sets(st.integers(1, len(people)), max_size=len(people)), label="left out"))
     full, part = both(monkeypatch, people, left)
     event("refused" if part is None else "compared")
+    check_values_and_statements(full)
     if part is not None:
         check(people, left, full, part)
+        check_values_and_statements(part)
 
 
 def steady(unit: str, n: int, ak=(4, 2, 5), **more) -> list[dict]:
@@ -156,7 +195,7 @@ def test_a_value_the_full_report_hides_beside_another_stays_hidden(monkeypatch):
     assert (value(full_units["U2"], "AK"), value(full_units["U1"], "AK"), value(full_units["U3"], "AK")) == ("suppressed", "suppressed", "shown")
     assert value(units["U1"], "AK") == "suppressed" and units["U1"].index is None
     assert value(units["U1"], "BP") == "shown"
-    statements = {g.key: g.indicators[2].status for g in part.indicators.units}
+    statements = {g.key: next(i.status for i in g.indicators if i.item == "ak1") for g in part.indicators.units}
     assert statements["U1"] == "suppressed"  # ak1: the same, statement by statement
     check(people, left, full, part)
 
@@ -236,5 +275,56 @@ def test_alpha_that_lost_few_complete_cases_is_hidden(tmp_path, monkeypatch, fla
         assert measure_note(bp["U2"], "en") == "hidden: too few cases left out"
         assert measure_note(bp["U2"], "id") == "disembunyikan: terlalu sedikit kasus dikeluarkan"
     else:
-        assert bp["U2"].status == bp[None].status == "shown"
-        assert bp["U2"].cases == 40 and bp[None].cases == 80
+        assert bp["U2"].status == bp[None].status == "shown" and bp["U2"].alpha is not None
+    # no cases in the report without the flagged: everyone's minus the units' would tell what a hidden one lost
+    assert {m.cases for g in [part.reliability.overall, *part.reliability.units] for m in g.measures} == {None}
+    assert full_bp["U2"].cases == 40 + flagged_complete
+
+
+def test_a_narrower_by_still_checks_and_shows_the_questionnaires_breakdowns(monkeypatch):
+    """Three men (all who answered bp1) and one woman left out. With only `--by unit`, everyone's
+    AK here against the women's AK in the full report (which shows gender) gave the one woman's
+    answer away. The report without the flagged shows and checks gender too: the woman's group lost
+    one with no other to hide it with, so no report is made."""
+    people = [{"unit": u, "gender": "f", "bp2": 2, "ak1": 2 + i % 4} for u in ("U1", "U2", "U3") for i in range(6)]
+    people += [{"unit": "U1", "gender": "m", "bp1": 4, "bp2": 2, "ak1": 4} for _ in range(3)]
+    people += [{"unit": "U1", "gender": "f", "bp2": 2, "ak1": 5}]
+    mdb = build_merged(None, TOML, THREE_UNITS, people)
+    leave_out(monkeypatch, {19, 20, 21, 22})
+    with pytest.raises(ExclusionError, match="gender f"):
+        score_merged(mdb, lang="en", by=["unit"], exclude_flagged=["speeding"])
+    leave_out(monkeypatch, {19, 20, 21, 22, 1, 2})  # two more women: enough to show the rest
+    part = score_merged(mdb, lang="en", by=["unit"], exclude_flagged=["speeding"])
+    assert [b.field for b in part.breakdowns] == ["unit", "gender"]
+
+
+def test_a_small_unit_all_flagged_looks_the_same_as_when_none_was(monkeypatch):
+    """U2 has two responses, hidden as small in every report. Whether both were left out or none,
+    the report without the flagged says "small" and lists U2 among the units pooled in the weighted
+    figures, not among those without respondents."""
+    units = [Unit(code=u.code, name=u.name, headcount=12) for u in THREE_UNITS]
+    people = [{"unit": u, "gender": "f", "bp1": 4, "bp2": 2, "ak1": 3 + i % 3} for u in ("U1", "U3") for i in range(6)]
+    people += [{"unit": "U1", "gender": "f", "bp1": 4, "bp2": 2, "ak1": 4} for _ in range(2)]
+    people += [{"unit": "U2", "gender": "f", "bp1": 4, "bp2": 2, "ak1": 4} for _ in range(2)]
+    mdb = build_merged(None, TOML, units, people)
+    seen = []
+    for left in ({13, 14, 15}, {13, 14, 15, 16}):
+        leave_out(monkeypatch, left)
+        part = score_merged(mdb, lang="en", intervals=True, weight="headcount", exclude_flagged=["speeding"])
+        u2 = next(g for g in part.breakdown("unit").groups if g.key == "U2")
+        seen.append((u2.status, u2.suppression, "U2" in part.weighted.pooled_units, "U2" in part.weighted.units_without_respondents))
+    assert seen == [("suppressed", "small", True, False)] * 2
+
+
+def test_no_report_after_all_lets_the_quality_count_go(tmp_path):
+    """A unit without headcount refuses --weight headcount; the quality flags, counted meanwhile in a
+    thread of their own, must not keep it running."""
+    import threading
+
+    from akhlak_tui.scoring.precision import WeightError
+
+    people = [{"unit": u, "gender": "f", "bp1": 4, "bp2": 2, "ak1": 4} for u in ("U1", "U2") for _ in range(6)]
+    mdb = build_merged(tmp_path / "merged.db", TOML, [Unit(code="U1", name="a", headcount=10), Unit(code="U2", name="b")], people)
+    with pytest.raises(WeightError):
+        score_merged(mdb, lang="en", weight="headcount")
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("quality")]

@@ -88,7 +88,7 @@ def open_merged(path: Path):
 
 @click.command()
 @click.option("--db", type=click.Path(dir_okay=False), help="Merged database (default: merged.db in the data dir).")
-@click.option("--by", "by", metavar="FIELD", help="Break down by this item only (e.g. unit, gender); default: the questionnaire's breakdowns.")
+@click.option("--by", "by", metavar="FIELD", help="Break down by this item only (e.g. unit, gender); default: the questionnaire's breakdowns (with --exclude-flagged, shown too).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format. Default: from -o's extension (.txt or none: table), else table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file (needed for xlsx; csv writes one file per table beside it); its extension must match --format.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True, help="Language of the report.")

@@ -16,8 +16,8 @@ SENTENCES = {
         "en": "In {unit}, {value} is {score}; the lowest: {item}, {item_score}.",
     },
     "unit_no_item": {
-        "id": "Di {unit}, nilai {value} {score}; perilakunya dijawab terlalu sedikit orang untuk ditampilkan.",
-        "en": "In {unit}, {value} is {score}; too few answered its behaviours to show them.",
+        "id": "Di {unit}, nilai {value} {score}; perilakunya tidak dapat ditampilkan (terlalu sedikit yang menjawab, atau disembunyikan untuk melindungi kelompok kecil).",
+        "en": "In {unit}, {value} is {score}; its behaviours cannot be shown (too few answered them, or they are hidden to protect a small group).",
     },
     "item": {"id": "{name} ({value}, {score})", "en": "{name} ({value}, {score})"},
 }

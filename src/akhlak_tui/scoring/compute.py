@@ -4,7 +4,7 @@ participation against Slovin's minimum, and the values-selection results."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from akhlak_tui.evaluation.store import EvaluationState, EvaluationStore
@@ -22,7 +22,8 @@ from akhlak_tui.scoring.formulas import (
     band_for,
     Suppression,
     complementary_cell,
-    figure_hidden,
+    culture_hidden,
+    culture_size,
     left_out_cells,
     left_out_groups,
     overall_index,
@@ -76,12 +77,6 @@ def _hide_statement(g: m.IndicatorGroup, j: int) -> None:
         g.indicators[j] = g.indicators[j].model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
 
 
-def culture_size(answered: Sequence[int]) -> int:
-    """How many a unit's culture speaks for: the fewest answering a values question it shows (one
-    that no one answered shows nothing); 0 when no one answered any."""
-    return min((n for n in answered if n > 0), default=0)
-
-
 def _figure_state(group_status: str, figure_status: str | None) -> str:
     """A figure's state in a group for formulas.left_out_cells: shown, hidden, or empty (a known nothing)."""
     if group_status != "shown":
@@ -114,9 +109,12 @@ class Scorer:
         self.precision: Precision | None = None
         """Adds 95% intervals to what is shown (scoring/precision.py); None: no intervals."""
         self.hidden_for_everyone: set[str] = set()
-        """Figures a breakdown hides for everyone, as it has no other group to hide them with (`lost_figures`)."""
-        self.full_groups: dict[str, dict[str | None, Suppression]] = {}
-        """Per breakdown, the groups the report counting everyone hides (`_hide_left_out`)."""
+        """Figures a breakdown hides for everyone, as it has no other group to hide them with
+        (`lost_figures`). It grows as the report is made, so score_counts makes every breakdown,
+        the statements per unit and the culture per unit before everyone's figures that read it."""
+        self.full: m.ScoreReport | None = None
+        """With responses left out: the report counting everyone. Every figure it hides is hidden
+        here too, or comparing the two would work out a hidden one."""
 
     def word(self, key: str) -> str:
         return tr(WORDS[key], self.lang)
@@ -177,7 +175,7 @@ class Scorer:
             self.group(k, labels.get(k, k) if k is not None else self.word("not_answered"), counted.get(k, empty), hidden.get(k))
             for k in keys
         ]
-        self._hide_as_full_report(field, groups, [counted.get(k, empty) for k in keys])
+        self._hide_as_full_report(field, groups)
         self._hide_lost_values(field, groups)
         self._hide_complementary_values(groups, [counted.get(k, empty) for k in keys])
         if self.precision is not None:
@@ -200,12 +198,12 @@ class Scorer:
         except ValueError:
             key = next(k for k in keys if 0 < gone.get(k, 0) < self.min_size)
             raise ExclusionError(tr(REFUSALS["group"], self.lang).format(field=field, group=key if key is not None else self.word("not_answered"))) from None
-        full = suppressed_groups([(k, kept[k] + gone.get(k, 0)) for k in self._full_order(field, keys)], self.min_size)
-        self.full_groups[field] = full
+        there = self.full.breakdown(field) if self.full is not None else None
+        full = {g.key: g.suppression for g in there.groups if g.status == "suppressed"} if there is not None else {}
         out = dict(hidden)
         for k, reason in [*lost.items(), *full.items()]:
             if out.get(k) != "small" and not (out.get(k) == "left_out" and reason == "complementary"):
-                out[k] = "left_out" if reason in ("left_out", "small") else reason
+                out[k] = reason  # small in the full report stays small here: whether it lost some is not told
         return out
 
     def lost_everyone(self) -> set[str]:
@@ -216,43 +214,21 @@ class Scorer:
             return set()
         return {figure for figure, n in self.plan.left_out_everyone.items() if 0 < n < self.min_size} | self.hidden_for_everyone
 
-    def in_full_report(self, field: str, figures: Sequence[str], cells: Sequence[tuple[str | None, Sequence[int]]], culture: bool = False) -> set[str | None]:
-        """In a report that leaves responses out: the groups of breakdown `field` where the report
-        counting everyone hides a figure (formulas.figure_hidden), from each group's (key, respondents
-        each of `figures` counts) here and the left-out ones: showing it here would let comparing
-        the two reports work out a hidden one, so it is hidden here too. With `culture` (`figures`
-        are the values questions), a unit's count is `culture_size`, a unit with none hides it, and
-        those who gave no unit, never shown, count as hidden when they are few."""
-        if self.plan.left_out is None:
-            return set()
-        lost = self.plan.left_out_answered.get(field, {})
-        kept = dict(cells)
-        size = culture_size if culture else (lambda counts: counts[0])
-        answered = {
-            key: size([n + lost.get(key, {}).get(f, 0) for n, f in zip(kept.get(key, [0] * len(figures)), figures)])
-            for key in [*kept, *(k for k in lost if k not in kept)]
-        }
-        full_groups = self.full_groups.get(field, {})
-        if culture and not 0 < answered.get(None, 0) < self.min_size:
-            answered.pop(None, None)
-        always = {k for k in answered if k in full_groups or (culture and (k is None or answered[k] == 0))}
-        return figure_hidden([(k, k in always, answered[k]) for k in self._full_order(field, answered)], self.min_size)
+    def _hide_as_full_report(self, field: str, groups: list[m.GroupScore]) -> None:
+        """Hide each value and engagement where the report counting everyone (`full`) hides it."""
+        there = self.full.breakdown(field) if self.full is not None else None
+        if there is not None:
+            full = {g.key: g for g in there.groups}
+            self._hide_as_full_groups(groups, [full.get(g.key) for g in groups])
 
-    def _full_order(self, field: str, keys: Iterable[str | None]) -> list[str | None]:
-        """`keys` in the order of the groups of breakdown `field` in a report: the listed ones, the others sorted, no answer last."""
-        keys, labels = set(keys), self._group_labels(field)
-        return [k for k in labels if k in keys] + sorted(k for k in keys if k is not None and k not in labels) + ([None] if None in keys else [])
-
-    def _hide_as_full_report(self, field: str, groups: list[m.GroupScore], counts: list[Tallies]) -> None:
-        """Hide each value and engagement where the report counting everyone hides it (`in_full_report`)."""
-        if self.plan.left_out is None:
-            return
-        for measure in self._measures():
-            cells = [(g.key, [unpack(tallies[self.plan.respondents[measure]])[1] if tallies else 0]) for g, (_, tallies) in zip(groups, counts)]
-            hidden = self.in_full_report(field, [f"m:{measure}"], cells)
-            for g in groups:
-                if g.key in hidden and g.status == "shown":
-                    _hide_measure(g, measure)
+    @staticmethod
+    def _hide_as_full_groups(groups: Sequence[m.GroupScore], full: Sequence[m.GroupScore | None]) -> None:
+        for g, there in zip(groups, full):
+            if there is None or g.status != "shown" or there.status != "shown":
+                continue
+            for d in [*there.dimensions, *([there.engagement] if there.engagement else [])]:
+                if d.status == "suppressed":
+                    _hide_measure(g, ENGAGEMENT if d.id == "engagement" else d.id)
 
     def lost_figures(self, field: str, cells: Mapping[str, list[tuple[str | None, str]]]) -> dict[str | None, set[str]]:
         """Per group of breakdown `field`, the figures it must hide as well in a report that leaves
@@ -296,9 +272,11 @@ class Scorer:
                 if figure.startswith("m:") and g.status == "shown":
                     _hide_measure(g, figure.removeprefix("m:"))
 
-    def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> None:
+    def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> bool:
         """A value hidden in only one group (too few answered it) is hidden in the next smallest too,
-        with that group's index, so it cannot be worked out from everyone's score and the others'."""
+        with that group's index, so it cannot be worked out from everyone's score and the others'.
+        True if any was hidden."""
+        hid = False
         for j, measure in enumerate(self._measures()):
             cells = []
             for i, (g, (_, tallies)) in enumerate(zip(groups, counts)):
@@ -309,6 +287,8 @@ class Scorer:
             if victim is None:
                 continue
             _hide_measure(groups[victim], measure)
+            hid = True
+        return hid
 
     def ranking(self, units: m.Breakdown | None) -> list[m.RankedUnit]:
         shown = [g for g in (units.groups if units else []) if g.index is not None and g.key is not None]
@@ -392,7 +372,8 @@ class Scorer:
             return None
         asked = [getattr(spec, k) for k in ("personal", "current", "desired") if getattr(spec, k)]
         few = any(0 < counts.votes.answered.get(i, 0) < self.min_size for i in asked)  # a question few answered gives them away
-        if counts.overall[0] < self.min_size or few or any(f"v:{i}" in self.lost_everyone() for i in asked):
+        hidden_there = self.full is not None and self.full.values is not None and self.full.values.status == "suppressed"
+        if counts.overall[0] < self.min_size or few or hidden_there or any(f"v:{i}" in self.lost_everyone() for i in asked):
             return m.ValuesResult(status="suppressed", top_n=spec.top_n)
         personal, current, desired = (self._question(getattr(spec, k), counts, spec.top_n) for k in ("personal", "current", "desired"))
         result = m.ValuesResult(status="shown", top_n=spec.top_n, personal=personal, current=current, desired=desired)
@@ -480,18 +461,16 @@ class Scorer:
                     gaps=self._gaps(votes),
                 )  # fmt: skip
             )
-        hidden = self.in_full_report(units.field, [f"v:{i}" for i in asked], [*((u.code, answered(u.code)) for u in out), (None, answered(None))], culture=True)
+        hidden = {u.code for u in self.full.culture_units if u.status == "suppressed"} if self.full is not None else set()
+        for i, u in enumerate(out):  # hidden in the report counting everyone: hidden here too
+            if u.code in hidden and u.status == "shown":
+                out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="left_out")
+        self._hide_lost_culture(out, units.field)
+        # question by question, a unit hidden alone (with those who gave no unit, when few) hides another
+        hidden = culture_hidden([(u.code, u.status != "shown", answered(u.code)) for u in out], answered(None), self.min_size)
         for i, u in enumerate(out):
             if u.code in hidden and u.status == "shown":
                 out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="complementary")
-        self._hide_lost_culture(out, units.field)
-        # A unit hidden here only (too few answered): hide the next smallest too. Those who gave
-        # no unit never show a culture of their own: when they are few, they are one hidden.
-        cells = [(i, culture_size(answered(u.code)), u.status == "suppressed") for i, u in enumerate(out)]
-        no_unit = culture_size(answered(None))
-        victim = complementary_cell(cells + ([(len(out), no_unit, True)] if 0 < no_unit < self.min_size else []))
-        if victim is not None:
-            out[victim] = m.UnitCulture(code=out[victim].code, name=out[victim].name, status="suppressed", suppression="complementary")
         return out
 
     def _hide_lost_culture(self, out: list[m.UnitCulture], field: str) -> None:
@@ -514,7 +493,8 @@ class Scorer:
             return None
         label = tr(item.label, self.lang)
         few = 0 < counts.votes.answered.get(item.id, 0) < self.min_size
-        if counts.overall[0] < self.min_size or few or f"v:{item.id}" in self.lost_everyone():
+        hidden_there = self.full is not None and self.full.join_reasons is not None and self.full.join_reasons.status == "suppressed"
+        if counts.overall[0] < self.min_size or few or hidden_there or f"v:{item.id}" in self.lost_everyone():
             return m.JoinReasons(status="suppressed", item=item.id, label=label, respondents=None)
         respondents = counts.votes.answered.get(item.id, 0)
         reasons = self._options(item, counts.votes.options.get(item.id, Counter()), respondents, None)
@@ -540,23 +520,27 @@ class Scorer:
         empty: Tallies = (0, [0] * len(self.plan.tallies))
         groups = [self.indicator_group(g.key, g.label, g, rows.get(g.key, empty)) for g in (units.groups if units else [])]
         everyone = self.indicator_group(None, overall.label, overall, counts.overall)
-        if units is not None:
-            for j, spec in enumerate(self.plan.items):
-                cells = [(g.key, [counted(spec, rows.get(g.key, empty)[1], rows.get(g.key, empty)[0]).scored]) for g in groups]
-                hidden = self.in_full_report(units.field, [f"s:{spec.item.id}"], cells)
-                for g in groups:
-                    if g.key in hidden:
+        if self.full is not None and self.full.indicators is not None:  # what the report counting everyone hides
+            there = {g.key: g for g in self.full.indicators.units} | {"": self.full.indicators.overall}
+            for g, key in [(everyone, ""), *((g, g.key) for g in groups)]:
+                full_group = there.get(key)
+                for j, statement in enumerate(full_group.indicators if full_group is not None else []):
+                    if statement.status == "suppressed":
                         _hide_statement(g, j)
         self._hide_lost_statements(everyone, groups, units.field if units else None)
-        for j, spec in enumerate(self.plan.items):  # a statement hidden in one unit only: hide the next smallest too
-            cells = []
-            for i, g in enumerate(groups):
-                n, tallies = rows.get(g.key, empty)
-                answered = counted(spec, tallies, n).scored
-                cells.append((i, answered, g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")))
-            victim = complementary_cell(cells)
-            if victim is not None:
-                _hide_statement(groups[victim], j)
+        scored = [[counted(spec, tallies, n).scored for spec in self.plan.items] for n, tallies in (rows.get(g.key, empty) for g in groups)]
+        scored_all = [counted(spec, counts.overall[1], counts.overall[0]).scored for spec in self.plan.items]
+        values = [overall, *(units.groups if units else [])]
+        unit_counts = [rows.get(g.key, empty) for g in (units.groups if units else [])]
+        while (
+            self._hide_statements_beside(groups, scored)
+            | self._hide_statements_within(values, [everyone, *groups], [scored_all, *scored])
+            | self._hide_complementary_values(units.groups if units else [], unit_counts)
+        ):
+            pass  # each step hides more, so it ends; it ends when no rule finds anything to work out
+        if self.plan.left_out is not None:  # counts of who said "not applicable" or skipped: not given (docs/scoring.md)
+            for g in [everyone, *groups]:
+                g.indicators = [i.model_copy(update={"not_applicable": None, "missing": None}) for i in g.indicators]
         if self.precision is not None:
             for g in [everyone, *groups]:
                 people = self.precision.total if g.key is None else self.precision.population(True, g.key)
@@ -565,6 +549,62 @@ class Scorer:
                     codes = self.q.scale_for(spec.item).codes
                     self.precision.indicator(score, counted(spec, tallies, n), codes, spec.item.reverse, self.q.scoring.favourable_min, people)
         return m.Indicators(overall=everyone, units=groups)
+
+    def _hide_statements_beside(self, groups: list[m.IndicatorGroup], scored: list[list[int]]) -> bool:
+        """A statement hidden in one unit only (with answers) is hidden in the unit with the fewest
+        answers to it too, or everyone's minus the others' would give it. True if any was hidden."""
+        hid = False
+        for j in range(len(self.plan.items)):
+            cells = [(i, scored[i][j], g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")) for i, g in enumerate(groups)]
+            victim = complementary_cell(cells)
+            if victim is not None:
+                _hide_statement(groups[victim], j)
+                hid = True
+        return hid
+
+    def _hide_statements_within(self, values: list[m.GroupScore], groups: list[m.IndicatorGroup], scored: list[list[int]]) -> bool:
+        """A value (or engagement) is its statements pooled: in a group showing it, a statement
+        hidden alone among them could be worked out as the value minus the others, and a value
+        hidden with all its statements shown as their sum. So the shown statement with the fewest
+        answers is hidden too; with none shown (the others unanswered there), the value itself.
+        In a report that leaves responses out, the statements hidden in a group showing the value
+        must also have lost none of their answers together, or `min_group_size` or more
+        (formulas.left_out_cells), else the value shown there and in the full report would give
+        them. True if any was hidden."""
+        hid = False
+        unit_field = self.plan.unit or ""
+        for value, group, answers in zip(values, groups, scored):
+            if group.status != "shown":
+                continue
+            for measure in self._measures():
+                dim = value.engagement if measure == ENGAGEMENT else next((d for d in value.dimensions if d.id == measure), None)
+                if dim is None:
+                    continue
+                mine = [j for j, spec in enumerate(self.plan.items) if spec.item.dimension == measure or (measure == ENGAGEMENT and spec.item.id in self.q.scoring.engagement_items)]
+                if self.plan.left_out is not None and dim.status == "shown":
+                    lost = self.plan.left_out_everyone if group.key is None else self.plan.left_out_answered.get(unit_field, {}).get(group.key, {})
+                    states = [(j, lost.get(f"s:{self.plan.items[j].item.id}", 0), _figure_state("shown", group.indicators[j].status)) for j in mine]
+                    try:
+                        for j in left_out_cells(states, self.min_size, False):  # type: ignore[arg-type]
+                            if group.indicators[j].status == "shown":  # type: ignore[index]
+                                _hide_statement(group, j)  # type: ignore[arg-type]
+                                hid = True
+                    except ValueError:  # no other statement to hide with them: the value goes
+                        _hide_measure(value, measure)
+                        hid = True
+                        continue
+                hidden = [j for j in mine if group.indicators[j].status == "suppressed" and answers[j] > 0]
+                value_hidden = dim.status == "suppressed"
+                if len(hidden) + value_hidden != 1 or (value_hidden and not any(answers[j] for j in mine)):
+                    continue
+                shown = [(answers[j], j) for j in mine if group.indicators[j].status == "shown"]
+                if shown:
+                    _hide_statement(group, min(shown)[1])
+                    hid = True
+                elif not value_hidden:  # the value is that statement alone here
+                    _hide_measure(value, measure)
+                    hid = True
+        return hid
 
     def _hide_lost_statements(self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], field: str | None) -> None:
         """In a report that leaves responses out: hide each statement where too few of those left
@@ -624,16 +664,21 @@ def breakdown_fields(q: Questionnaire, by: Sequence[str] | None) -> list[str]:
 def score_counts(
     q: Questionnaire, units: Sequence[Unit], survey: m.SurveyInfo, plan: Plan, counts: Counts, fields: Sequence[str], lang: str,
     evaluation: EvaluationState | None = None, precision: Precision | None = None, weight: str | None = None,
+    full: m.ScoreReport | None = None,
 ) -> m.ScoreReport:  # fmt: skip
     """The whole report from counts (pure: no database); with the evaluation and composite index when
-    given, the 95% intervals with `precision` (its plan is `plan`), weighted by headcount with `weight`."""
+    given, the 95% intervals with `precision` (its plan is `plan`), weighted by headcount with `weight`;
+    `full`: with responses left out, the report counting everyone, whose hidden figures stay hidden."""
     scorer = Scorer(q, units, plan, lang)
     scorer.precision = precision
+    scorer.full = full
     unit_id = unit_field(q)
     unit_rows = counts.groups.get(unit_id, []) if unit_id else []
     breakdowns = [scorer.breakdown(f, counts.groups[f]) for f in fields]
     unit_breakdown = next((b for b in breakdowns if b.field == unit_id), None) or (scorer.breakdown(unit_id, unit_rows) if unit_id else None)
     overall = scorer.group(None, scorer.word("everyone"), counts.overall)
+    if full is not None:
+        scorer._hide_as_full_groups([overall], [full.overall])
     scorer._hide_lost_values(None, [overall])
     if precision is not None:
         precision.group(overall, counts.overall, precision.total)
@@ -687,6 +732,11 @@ def score_merged(
     q = mdb.questionnaire
     row = mdb.require_survey()
     fields = breakdown_fields(q, by)
+    full = None
+    if exclude_flagged:  # the report counting everyone shows these: each is checked (and shown) here too
+        fields = list(dict.fromkeys([*fields, *q.scoring.breakdowns]))
+        # that report itself, scored first: every figure it hides is hidden here too (docs/scoring.md)
+        full = score_merged(mdb, lang, fields, votes, trust=False)
     unit_id = unit_field(q)
     keys = list(dict.fromkeys(([unit_id] if unit_id else []) + fields))
     plan = make_plan(q, keys)
@@ -706,8 +756,8 @@ def score_merged(
     )  # fmt: skip
     state = EvaluationStore(mdb.db).state() if EvaluationStore.has_evaluation(mdb.db) else None
     try:
-        report = score_counts(q, mdb.units, survey, plan, counts, fields, lang, state, precision, weight)
-    except ScoringError:  # no report after all (e.g. a group refused): the quality count's thread goes too
+        report = score_counts(q, mdb.units, survey, plan, counts, fields, lang, state, precision, weight, full)
+    except BaseException:  # no report after all (a group refused, a unit without headcount ...): the quality count's thread goes too
         if extra is not None:
             extra.close()
         raise

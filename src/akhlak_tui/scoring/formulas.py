@@ -122,17 +122,32 @@ def left_out_cells(cells: Sequence[tuple[str | None, int, str]], min_size: int, 
     return {key for key, _, state in cells if key in hidden and state == "shown"}
 
 
-def figure_hidden(cells: Sequence[tuple[str | None, bool, int]], min_size: int) -> set[str | None]:
-    """One figure across the groups of a breakdown, as a report hides it: each group as (key,
-    hidden whatever its count, respondents the figure counts). Hidden where 1 to `min_size - 1`
-    answered it and, when that leaves exactly one hidden, in the group with the fewest answering
-    too (`complementary_cell`). The report with responses left out uses it to hide what the report
-    counting everyone hides: showing it would let the hidden one be worked out."""
-    flags = [(i, n, bool(always) or 0 < n < min_size) for i, (_, always, n) in enumerate(cells)]
-    hidden = {key for (key, _, _), (_, _, h) in zip(cells, flags) if h}
-    victim = complementary_cell(flags)
-    if victim is not None:
-        hidden.add(cells[victim][0])
+def culture_size(answered: Sequence[int]) -> int:
+    """How many a unit's culture speaks for: the fewest answering a values question it shows (one
+    that no one answered shows nothing); 0 when no one answered any."""
+    return min((n for n in answered if n > 0), default=0)
+
+
+def culture_hidden(units: Sequence[tuple[str | None, bool, Sequence[int]]], no_unit: Sequence[int], min_size: int) -> set[str | None]:
+    """The units whose culture (the votes of the values questions) a report hides: each unit as
+    (code, hidden whatever its counts, respondents who answered each question); `no_unit`, the
+    same counts of those who gave no unit, whose votes are never shown on their own. Hidden where
+    fewer than `min_size` answered a question it shows (`culture_size`). Then, question by
+    question, while exactly one hidden group has answers to it (those without a unit count when
+    fewer than `min_size`, or beside a hidden unit), the shown unit with the fewest answers to it
+    is hidden too: everyone's votes minus the units shown would otherwise give that group's."""
+    hidden = {code for code, always, counts in units if always or culture_size(counts) < min_size}
+    changed = True
+    while changed:
+        changed = False
+        for q, outside in enumerate(no_unit):
+            holders = [code for code, _, counts in units if code in hidden and counts[q] > 0]
+            if outside > 0 and (holders or outside < min_size):
+                holders.append(None)
+            rest = [(counts[q], i, code) for i, (code, _, counts) in enumerate(units) if code not in hidden and counts[q] > 0]
+            if len(holders) == 1 and rest:
+                hidden.add(min(rest)[2])
+                changed = True
     return hidden
 
 

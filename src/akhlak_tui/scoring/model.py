@@ -203,8 +203,8 @@ class IndicatorScore(Model):
     distribution: list[float] | None = Field(description="Share (%) of the scored answers at each point of `codes`; null when suppressed.")
     low: float | None = Field(default=None, description="Lower end of the 95% interval; null when not shown.")
     high: float | None = Field(default=None, description="Upper end of the 95% interval; null when not shown.")
-    not_applicable: float = Field(description="Share (%) of the group's respondents who said 'not applicable'.")
-    missing: float = Field(description="Share (%) of the group's respondents who left it unanswered.")
+    not_applicable: float | None = Field(description="Share (%) of the group's respondents who said 'not applicable'; null in a report made with --exclude-flagged.")
+    missing: float | None = Field(description="Share (%) of the group's respondents who left it unanswered; null in a report made with --exclude-flagged.")
 
 
 class IndicatorGroup(Model):

@@ -540,9 +540,12 @@ def weighted(
             top = sum((Fraction(s.population or 0, s.n) * s.sums.exact_f(d) for s in strata), Fraction(0))  # type: ignore[attr-defined]
             ratios.append(top / sum(Fraction(s.population or 0, s.n) * int(s.sums.a_sum(d)) for s in strata))
         return sum(ratios, Fraction(0)) * 100 / len(ratios)
+    # a hidden unit is listed as pooled even when it has no respondents here (e.g. all left out by
+    # --exclude-flagged): listed as without respondents, it would tell what the report hides
+    suppressed = [u.code for u in units if u.code not in rows and status.get(u.code) is not None and status[u.code].status == "suppressed"]
     out = m.WeightedScores(
-        weight="headcount", respondents=overall.respondents, pooled_units=sorted(hidden_keys),
-        units_without_respondents=[u.code for u in units if u.code not in rows],
+        weight="headcount", respondents=overall.respondents, pooled_units=sorted(hidden_keys + suppressed),
+        units_without_respondents=[u.code for u in units if u.code not in rows and u.code not in suppressed],
     )  # fmt: skip
     if overall.status != "shown":
         return out

@@ -252,12 +252,15 @@ def hide_left_out(r: Reliability, everyone: dict[str, int], per_unit: dict[str |
     """In a report that leaves responses out (--exclude-flagged): hide the alpha, item-rest
     correlations and cases of each value in each group whose complete cases lost 1 to `min_size` - 1
     (`everyone`, `per_unit`: figure "r:<measure>" -> complete cases left out); comparing it with the
-    report counting everyone would tell about the answers of so few."""
+    report counting everyone would tell about the answers of so few. No group's cases are given:
+    everyone's minus the units' would tell how many a hidden unit lost."""
     for group, lost in [(r.overall, everyone), *((g, per_unit.get(g.key, {})) for g in r.units)]:
         for i, measure in enumerate(group.measures):
             spec_id = ENGAGEMENT if measure.id == "engagement" else measure.id
             if measure.status != "single_item" and 0 < lost.get(f"r:{spec_id}", 0) < min_size:
                 group.measures[i] = MeasureReliability(id=measure.id, label=measure.label, items=measure.items, status="left_out", cases=None, alpha=None)
+            else:
+                group.measures[i] = group.measures[i].model_copy(update={"cases": None})
 
 
 def reliability_report(

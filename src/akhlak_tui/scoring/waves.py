@@ -73,7 +73,9 @@ def previous_figures(path: Path, lang: str, exclude_flagged: Sequence[str] = ())
 
     with MergedDatabase(path) as earlier:
         unit = unit_field(earlier.questionnaire)
-        report = score_merged(earlier, lang=lang, by=[unit] if unit else None, votes=False, trust=False, exclude_flagged=exclude_flagged)
+        # leaving responses out, every breakdown the earlier wave's own report shows is checked too
+        by = [unit] if unit and not exclude_flagged else None
+        report = score_merged(earlier, lang=lang, by=by, votes=False, trust=False, exclude_flagged=exclude_flagged)
         return figures_from_report(report, earlier.questionnaire, report.survey.name)
 
 
