@@ -45,10 +45,10 @@ def leave_out(monkeypatch, numbers: set[int]) -> None:
 def both(monkeypatch, people: list[dict], left: set[int], units=THREE_UNITS, toml: str = TOML):
     """(report counting everyone, report without the people numbered `left`); the second None when refused."""
     mdb = build_merged(None, toml, units, people)
-    full = score_merged(mdb, lang="en")
+    full = score_merged(mdb, lang="en", intervals=True)
     leave_out(monkeypatch, left)
     try:
-        part = score_merged(mdb, lang="en", exclude_flagged=["speeding"])
+        part = score_merged(mdb, lang="en", intervals=True, exclude_flagged=["speeding"])
     except ExclusionError as exc:
         assert "no other group to hide" in str(exc) or "would be left out" in str(exc), exc
         part = None
@@ -132,6 +132,10 @@ def check_values_and_statements(report) -> None:
     with answers (it would be the value minus the others, or their sum)."""
     groups = [(report.overall, report.indicators.overall)]
     groups += list(zip(report.breakdown("unit").groups, report.indicators.units))
+    for b in report.breakdowns:  # nothing hidden keeps its interval
+        for g in [report.overall, *b.groups]:
+            assert g.index is not None or (g.index_low is None and g.index_high is None), g
+            assert all(d.low is None and d.high is None for d in g.dimensions if d.status != "shown"), g
     for scores, statements in groups:
         if statements.status != "shown":
             continue
@@ -328,3 +332,18 @@ def test_no_report_after_all_lets_the_quality_count_go(tmp_path):
     with pytest.raises(WeightError):
         score_merged(mdb, lang="en", weight="headcount")
     assert not [t.name for t in threading.enumerate() if t.name.startswith("quality")]
+
+
+def test_a_value_hidden_for_its_statement_takes_the_index_interval_too():
+    """In U1 only bp1 was answered of BP's statements, and bp1 is hidden beside U2's (two answers):
+    BP there would be bp1, so it is hidden, and with it U1's index and the index's interval."""
+    people = [{"unit": "U1", "gender": "f", "bp1": 4 + i % 2, "ak1": 4} for i in range(4)]
+    people += [{"unit": "U2", "gender": "f", "bp1": 5 if i < 2 else None, "bp2": 2, "ak1": 4} for i in range(5)]
+    people += [{"unit": "U3", "gender": "f", "bp1": 4, "bp2": 1, "bp3": 5, "ak1": 5} for _ in range(6)]
+    report = score_merged(build_merged(None, TOML, THREE_UNITS, people), lang="en", intervals=True)
+    u1 = next(g for g in report.breakdown("unit").groups if g.key == "U1")
+    statements = {g.key: next(i.status for i in g.indicators if i.item == "bp1") for g in report.indicators.units}
+    assert statements["U2"] == statements["U1"] == "suppressed"
+    assert value(u1, "BP") == "suppressed" and value(u1, "AK") == "shown"
+    assert u1.index is None and u1.index_low is None and u1.index_high is None
+    check_values_and_statements(report)

@@ -68,7 +68,7 @@ def _hide_measure(g: m.GroupScore, measure: str) -> None:
         return
     j = next(i for i, d in enumerate(g.dimensions) if d.id == measure)
     g.dimensions[j] = m.DimensionScore(id=measure, label=g.dimensions[j].label, status="suppressed", score=None, exact=None, answers=None)
-    g.index = g.index_exact = g.category = g.category_label = None
+    g.index = g.index_exact = g.category = g.category_label = g.index_low = g.index_high = None  # its interval too, if it has one yet
 
 
 def _hide_statement(g: m.IndicatorGroup, j: int) -> None:
