@@ -72,6 +72,17 @@ def test_force_warns_and_asks_and_no_deletes_nothing(world: World, monkeypatch: 
     assert world.rows() == {} and active_survey(world.laptop).is_practice
 
 
+def test_one_response_is_said_as_one(world: World) -> None:
+    sid = survey_id(world)
+    world.answer(1)
+    refused = world.on_laptop("survey", "uninstall", sid)
+    assert refused.exit_code == 1 and "1 response would be lost" in refused.output + refused.stderr
+    result = world.on_laptop("survey", "uninstall", sid, "--force", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "WARNING: 1 response of survey" in result.stderr and "has not reached the coordinator" in result.stderr
+    assert "1 response deleted from this laptop, never received by the coordinator" in result.output
+
+
 def test_unknown_survey_is_refused(world: World) -> None:
     result = world.on_laptop("survey", "uninstall", "zzzzzzzzzzzzzzzz")
     assert result.exit_code == 1 and "not installed on this laptop" in result.stderr

@@ -9,6 +9,7 @@ import click
 from akhlak_tui.cli.context import CliContext, pass_cli
 from akhlak_tui.cli.errors import UserError
 from akhlak_tui.cli.report_cmd import merged_db_path, open_merged
+from akhlak_tui.plural import count
 
 
 @click.group()
@@ -82,13 +83,13 @@ def export(obj: CliContext, db: str | None, fmt: str | None, output: str, no_com
         try:
             if fmt == "xlsx":
                 n = export_xlsx(mdb, target, not no_comments, lang, disclosure)
-                click.echo(f"wrote {target}: {n} responses (codebook in sheet 'codebook')")
+                click.echo(f"wrote {target}: {count(n, 'response')} (codebook in sheet 'codebook')")
             elif fmt == "csv":
                 n, codebook_path = export_csv(mdb, target, not no_comments, lang, disclosure)
-                click.echo(f"wrote {target}: {n} responses; codebook {codebook_path}")
+                click.echo(f"wrote {target}: {count(n, 'response')}; codebook {codebook_path}")
             else:
                 n, codebook_path = export_labelled(mdb, target, fmt, not no_comments, lang, disclosure)
-                click.echo(f"wrote {target}: {n} responses; codebook {codebook_path}")
+                click.echo(f"wrote {target}: {count(n, 'response')}; codebook {codebook_path}")
         except AnswerError as exc:
             raise UserError(f"{path}: {exc}") from None
         except ExportError as exc:

@@ -8,6 +8,7 @@ import click
 
 from akhlak_tui.cli.context import CliContext, pass_cli
 from akhlak_tui.cli.errors import UserError
+from akhlak_tui.plural import count
 
 
 @click.command()
@@ -32,10 +33,10 @@ def export(obj: CliContext, out_dir: str, include_all: bool) -> None:
     except ExportError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"Bundle {result.sequence}: {result.path}")
-    click.echo(f"  {result.count} responses ({result.count - result.abandoned} submitted, {result.abandoned} abandoned)")
+    click.echo(f"  {count(result.count, 'response')} ({result.count - result.abandoned} submitted, {result.abandoned} abandoned)")
     click.echo(f"  sha256 {result.bundle_hash}")
     if result.remaining:
-        click.echo(f"  {result.remaining} responses did not fit in this bundle: run the export again")
+        click.echo(f"  {count(result.remaining, 'response')} did not fit in this bundle: run the export again")
     if not result.enrolled:
         click.echo(
             "  note: this laptop holds no enrolment for the survey; its bundles count only if the coordinator "

@@ -11,6 +11,7 @@ import click
 from akhlak_tui.cli.context import CliContext, pass_cli
 from akhlak_tui.cli.errors import UserError
 from akhlak_tui.cli.passphrase import passphrase_file_option, resolve_passphrase, stdin_is_terminal
+from akhlak_tui.plural import count
 
 if TYPE_CHECKING:
     from akhlak_tui.crypto.coordinator import CoordinatorKeys
@@ -89,7 +90,7 @@ def write_and_report(
         raise UserError(str(exc)) from None
     for item in written:
         r = item.receipt
-        echo(f"Receipt for device {r.device_id}: {r.response_count} responses in {len(r.bundles)} bundles: {item.path}")
+        echo(f"Receipt for device {r.device_id}: {count(r.response_count, 'response')} in {count(len(r.bundles), 'bundle')}: {item.path}")
     if not written:
         echo("No receipt written: no device has merged responses" + (" among those given" if devices else ""))
 
@@ -182,13 +183,13 @@ def _offer_purge(obj: CliContext, survey_id: str, purge: bool | None) -> None:
         return
     if purge is None:
         if not stdin_is_terminal():
-            click.echo(f"  {waiting} received responses can be purged from this laptop: run again with --purge")
+            click.echo(f"  {count(waiting, 'received response')} can be purged from this laptop: run again with --purge")
             return
-        purge = click.confirm(f"Purge the {waiting} received responses of survey {survey_id} from this laptop?", default=False)
+        purge = click.confirm(f"Purge the {count(waiting, 'received response')} of survey {survey_id} from this laptop?", default=False)
     if not purge:
-        click.echo(f"  kept: {waiting} received responses stay on this laptop")
+        click.echo(f"  kept: {count(waiting, 'received response')} stay{'s' if waiting == 1 else ''} on this laptop")
         return
     done = purge_received(obj.data_dir, survey_id)
-    click.echo(f"  purged: {done.purged} received responses deleted from this laptop (their counts are kept)")
+    click.echo(f"  purged: {count(done.purged, 'received response')} deleted from this laptop (their counts are kept)")
     if not done.wal_emptied:
         click.echo("  note: another program has the store open; old copies leave its WAL file when it closes")

@@ -10,6 +10,7 @@ import click
 from akhlak_tui.cli.context import CliContext, pass_cli
 from akhlak_tui.cli.errors import UserError
 from akhlak_tui.cli.passphrase import passphrase_file_option, resolve_passphrase
+from akhlak_tui.plural import count
 
 if TYPE_CHECKING:
     from akhlak_tui.survey.package import SurveyPackage
@@ -283,7 +284,7 @@ def uninstall(obj: CliContext, survey_id: str, force: bool, yes: bool) -> None:
             if not force:
                 raise
             click.echo(
-                f"WARNING: {exc.progress.at_risk} responses of survey {survey_id} have not reached the coordinator "
+                f"WARNING: {count(exc.progress.at_risk, 'response')} of survey {survey_id} {'has' if exc.progress.at_risk == 1 else 'have'} not reached the coordinator "
                 f"({at_risk_text(exc.progress)}); removing the survey deletes them for ever.",
                 err=True,
             )
@@ -294,8 +295,8 @@ def uninstall(obj: CliContext, survey_id: str, force: bool, yes: bool) -> None:
             result = uninstall_survey(obj.data_dir, survey_id, force=True)
     except SurveyPackageError as exc:
         raise UserError(str(exc)) from None
-    lost = f", {result.lost} of them never received by the coordinator" if result.lost else ""
-    click.echo(f"Removed survey {result.survey_id} ({result.name}): {result.removed} responses deleted from this laptop{lost}")
+    lost = (", never received by the coordinator" if result.removed == 1 else f", {result.lost} of them never received by the coordinator") if result.lost else ""
+    click.echo(f"Removed survey {result.survey_id} ({result.name}): {count(result.removed, 'response')} deleted from this laptop{lost}")
     if result.was_active:
         click.echo("It was the active survey: the app now runs practice (`akhlak survey activate ID` picks another).")
     if not result.wal_emptied:

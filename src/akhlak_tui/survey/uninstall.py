@@ -12,6 +12,7 @@ from akhlak_tui.receipt.laptop import SurveyProgress, empty_wal, progress_of
 from akhlak_tui.store import Store
 from akhlak_tui.survey.install import ACTIVE_SETTING, remember_coordinator
 from akhlak_tui.survey.package import SurveyPackageError
+from akhlak_tui.plural import count
 
 
 class SurveyAtRisk(SurveyPackageError):
@@ -62,7 +63,7 @@ def uninstall_survey(data_dir: Path, survey_id: str, *, force: bool = False) -> 
             progress = progress_of(store, survey_id)
             if progress.at_risk and not force:
                 raise SurveyAtRisk(
-                    f"survey {survey_id} ({row[0]}): {progress.at_risk} responses would be lost ({at_risk_text(progress)}); "
+                    f"survey {survey_id} ({row[0]}): {count(progress.at_risk, 'response')} would be lost ({at_risk_text(progress)}); "
                     "finish or abandon the drafts, export, and import the coordinator's receipt after the merge first "
                     "(or --force to lose them)",
                     progress,
