@@ -140,3 +140,61 @@ async def test_a_replaced_device_key_is_said_in_bahasa_with_what_to_do(tmp_path:
         assert "Kembalikan device.key yang asli ke folder data" in text and "device key replaced" not in text
     assert {row[1] for row in world.rows().values()} == {None}
     assert not list(world.stick.glob("*.akhlak-bundle*"))
+
+
+async def test_a_long_folder_keeps_the_keys_on_screen_and_the_bar_shows_only_when_it_means_something(tmp_path: Path, monkeypatch) -> None:
+    """A locked stick mounted deep (a ~110-character path): the Bahasa message used to push the key
+    bar off the 80x24 screen. The folder is now cut to its last part. The progress bar no longer
+    animates "--%" before any export, nor keeps "100%" after one that failed; after a bundle is
+    written it shows it done."""
+    import akhlak_tui.bundle.export as export
+    from textual.widgets import ProgressBar
+
+    from akhlak_tui.tui.widgets.key_bar import KeyBar
+
+    world = make_world(tmp_path)
+    world.answer(2)
+    deep = world.stick / ("sangat-panjang-" * 3) / "folder-ekspor-puskesmas-bukit-sentosa" / "flashdisk-petugas-lapangan"
+    deep.mkdir(parents=True)
+    real = export.write_bundle
+
+    def cannot_write(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(export, "write_bundle", cannot_write)
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        bar = app.screen.query_one("#export-progress", ProgressBar)
+        assert not bar.display  # nothing running: no bar
+        await type_text(pilot, str(deep))
+        await pilot.press("enter")
+        text = await settle(pilot)
+        said = app.screen.said("id")
+        assert "tidak dapat ditulisi" in said and "…/flashdisk-petugas-lapangan" in said, said
+        assert len(str(deep)) > 100 and str(deep) not in said
+        keys = app.screen.query_one(KeyBar).region
+        assert keys.height >= 1 and keys.bottom <= 24, keys  # still on the screen
+        assert "Enter" in text and "Esc" in text
+        assert not bar.display  # failed: no "100%" left behind
+        monkeypatch.setattr(export, "write_bundle", real)
+        await pilot.press("enter")
+        text = await settle(pilot)
+        assert bar.display and bar.percentage == 1.0, text
+    assert {row[1] for row in world.rows().values()} == {1}
+
+
+def test_a_store_or_survey_that_cannot_be_read_is_said_in_the_users_language() -> None:
+    from akhlak_tui.bundle.export import ExportError
+    from akhlak_tui.store.errors import READ_ONLY, StoreError
+    from akhlak_tui.tui.screens.export import failed_text
+
+    store = ExportError("responses.db: the file or its folder cannot be written", "store", StoreError("x", READ_ONLY))
+    said = failed_text(store, "id")
+    assert said.startswith("Ekspor gagal: folder data laptop ini tidak dapat ditulisi. Pastikan folder data dapat ditulisi"), said
+    assert said.endswith("Jawaban tetap tersimpan di laptop ini.") and "Jawaban tidak dapat disimpan" not in said
+    assert failed_text(store, "en").startswith("The export failed: this laptop's data folder cannot be written.")
+    setup = ExportError("survey.toml: not a survey package", "setup", detail="survey.toml: not a survey package")
+    assert failed_text(setup, "id").startswith("Ekspor gagal: survei atau kunci perangkat laptop ini tidak dapat dibaca (survey.toml")
+    assert "Call the coordinator" in failed_text(setup, "en")

@@ -39,7 +39,7 @@ class ExportError(Exception):
     names the case for the app, which says it in the user's language; `cause` is the file error
     behind a bundle that could not be written."""
 
-    def __init__(self, message: str, reason: str | None = None, cause: OSError | None = None, **values: object) -> None:
+    def __init__(self, message: str, reason: str | None = None, cause: Exception | None = None, **values: object) -> None:
         super().__init__(message)
         self.reason, self.cause, self.values = reason, cause, values
 
@@ -137,8 +137,10 @@ def export_bundle(
     try:
         survey = active_survey(data_dir)
         device = load_or_create_device(data_dir)
-    except (SurveyPackageError, DeviceKeyError, StoreError) as exc:
-        raise ExportError(str(exc)) from None
+    except StoreError as exc:
+        raise ExportError(str(exc), "store", exc) from None
+    except (SurveyPackageError, DeviceKeyError) as exc:
+        raise ExportError(str(exc), "setup", detail=str(exc)) from None
     seal = survey.sealer()
     if survey.survey_id is None or seal is None:
         raise ExportError(

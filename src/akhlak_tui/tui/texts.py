@@ -231,6 +231,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The export failed: one response is too large for a bundle. Call the coordinator; the responses stay saved.",
     },
     "export.failed": {"id": "Ekspor gagal: {detail}", "en": "The export failed: {detail}"},
+    "export.kept": {"id": "Jawaban tetap tersimpan di laptop ini.", "en": "The responses stay saved on this laptop."},
+    "export.store_full": {"id": "Ekspor gagal: disk laptop ini penuh.", "en": "The export failed: this laptop's disk is full."},
+    "export.store_read_only": {
+        "id": "Ekspor gagal: folder data laptop ini tidak dapat ditulisi.",
+        "en": "The export failed: this laptop's data folder cannot be written.",
+    },
+    "export.store_damaged": {"id": "Ekspor gagal: berkas data laptop ini rusak.", "en": "The export failed: this laptop's data file is damaged."},
+    "export.setup": {
+        "id": "Ekspor gagal: survei atau kunci perangkat laptop ini tidak dapat dibaca ({detail}). Hubungi koordinator; "
+        "jawaban tetap tersimpan di laptop ini.",
+        "en": "The export failed: this laptop's survey or device key cannot be read ({detail}). Call the coordinator; "
+        "the answers stay saved on this laptop.",
+    },
     "export.not_a_folder": {
         "id": "Folder {path} tidak ada. Apakah flashdisk sudah terpasang?",
         "en": "There is no folder {path}. Is the USB drive plugged in?",

@@ -43,20 +43,37 @@ def nothing_text(nothing: NothingToExport, lang: str) -> str:
 
 STICK_FAILURES = {"full": "export.stick_full", "read_only": "export.stick_read_only"}
 """A bundle that could not be written, by the kind of the file error (else export.stick_error)."""
-SAID_REASONS = ("device_key", "record_too_large", "practice", "not_a_folder")
+SAID_REASONS = ("device_key", "record_too_large", "practice", "not_a_folder", "setup")
 """Export failures the app says in its own words (texts export.<reason>)."""
+PATH_WIDTH = 44
+"""A folder named in a message is cut to this many characters, so the dialog fits 80x24."""
+
+
+def short_path(path: object, width: int = PATH_WIDTH) -> str:
+    """The path, or its last part from a separator on after an ellipsis when longer than `width`."""
+    text = str(path)
+    if len(text) <= width:
+        return text
+    tail = text[-(width - 1):]
+    cut = min((i for i in (tail.find("/"), tail.find("\\")) if i > 0), default=0)
+    return "…" + tail[cut:]
 
 
 def failed_text(failure: ExportError, lang: str) -> str:
     """Why the export could not be done, in `lang`: the stick full or locked, a replaced device
-    key, a response too large; any other reason after "the export failed" in its own words."""
-    if failure.reason == "write" and failure.cause is not None:
-        from akhlak_tui.tui.failures import failure_kind
+    key, a response too large, the laptop's store or survey unreadable; any other reason after
+    "the export failed" in its own words."""
+    from akhlak_tui.tui.failures import failure_kind
 
+    values = {k: short_path(v) if k == "path" else v for k, v in failure.values.items()}
+    if failure.reason == "write" and isinstance(failure.cause, OSError):
         key = STICK_FAILURES.get(failure_kind(failure.cause), "export.stick_error")
-        return t(key, lang, path=failure.values.get("path"), detail=failure.cause.strerror or str(failure.cause))
+        return t(key, lang, path=values.get("path"), detail=failure.cause.strerror or str(failure.cause))
+    kind = failure_kind(failure.cause) if failure.reason == "store" and failure.cause is not None else "other"
+    if kind in ("full", "read_only", "damaged"):  # the laptop's own store: what to do, as the app says it anywhere
+        return f"{t(f'export.store_{kind}', lang)} {t(f'failure.{kind}_do', lang)} {t('export.kept', lang)}"
     if failure.reason in SAID_REASONS:
-        return t(f"export.{failure.reason}", lang, **failure.values)
+        return t(f"export.{failure.reason}", lang, **values)
     return t("export.failed", lang, detail=str(failure))
 
 
@@ -145,10 +162,13 @@ class ExportScreen(ModalScreen[None]):
             return
         path = Path(folder).expanduser()
         if not path.is_dir():
-            self.say(lambda lang: t("export.not_a_folder", lang, path=path))
+            self.say(lambda lang: t("export.not_a_folder", lang, path=short_path(path)))
             return
         self.say(lambda lang: t("export.running", lang))
         self.folder, self.running = path, True
+        bar = self.query_one("#export-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True  # shown only while an export runs, and after one that wrote a bundle
         self.export(path, self.query_one("#export-all", Checkbox).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
@@ -167,11 +187,13 @@ class ExportScreen(ModalScreen[None]):
             result = export_bundle(self.app.data_dir, folder, include_all=include_all, progress=progress)
         except NothingToExport as nothing:
             self.nothing = True
+            self.app.call_from_thread(setattr, bar, "display", False)
             return partial(nothing_text, nothing)
         except ExportError as exc:
+            self.app.call_from_thread(setattr, bar, "display", False)
             return partial(failed_text, exc)
         self.nothing = False
-        return lambda lang: t("export.done", lang, n=result.count, path=result.path)
+        return lambda lang: t("export.done", lang, n=result.count, path=short_path(result.path))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="receipts")
     def import_receipts(self, folder: Path) -> FolderImport:
@@ -193,6 +215,7 @@ class ExportScreen(ModalScreen[None]):
             self.import_receipts(self.folder)
         elif event.state == WorkerState.ERROR:
             assert event.worker.error is not None
+            self.query_one("#export-progress", ProgressBar).display = False
             self.say(self.app.worker_failure_text(event.worker.error, "failure.export"))
 
     def _receipts_done(self, event: Worker.StateChanged) -> None:
