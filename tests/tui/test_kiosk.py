@@ -157,3 +157,31 @@ async def test_next_respondent_starts_in_the_default_language(app_factory, rules
         await pilot.pause(0.5)
         assert screen_name(pilot) == "WelcomeScreen"
         assert "Survei aturan" in screen_text(pilot)
+
+
+async def test_the_thanks_counts_down_and_leaving_kiosk_gives_the_enumerator_their_language(app_factory, rules_survey):
+    """The thank-you screen said "5 detik" for all five seconds; it now counts down. The enumerator
+    worked in English before kiosk mode (each respondent starts in Bahasa): leaving kiosk mode gives
+    English back, where it used to stay in Bahasa."""
+    app = app_factory(survey=rules_survey, thanks_seconds=3, pin_delay=0.01)
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+l")
+        assert app.lang == "en"
+        await pilot.press("k")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        assert screen_name(pilot) == "WelcomeScreen" and app.lang == "id"
+        await answer_rules_questionnaire(pilot)  # submitted: the thanks shows
+        assert "dalam 3 detik" in screen_text(pilot)
+        await pilot.pause(1.2)
+        assert "dalam 2 detik" in screen_text(pilot), screen_text(pilot)
+        await pilot.press("enter")
+        assert screen_name(pilot) == "WelcomeScreen"
+        await pilot.press("ctrl+q")
+        await type_text(pilot, PIN)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.kiosk is None and screen_name(pilot) == "HomeScreen" and app.lang == "en"

@@ -114,6 +114,8 @@ class AkhlakApp(FailureHandling, App[None]):
         self._idle_warned = False
         self._first_frame_shown = False
         self._after_first_frame: list[Callable[[], None]] = []
+        self._enumerator_lang: str | None = None
+        """The language shown when kiosk mode began: the enumerator's, given back on leaving it."""
         self._toast: tuple[Callable[[str], str], str, float | None] | None = None
         """The toast shown last (its text in a language, severity, timeout): said again on Ctrl+L."""
 
@@ -323,6 +325,7 @@ class AkhlakApp(FailureHandling, App[None]):
             if not pin:
                 return
             self.kiosk = KioskLock(pin, delay_base=self.pin_delay)
+            self._enumerator_lang = self.lang  # each respondent starts in the questionnaire's; leaving gives it back
             self.last_input = time.monotonic()
             tick = max(0.05, min(1.0, self.idle_timeout / 20))
             self._idle_timer = self.set_interval(tick, self._idle_tick)
@@ -360,6 +363,7 @@ class AkhlakApp(FailureHandling, App[None]):
         if self._idle_timer is not None:
             self._idle_timer.stop()
             self._idle_timer = None
+        self.lang = self._enumerator_lang or self.lang
         self.go_home()
 
     @property

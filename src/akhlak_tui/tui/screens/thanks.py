@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -32,23 +34,30 @@ class ThanksScreen(Screen[None]):
         self.mode = mode
 
     def compose(self) -> ComposeResult:
-        lang = self.app.lang
-        yield Static(t("thanks.title", lang), id="thanks-title", classes="title")
-        body = t("thanks.body", lang)
-        if self.mode == "kiosk":
-            body += "\n\n" + t("thanks.kiosk", lang, n=round(self.app.thanks_seconds))
-        yield Static(body, id="thanks-body")
+        yield Static(t("thanks.title", self.app.lang), id="thanks-title", classes="title")
+        yield Static(id="thanks-body")
         yield KeyBar()
 
     def on_mount(self) -> None:
         lang = self.app.lang
+        self._until = time.monotonic() + self.app.thanks_seconds
+        self._count_down()
         if self.mode == "kiosk":
             self.set_timer(self.app.thanks_seconds, self.action_done)
+            self.set_interval(min(1.0, max(self.app.thanks_seconds, 0.05)), self._count_down)
             self.query_one(KeyBar).show_keys([("Enter", "screen.done", t("key.next", lang))])
         else:
             self.query_one(KeyBar).show_keys(
                 [("Enter", "screen.done", t("key.home", lang)), ("n", "screen.next", t("key.next_interview", lang))]
             )
+
+    def _count_down(self) -> None:
+        """The thanks; in kiosk mode with the seconds left before the next respondent's start, counting down."""
+        lang = self.app.lang
+        body = t("thanks.body", lang)
+        if self.mode == "kiosk":
+            body += "\n\n" + t("thanks.kiosk", lang, n=max(1, math.ceil(self._until - time.monotonic())))
+        self.query_one("#thanks-body", Static).update(body)
 
     def action_done(self) -> None:
         if self.app.screen is self:
