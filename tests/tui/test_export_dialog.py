@@ -198,3 +198,20 @@ def test_a_store_or_survey_that_cannot_be_read_is_said_in_the_users_language() -
     setup = ExportError("survey.toml: not a survey package", "setup", detail="survey.toml: not a survey package")
     assert failed_text(setup, "id").startswith("Ekspor gagal: survei atau kunci perangkat laptop ini tidak dapat dibaca (survey.toml")
     assert "Call the coordinator" in failed_text(setup, "en")
+
+
+async def test_the_dialog_offers_the_folder_of_the_last_export(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    world, _ = exported_world(tmp_path)
+    world.answer(1, seed=2)
+    app = make_app(world.laptop, debug=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await export_said(pilot, world)
+        await pilot.press("escape")
+        await pilot.press("e")
+        assert screen_name(pilot) == "ExportScreen"
+        assert app.screen.query_one("#export-dir", Input).value == str(world.stick)
+        await pilot.press("enter")  # the same stick again, without typing it
+        text = await settle(pilot)
+        assert "Tidak ada jawaban baru" in text or "sudah pernah diekspor" in text, text

@@ -114,6 +114,8 @@ class AkhlakApp(FailureHandling, App[None]):
         self._idle_warned = False
         self._first_frame_shown = False
         self._after_first_frame: list[Callable[[], None]] = []
+        self.export_folder = ""
+        """The folder of the last export started: the export dialog offers it again."""
         self._enumerator_lang: str | None = None
         """The language shown when kiosk mode began: the enumerator's, given back on leaving it."""
         self._toast: tuple[Callable[[str], str], str, float | None] | None = None

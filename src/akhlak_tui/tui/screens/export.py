@@ -119,7 +119,7 @@ class ExportScreen(ModalScreen[None]):
                 yield Static(t("export.practice", lang), id="export-message")
             else:
                 yield Static(t("export.where", lang), id="export-where")
-                yield Input(placeholder=drive_placeholder(), id="export-dir")
+                yield Input(self.app.export_folder, placeholder=drive_placeholder(), id="export-dir")
                 yield Checkbox(t("export.all", lang), id="export-all", compact=True)
                 yield ProgressBar(id="export-progress", show_eta=False)
                 yield Static(id="export-message", classes="message", markup=False)
@@ -166,6 +166,7 @@ class ExportScreen(ModalScreen[None]):
             return
         self.say(lambda lang: t("export.running", lang))
         self.folder, self.running = path, True
+        self.app.export_folder = folder  # offered again the next time the dialog opens
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True  # shown only while an export runs, and after one that wrote a bundle
