@@ -39,6 +39,27 @@ def test_kinds_of_sqlite_and_file_errors():
     assert failure_kind(StoreError("no response x")) == OTHER
 
 
+def test_a_database_held_by_another_program_is_told_as_busy(tmp_path, q):
+    """Another akhlak (an uninstall, an export) holding the write lock longer than the store waits:
+    told as "busy" (wait, then try again), no longer as an unknown failure; the answer goes in after."""
+    from akhlak_tui.tui.failures import failure_text
+
+    store = Store(tmp_path / "responses.db")
+    rid = start(store, q)
+    store.db.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(str(tmp_path / "responses.db"))
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(StoreError) as held:
+        store.save_answer(rid, "bp1", 4)
+    assert held.value.kind == "busy"
+    assert failure_text(held.value, "id", saved=False).startswith("Jawaban belum dapat disimpan: data sedang dipakai program lain")
+    other.rollback()
+    other.close()
+    store.save_answer(rid, "bp1", 4)
+    assert store.answers(rid) == {"bp1": 4}
+    assert failure_kind(sqlite3.OperationalError("database is locked")) == "busy"
+
+
 def test_a_full_disk_fails_the_answer_keeps_the_committed_and_works_again(tmpfs, fill_disk, q):
     store = Store(tmpfs / "responses.db")
     rid = start(store, q)

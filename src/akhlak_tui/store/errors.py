@@ -16,18 +16,20 @@ DAMAGED = "damaged"
 """The database file is damaged (a corrupted page, not a database): it is never written to again."""
 SURVEY_REMOVED = "survey_removed"
 """The survey was uninstalled from this laptop (while the app had it open): no response starts for it."""
+BUSY = "busy"
+"""Another program (akhlak in another terminal: an export, an uninstall) held the database longer than the wait allows."""
 RESPONSE_REMOVED = "response_removed"
 """The response is no longer on this laptop (its survey was uninstalled with --force while the app had it open)."""
 OTHER = "other"
 """Anything else: an unknown response, a wrong status, an input/output error."""
 
-KINDS = (FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, RESPONSE_REMOVED, OTHER)
+KINDS = (FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, RESPONSE_REMOVED, BUSY, OTHER)
 
 MIN_FREE_BYTES = 64 * 1024
 """Less free space than this in the data folder counts as a full disk (a few answers' worth)."""
 
 # SQLite primary result codes (https://sqlite.org/rescode.html).
-_SQLITE_KINDS = {13: FULL, 8: READ_ONLY, 11: DAMAGED, 26: DAMAGED}
+_SQLITE_KINDS = {13: FULL, 8: READ_ONLY, 11: DAMAGED, 26: DAMAGED, 5: BUSY, 6: BUSY}
 _SQLITE_IOERR = 10
 _SQLITE_CANTOPEN = 14
 # Python < 3.11 has no error codes on sqlite3 errors: the messages SQLite gives for the same codes.
@@ -36,6 +38,8 @@ _SQLITE_MESSAGES = (
     ("readonly database", READ_ONLY),
     ("malformed", DAMAGED),
     ("not a database", DAMAGED),
+    ("database is locked", BUSY),
+    ("database table is locked", BUSY),
 )
 _OS_KINDS = {errno.ENOSPC: FULL, errno.EROFS: READ_ONLY, errno.EACCES: READ_ONLY, errno.EPERM: READ_ONLY}
 if hasattr(errno, "EDQUOT"):
@@ -44,7 +48,7 @@ if hasattr(errno, "EDQUOT"):
 
 class StoreError(Exception):
     """A store operation that cannot be done. `kind` says why, for a message in the user's
-    language: FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, RESPONSE_REMOVED, or OTHER (a wrong status ...)."""
+    language: FULL, READ_ONLY, DAMAGED, SURVEY_REMOVED, RESPONSE_REMOVED, BUSY, or OTHER (a wrong status ...)."""
 
     def __init__(self, message: str, kind: str = OTHER) -> None:
         super().__init__(message)

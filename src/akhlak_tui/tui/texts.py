@@ -298,6 +298,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Tutup aplikasi lalu buka lagi; aplikasi akan memakai survei yang aktif sekarang (responden: panggil petugas).",
         "en": "Close the app and open it again; it will use the survey active now (respondents: call the enumerator).",
     },
+    "failure.busy": {
+        "id": "Jawaban belum dapat disimpan: data sedang dipakai program lain (akhlak di jendela lain).",
+        "en": "The answer cannot be saved yet: another program is using the data (akhlak in another window).",
+    },
+    "failure.busy_do": {
+        "id": "Tunggu sebentar, lalu coba lagi (responden: panggil petugas).",
+        "en": "Wait a moment, then try again (respondents: call the enumerator).",
+    },
     "failure.response_removed": {
         "id": "Wawancara ini sudah dihapus dari laptop ini bersama surveinya: jawabannya tidak ada lagi.",
         "en": "This interview was removed from this laptop with its survey: its answers are gone.",
