@@ -147,6 +147,22 @@ def check_values_and_statements(report) -> None:
             assert not (len(hidden) == 1 and shown), f"{statements.key} {measure}: {[getattr(h, 'item', 'value') for h in hidden]} alone hidden"
 
 
+def check_columns(report) -> None:
+    """Everyone is the sum of the groups of a breakdown: a figure hidden for everyone is hidden in a
+    group that answered it too (statements across the units, values across every breakdown)."""
+    if report.overall.status != "shown":
+        return
+    for j, statement in enumerate(report.indicators.overall.indicators):
+        if statement.status == "suppressed":
+            states = [g.indicators[j].status if g.status == "shown" else g.status for g in report.indicators.units]
+            assert "suppressed" in states or all(s in ("no_data", "empty") for s in states), (statement.item, states)
+    for d in report.overall.dimensions:
+        if d.status == "suppressed":
+            for b in report.breakdowns:
+                states = [next(x for x in g.dimensions if x.id == d.id).status if g.status == "shown" else g.status for g in b.groups]
+                assert "suppressed" in states or all(s in ("no_data", "empty") for s in states), (b.field, d.id, states)
+
+
 answer = st.sampled_from([1, 2, 3, 4, 5, 9, None])
 picks = st.one_of(st.none(), st.lists(st.sampled_from(["jujur", "ramah", "silo", "otoriter"]), min_size=1, max_size=3, unique=True))
 person = st.fixed_dictionaries(
@@ -170,9 +186,11 @@ def test_comparing_the_two_reports_gives_no_few_answers_away(monkeypatch, people
     full, part = both(monkeypatch, people, left)
     event("refused" if part is None else "compared")
     check_values_and_statements(full)
+    check_columns(full)
     if part is not None:
         check(people, left, full, part)
         check_values_and_statements(part)
+        check_columns(part)
 
 
 def steady(unit: str, n: int, ak=(4, 2, 5), **more) -> list[dict]:
@@ -347,3 +365,75 @@ def test_a_value_hidden_for_its_statement_takes_the_index_interval_too():
     assert value(u1, "BP") == "suppressed" and value(u1, "AK") == "shown"
     assert u1.index is None and u1.index_low is None and u1.index_high is None
     check_values_and_statements(report)
+
+
+def test_a_statement_hidden_for_everyone_is_hidden_in_a_unit_too():
+    """Everyone's bp2 (2 answers) is hidden, so everyone's bp1 goes with it (BP minus the others);
+    U3 is the only unit that answered bp1: showing it there would be everyone's bp1 again."""
+    people = [
+        {"unit": "U1", "gender": "m", "bp2": 1, "bp3": 9, "ak1": 5},
+        {"unit": "U1", "bp3": 5, "ak1": 5},
+        {"unit": "U3", "gender": "m", "bp1": 1, "bp2": 9, "ak1": 9},
+        {"unit": "U3", "gender": "m", "bp1": 1, "bp2": 5, "ak1": 2},
+        {"unit": "U3", "gender": "f", "bp1": 4, "bp2": 9, "bp3": 1},
+        {"unit": "U1", "gender": "f", "bp1": 9, "bp2": 9, "bp3": 2, "ak1": 1},
+    ]
+    report = score_merged(build_merged(None, TOML, THREE_UNITS, people), lang="en")
+    everyone = {i.item: i.status for i in report.indicators.overall.indicators}
+    assert everyone["bp1"] == everyone["bp2"] == "suppressed"
+    u3 = next(g for g in report.indicators.units if g.key == "U3")
+    assert next(i for i in u3.indicators if i.item == "bp1").status == "suppressed"
+    check_columns(report)
+    check_values_and_statements(report)
+
+
+def test_engagement_sharing_a_statement_with_a_value_hides_it_in_a_group_too():
+    """engagement_items = ["bp1", "eng1"]: eng1 answered by 2 hides everyone's bp1 (engagement is
+    them pooled) and so everyone's BP (bp1 alone). Each gender group showing BP would sum to it."""
+    eng = '\n[[sections.items]]\nid = "eng1"\ntype = "likert"\nscale = "agree5"\nlabel = { id = "Saya bangga.", en = "I am proud." }\n'
+    toml = TOML.replace("[scoring.values]", 'engagement_items = ["bp1", "eng1"]\n\n[scoring.values]') + eng
+    people = [{"unit": u, "gender": g, "bp1": 1 + (i * 3 + len(u)) % 5, "ak1": 4} for u in ("U1", "U2", "U3") for g in ("f", "m") for i in range(3)]
+    people[0]["eng1"], people[4]["eng1"] = 5, 4
+    report = score_merged(build_merged(None, toml, THREE_UNITS, people), lang="en")
+    assert value(report.overall, "BP") == "suppressed"
+    assert "suppressed" in [value(g, "BP") for g in report.breakdown("gender").groups]
+    check_columns(report)
+
+
+def test_the_unit_table_is_compared_when_the_breakdowns_leave_units_out(monkeypatch):
+    """breakdowns = ["gender"]: U2's BP (2 answers) is hidden in the full report and U1's beside it.
+    Without U3's four flagged, U1's BP came back in the ranking and where to act, and everyone's BP
+    minus U1's and U3's gave U2's two answers. The full report is scored with the units now."""
+    toml = TOML.replace('breakdowns = ["unit", "gender"]', 'breakdowns = ["gender"]')
+    people = [{"unit": "U1", "gender": "f", "bp1": 2 + i % 3, "bp2": 2 + i % 2, "bp3": 3 + i % 3, "ak1": 5} for i in range(6)]
+    people += [{"unit": "U2", "gender": "f", "bp1": (5 if i == 0 else 2) if i < 2 else 9, "bp2": 9, "bp3": 9, "ak1": 5} for i in range(6)]
+    people += [{"unit": "U3", "gender": "f", "bp1": 4, "bp2": 1 + i % 3, "bp3": 5, "ak1": 5} for i in range(9)]
+    full, part = both(monkeypatch, people, set(range(len(people) - 3, len(people) + 1)), toml=toml)
+    shows_bp = lambda r: {a.code for a in r.where_to_act.units if a.value == "BP"} | {x.code for x in r.ranking}  # noqa: E731
+    assert "U1" not in shows_bp(full) and "U1" not in shows_bp(part)
+
+
+def test_the_group_without_a_unit_has_its_own_statement_intervals():
+    """The unit table's group of those who gave no unit also has the key None, like everyone: its
+    statements were given everyone's intervals (100.0 with 9.1-38.5)."""
+    people = [{"unit": None, "gender": "f", "bp1": 5, "bp2": 2, "ak1": 4} for _ in range(6)]
+    people += [{"unit": u, "gender": "f", "bp1": 1 + i % 2, "bp2": 4, "ak1": 2} for u in ("U1", "U2", "U3") for i in range(8)]
+    report = score_merged(build_merged(None, TOML, THREE_UNITS, people), lang="en", intervals=True)
+    bp1 = next(i for i in next(g for g in report.indicators.units if g.key is None).indicators if i.item == "bp1")
+    assert bp1.score == 100.0 and bp1.low is not None and bp1.low > 50 and bp1.high == 100.0
+
+
+def test_the_group_without_a_unit_is_checked_against_its_own_losses(monkeypatch):
+    """Of the three flagged who gave no unit, one answered bp2 and none bp1: that group's hidden bp1
+    and bp2 lost one answer together, so bp3 goes too (it was checked against everyone's losses,
+    both keyed None, and stayed: BP minus bp3 in both reports gave that answer)."""
+    people = [{"unit": None, "gender": "f", "bp2": 5 if i == 0 else 9, "bp3": 4, "ak1": 4} for i in range(3)]
+    people += [{"unit": None, "gender": "f", "bp1": 1 + i % 5, "bp2": 2 if i == 0 else 9, "bp3": 2 + i % 4, "ak1": 3} for i in range(7)]
+    people += [{"unit": "U1", "gender": "f", "bp1": 4, "bp2": 2, "bp3": 4, "ak1": 4} for _ in range(3)]
+    people += [{"unit": u, "gender": "f", "bp1": 1 + i % 5, "bp2": 1 + i % 4, "bp3": 2 + i % 3, "ak1": 3} for u in ("U1", "U2", "U3") for i in range(6)]
+    left = {1, 2, 3, 11, 12, 13}
+    full, part = both(monkeypatch, people, left)
+    no_unit = next(g for g in part.indicators.units if g.key is None)
+    statuses = {i.item: i.status for i in no_unit.indicators}
+    assert statuses["bp1"] == statuses["bp2"] == statuses["bp3"] == "suppressed", statuses
+    check(people, left, full, part)

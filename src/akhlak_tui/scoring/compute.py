@@ -71,6 +71,13 @@ def _hide_measure(g: m.GroupScore, measure: str) -> None:
     g.index = g.index_exact = g.category = g.category_label = g.index_low = g.index_high = None  # its interval too, if it has one yet
 
 
+def _measure_of(g: m.GroupScore, measure: str) -> m.DimensionScore:
+    """A shown group's score of one value, or of engagement."""
+    found = g.engagement if measure == ENGAGEMENT else next((d for d in g.dimensions if d.id == measure), None)
+    assert found is not None
+    return found
+
+
 def _hide_statement(g: m.IndicatorGroup, j: int) -> None:
     """Hide the j-th statement of a group where it is shown."""
     if g.status == "shown" and g.indicators[j].status == "shown":
@@ -511,7 +518,10 @@ class Scorer:
             ]
         return out
 
-    def indicators(self, overall: m.GroupScore, counts: Counts, units: m.Breakdown | None) -> m.Indicators | None:
+    def indicators(self, overall: m.GroupScore, counts: Counts, units: m.Breakdown | None, breakdowns: Sequence[m.Breakdown] = ()) -> m.Indicators | None:
+        """The statements of everyone and of each unit, with what they and the values hide, so that
+        nothing hidden can be worked out (`breakdowns`: every breakdown shown, whose values a value
+        hidden for everyone must hide in one group too)."""
         if not self.plan.items:
             return None
         if counts.overall[0] > MAX_COUNT:
@@ -532,23 +542,54 @@ class Scorer:
         scored_all = [counted(spec, counts.overall[1], counts.overall[0]).scored for spec in self.plan.items]
         values = [overall, *(units.groups if units else [])]
         unit_counts = [rows.get(g.key, empty) for g in (units.groups if units else [])]
+        tables = [*breakdowns, *([units] if units is not None and units not in breakdowns else [])]
         while (
             self._hide_statements_beside(groups, scored)
             | self._hide_statements_within(values, [everyone, *groups], [scored_all, *scored])
             | self._hide_complementary_values(units.groups if units else [], unit_counts)
+            | self._hide_beside_everyone(everyone, groups, scored, scored_all, overall, tables, counts)
         ):
             pass  # each step hides more, so it ends; it ends when no rule finds anything to work out
         if self.plan.left_out is not None:  # counts of who said "not applicable" or skipped: not given (docs/scoring.md)
             for g in [everyone, *groups]:
                 g.indicators = [i.model_copy(update={"not_applicable": None, "missing": None}) for i in g.indicators]
-        if self.precision is not None:
-            for g in [everyone, *groups]:
-                people = self.precision.total if g.key is None else self.precision.population(True, g.key)
-                n, tallies = counts.overall if g.key is None else rows.get(g.key, empty)
+        if self.precision is not None:  # everyone, then each unit (the group that gave no unit has the key None too)
+            units_counted = [(g, rows.get(g.key, empty), self.precision.population(True, g.key)) for g in groups]
+            for g, (n, tallies), people in [(everyone, counts.overall, self.precision.total), *units_counted]:
                 for spec, score in zip(self.plan.items, g.indicators):
                     codes = self.q.scale_for(spec.item).codes
                     self.precision.indicator(score, counted(spec, tallies, n), codes, spec.item.reverse, self.q.scoring.favourable_min, people)
         return m.Indicators(overall=everyone, units=groups)
+
+    def _hide_beside_everyone(
+        self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], scored: list[list[int]], scored_all: list[int],
+        overall: m.GroupScore, tables: Sequence[m.Breakdown], counts: Counts,
+    ) -> bool:  # fmt: skip
+        """Everyone is the sum of the groups of any breakdown: a statement hidden for everyone but
+        shown in every unit that answered it, or a value hidden for everyone but shown in every
+        group of a breakdown that answered it, would be their sum. So the unit (group) with the
+        fewest answers hides it too. True if any was hidden."""
+        hid = False
+        for j in range(len(self.plan.items)):
+            if everyone.status != "shown" or everyone.indicators[j].status != "suppressed" or not scored_all[j]:
+                continue
+            answered = [(scored[i][j], i) for i in range(len(groups)) if scored[i][j] > 0]
+            if answered and all(groups[i].status == "shown" and groups[i].indicators[j].status == "shown" for _, i in answered):
+                _hide_statement(groups[min(answered)[1]], j)
+                hid = True
+        for measure in self._measures():
+            dim = overall.engagement if measure == ENGAGEMENT else next((d for d in overall.dimensions if d.id == measure), None)
+            if overall.status != "shown" or dim is None or dim.status != "suppressed":
+                continue
+            for table in tables:
+                rows = dict(counts.groups.get(table.field, []))
+                answered = [(unpack(rows[g.key][1][self.plan.respondents[measure]])[1] if g.key in rows else 0, i) for i, g in enumerate(table.groups)]
+                answered = [(n, i) for n, i in answered if n > 0]
+                shown = [i for _, i in answered if table.groups[i].status == "shown" and _figure_state("shown", _measure_of(table.groups[i], measure).status) == "shown"]
+                if answered and len(shown) == len(answered):
+                    _hide_measure(table.groups[min(answered)[1]], measure)
+                    hid = True
+        return hid
 
     def _hide_statements_beside(self, groups: list[m.IndicatorGroup], scored: list[list[int]]) -> bool:
         """A statement hidden in one unit only (with answers) is hidden in the unit with the fewest
@@ -573,7 +614,7 @@ class Scorer:
         them. True if any was hidden."""
         hid = False
         unit_field = self.plan.unit or ""
-        for value, group, answers in zip(values, groups, scored):
+        for position, (value, group, answers) in enumerate(zip(values, groups, scored)):
             if group.status != "shown":
                 continue
             for measure in self._measures():
@@ -582,7 +623,8 @@ class Scorer:
                     continue
                 mine = [j for j, spec in enumerate(self.plan.items) if spec.item.dimension == measure or (measure == ENGAGEMENT and spec.item.id in self.q.scoring.engagement_items)]
                 if self.plan.left_out is not None and dim.status == "shown":
-                    lost = self.plan.left_out_everyone if group.key is None else self.plan.left_out_answered.get(unit_field, {}).get(group.key, {})
+                    # everyone comes first; the group that gave no unit also has the key None
+                    lost = self.plan.left_out_everyone if position == 0 else self.plan.left_out_answered.get(unit_field, {}).get(group.key, {})
                     states = [(j, lost.get(f"s:{self.plan.items[j].item.id}", 0), _figure_state("shown", group.indicators[j].status)) for j in mine]
                     try:
                         for j in left_out_cells(states, self.min_size, False):  # type: ignore[arg-type]
@@ -682,7 +724,7 @@ def score_counts(
     scorer._hide_lost_values(None, [overall])
     if precision is not None:
         precision.group(overall, counts.overall, precision.total)
-    indicators = scorer.indicators(overall, counts, unit_breakdown)
+    indicators = scorer.indicators(overall, counts, unit_breakdown, breakdowns)
     # before everyone's votes: a unit's culture can hide the values questions for everyone (lost_figures)
     culture = scorer.culture_units(counts, unit_breakdown) if plan.votes and counts.overall[0] >= q.scoring.min_group_size else []
     composite = None
@@ -732,12 +774,13 @@ def score_merged(
     q = mdb.questionnaire
     row = mdb.require_survey()
     fields = breakdown_fields(q, by)
+    unit_id = unit_field(q)
     full = None
     if exclude_flagged:  # the report counting everyone shows these: each is checked (and shown) here too
         fields = list(dict.fromkeys([*fields, *q.scoring.breakdowns]))
-        # that report itself, scored first: every figure it hides is hidden here too (docs/scoring.md)
-        full = score_merged(mdb, lang, fields, votes, trust=False)
-    unit_id = unit_field(q)
+        # that report itself, scored first: every figure it hides is hidden here too (docs/scoring.md);
+        # with the units always (their scores reach the ranking and where to act in any case)
+        full = score_merged(mdb, lang, list(dict.fromkeys([*([unit_id] if unit_id else []), *fields])), votes, trust=False)
     keys = list(dict.fromkeys(([unit_id] if unit_id else []) + fields))
     plan = make_plan(q, keys)
     plan.unit, plan.votes = unit_id, votes
