@@ -147,7 +147,7 @@ def report(
     if excel_id and fmt != "csv":
         raise UserError("--excel-id is for --format csv only")
     from akhlak_tui.scoring import ScoringError, score_merged
-    from akhlak_tui.scoring.compute import ExclusionError
+    from akhlak_tui.scoring.errors import ExclusionError
     from akhlak_tui.scoring.precision import WeightError
 
     if compare_db and baseline:

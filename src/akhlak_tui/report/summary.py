@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from akhlak_tui.report.i18n import number, word
+from akhlak_tui.report.i18n import number
 from akhlak_tui.scoring.model import ScoreReport
 
 MONTHS = {

@@ -4,7 +4,7 @@ participation against Slovin's minimum, and the values-selection results."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 
 from akhlak_tui.evaluation.store import EvaluationState, EvaluationStore
@@ -15,17 +15,16 @@ from akhlak_tui.response import utc_now
 from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, Votes, count_all, make_plan, unpack
 from akhlak_tui.scoring.composite import evaluation_report
+from akhlak_tui.scoring.errors import ExclusionError, ScoringError
+from akhlak_tui.scoring.hiding import HidingRules, hide_statement
+from akhlak_tui.scoring.left_out import REFUSALS, LeftOutHiding
 from akhlak_tui.scoring.precision import Precision
 from akhlak_tui.scoring.trust_figures import TrustFigures
 from akhlak_tui.scoring.indicators import MAX_COUNT, counted, indicator_score
 from akhlak_tui.scoring.formulas import (
     band_for,
-    Suppression,
-    complementary_cell,
     culture_hidden,
     culture_size,
-    left_out_cells,
-    left_out_groups,
     overall_index,
     percent,
     round_half_up,
@@ -38,57 +37,6 @@ WORDS = {
     "not_answered": {"id": "Tidak dijawab", "en": "Not answered"},
     "engagement": {"id": "Keterikatan kerja", "en": "Engagement"},
 }
-
-
-class ScoringError(ValueError):
-    """The scores cannot be computed as asked (e.g. a breakdown field that is not a single item)."""
-
-
-class ExclusionError(ScoringError):
-    """Leaving the flagged responses out would let a comparison with the full report give them away."""
-
-
-REFUSALS = {
-    "total": {
-        "id": "hanya {n} respons yang dikeluarkan, kurang dari min_group_size {k}: membandingkan laporan ini dengan laporan yang menghitung semua responden akan membuka jawaban mereka; laporan tidak dibuat",
-        "en": "only {n} of the responses would be left out, fewer than min_group_size {k}: comparing this report with the one counting everyone would give their answers away; no report made",
-    },
-    "group": {
-        "id": "{field} {group}: terlalu sedikit respons dikeluarkan dan tidak ada kelompok lain yang dapat disembunyikan bersamanya; laporan tidak dibuat",
-        "en": "{field} {group}: too few responses left out and no other group to hide with it; no report made",
-    },
-}
-
-
-def _hide_measure(g: m.GroupScore, measure: str) -> None:
-    """Hide one value (with the group's index) or engagement in a shown group."""
-    if measure == ENGAGEMENT:
-        if g.engagement is not None:
-            g.engagement = m.DimensionScore(id=g.engagement.id, label=g.engagement.label, status="suppressed", score=None, exact=None, answers=None)
-        return
-    j = next(i for i, d in enumerate(g.dimensions) if d.id == measure)
-    g.dimensions[j] = m.DimensionScore(id=measure, label=g.dimensions[j].label, status="suppressed", score=None, exact=None, answers=None)
-    g.index = g.index_exact = g.category = g.category_label = g.index_low = g.index_high = None  # its interval too, if it has one yet
-
-
-def _measure_of(g: m.GroupScore, measure: str) -> m.DimensionScore:
-    """A shown group's score of one value, or of engagement."""
-    found = g.engagement if measure == ENGAGEMENT else next((d for d in g.dimensions if d.id == measure), None)
-    assert found is not None
-    return found
-
-
-def _hide_statement(g: m.IndicatorGroup, j: int) -> None:
-    """Hide the j-th statement of a group where it is shown."""
-    if g.status == "shown" and g.indicators[j].status == "shown":
-        g.indicators[j] = g.indicators[j].model_copy(update={"status": "suppressed", "score": None, "exact": None, "respondents": None, "distribution": None})
-
-
-def _figure_state(group_status: str, figure_status: str | None) -> str:
-    """A figure's state in a group for formulas.left_out_cells: shown, hidden, or empty (a known nothing)."""
-    if group_status != "shown":
-        return "empty" if group_status == "empty" else "hidden"
-    return {"shown": "shown", "no_data": "empty"}.get(figure_status or "no_data", "hidden")
 
 
 def _rounded(value: Fraction | None) -> tuple[float | None, float | None]:
@@ -106,7 +54,7 @@ def measure_score(parts: Sequence[Part], tallies: Sequence[int]) -> tuple[Fracti
     return percent(sum(value for (value, _), _ in counts), valid), valid
 
 
-class Scorer:
+class Scorer(HidingRules, LeftOutHiding):
     """Turns the counts of one merged survey into a ScoreReport in one language."""
 
     def __init__(self, q: Questionnaire, units: Sequence[Unit], plan: Plan, lang: str) -> None:
@@ -190,112 +138,10 @@ class Scorer:
                 self.precision.group(g, counted.get(k, empty), self.precision.population(field == unit_field(self.q), k))
         return m.Breakdown(field=field, label=tr(self.q.item_by_id[field].label, self.lang), groups=groups)
 
-    def _hide_left_out(
-        self, field: str, hidden: dict[str | None, Suppression], counted: dict[str | None, Tallies], gone: dict[str | None, int]
-    ) -> dict[str | None, Suppression]:
-        """More groups to hide in a report that leaves responses out (--exclude-flagged), so that
-        comparing it with the report counting everyone gives no one away: each group that lost 1
-        to min_group_size - 1 responses and, when only one did, another that lost some
-        (formulas.left_out_groups); and every group the full report hides, or what it hides could
-        be worked out from this report's figures of a group that lost none."""
-        keys = list(dict.fromkeys([*counted, *gone]))
-        kept = {k: counted.get(k, (0, []))[0] for k in keys}
-        try:
-            lost = left_out_groups([(k, gone.get(k, 0), kept[k]) for k in keys], self.min_size)
-        except ValueError:
-            key = next(k for k in keys if 0 < gone.get(k, 0) < self.min_size)
-            raise ExclusionError(tr(REFUSALS["group"], self.lang).format(field=field, group=key if key is not None else self.word("not_answered"))) from None
-        there = self.full.breakdown(field) if self.full is not None else None
-        full = {g.key: g.suppression for g in there.groups if g.status == "suppressed"} if there is not None else {}
-        out = dict(hidden)
-        for k, reason in [*lost.items(), *full.items()]:
-            if out.get(k) != "small" and not (out.get(k) == "left_out" and reason == "complementary"):
-                out[k] = reason  # small in the full report stays small here: whether it lost some is not told
-        return out
-
-    def lost_everyone(self) -> set[str]:
-        """In a report that leaves responses out (--exclude-flagged): the figures (aggregate.py,
-        figure_tests) hidden for everyone, as 1 to min_group_size - 1 of those left out answered
-        them, or as a breakdown has no other group to hide one with (`lost_figures`)."""
-        if self.plan.left_out is None:
-            return set()
-        return {figure for figure, n in self.plan.left_out_everyone.items() if 0 < n < self.min_size} | self.hidden_for_everyone
-
-    def _hide_as_full_report(self, field: str, groups: list[m.GroupScore]) -> None:
-        """Hide each value and engagement where the report counting everyone (`full`) hides it."""
-        there = self.full.breakdown(field) if self.full is not None else None
-        if there is not None:
-            full = {g.key: g for g in there.groups}
-            self._hide_as_full_groups(groups, [full.get(g.key) for g in groups])
-
-    @staticmethod
-    def _hide_as_full_groups(groups: Sequence[m.GroupScore], full: Sequence[m.GroupScore | None]) -> None:
-        for g, there in zip(groups, full):
-            if there is None or g.status != "shown" or there.status != "shown":
-                continue
-            for d in [*there.dimensions, *([there.engagement] if there.engagement else [])]:
-                if d.status == "suppressed":
-                    _hide_measure(g, ENGAGEMENT if d.id == "engagement" else d.id)
-
-    def lost_figures(self, field: str, cells: Mapping[str, list[tuple[str | None, str]]]) -> dict[str | None, set[str]]:
-        """Per group of breakdown `field`, the figures it must hide as well in a report that leaves
-        responses out (formulas.left_out_cells): `cells` gives, per figure, each group's key and
-        state ("shown", "hidden", "empty"). Comparing it with the report counting everyone must not
-        give away the answers of fewer than min_group_size of those left out, figure by figure."""
-        if self.plan.left_out is None:
-            return {}
-        everyone, answered = self.lost_everyone(), self.plan.left_out_answered.get(field, {})
-        out: dict[str | None, set[str]] = {}
-        for figure, groups in cells.items():
-            lost = [(key, answered.get(key, {}).get(figure, 0), state) for key, state in groups]
-            try:
-                hidden = left_out_cells(lost, self.min_size, figure in everyone)
-            except ValueError:  # no other group to hide it with: hidden for everyone, that is enough
-                self.hidden_for_everyone.add(figure)
-                hidden = left_out_cells(lost, self.min_size, True)
-            for key in hidden:
-                out.setdefault(key, set()).add(figure)
-        return out
 
     def _measures(self) -> list[str]:
         return [d.id for d in self.q.dimensions] + ([ENGAGEMENT] if ENGAGEMENT in self.plan.measures else [])
 
-    def _hide_lost_values(self, field: str | None, groups: list[m.GroupScore]) -> None:
-        """In a report that leaves responses out: hide each value (and engagement) in the groups
-        where too few of those left out answered it (`lost_figures`; for everyone, `lost_everyone`)."""
-        if self.plan.left_out is None:
-            return
-
-        def state(g: m.GroupScore, measure: str) -> str:
-            dim = g.engagement if measure == ENGAGEMENT else next((d for d in g.dimensions if d.id == measure), None)
-            return _figure_state(g.status, dim.status if dim else None)
-
-        if field is None:
-            hide = {g.key: self.lost_everyone() for g in groups}
-        else:
-            hide = self.lost_figures(field, {f"m:{d}": [(g.key, state(g, d)) for g in groups] for d in self._measures()})
-        for g in groups:
-            for figure in hide.get(g.key, set()):
-                if figure.startswith("m:") and g.status == "shown":
-                    _hide_measure(g, figure.removeprefix("m:"))
-
-    def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> bool:
-        """A value hidden in only one group (too few answered it) is hidden in the next smallest too,
-        with that group's index, so it cannot be worked out from everyone's score and the others'.
-        True if any was hidden."""
-        hid = False
-        for j, measure in enumerate(self._measures()):
-            cells = []
-            for i, (g, (_, tallies)) in enumerate(zip(groups, counts)):
-                answered = unpack(tallies[self.plan.respondents[measure]])[1] if tallies else 0
-                dim = (g.dimensions[j] if j < len(g.dimensions) else g.engagement) if g.status == "shown" else None
-                cells.append((i, answered, g.status == "suppressed" or (dim is not None and dim.status == "suppressed")))
-            victim = complementary_cell(cells)
-            if victim is None:
-                continue
-            _hide_measure(groups[victim], measure)
-            hid = True
-        return hid
 
     def ranking(self, units: m.Breakdown | None) -> list[m.RankedUnit]:
         shown = [g for g in (units.groups if units else []) if g.index is not None and g.key is not None]
@@ -480,19 +326,6 @@ class Scorer:
                 out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="complementary")
         return out
 
-    def _hide_lost_culture(self, out: list[m.UnitCulture], field: str) -> None:
-        """In a report that leaves responses out: hide a unit's culture where too few of those left
-        out answered "organisation now" or "organisation wanted" (as `_hide_lost_values`)."""
-        spec = self.q.scoring.values
-        if self.plan.left_out is None or spec is None:
-            return
-        figures = [f"v:{i}" for i in (spec.current, spec.desired) if i]
-        states = [(u.code, {"shown": "shown", "empty": "empty"}.get(u.status, "hidden")) for u in out]
-        states.append((None, "hidden"))  # those who did not answer the unit question show no culture of their own
-        hide = self.lost_figures(field, {f: states for f in figures})
-        for i, u in enumerate(out):
-            if hide.get(u.code) and u.status == "shown":
-                out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="left_out")
 
     def join_reasons(self, counts: Counts) -> m.JoinReasons | None:
         item = self.q.item_by_id.get(self.q.scoring.join_reason_item or "")
@@ -536,7 +369,7 @@ class Scorer:
                 full_group = there.get(key)
                 for j, statement in enumerate(full_group.indicators if full_group is not None else []):
                     if statement.status == "suppressed":
-                        _hide_statement(g, j)
+                        hide_statement(g, j)
         self._hide_lost_statements(everyone, groups, units.field if units else None)
         scored = [[counted(spec, tallies, n).scored for spec in self.plan.items] for n, tallies in (rows.get(g.key, empty) for g in groups)]
         scored_all = [counted(spec, counts.overall[1], counts.overall[0]).scored for spec in self.plan.items]
@@ -561,108 +394,6 @@ class Scorer:
                     self.precision.indicator(score, counted(spec, tallies, n), codes, spec.item.reverse, self.q.scoring.favourable_min, people)
         return m.Indicators(overall=everyone, units=groups)
 
-    def _hide_beside_everyone(
-        self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], scored: list[list[int]], scored_all: list[int],
-        overall: m.GroupScore, tables: Sequence[m.Breakdown], counts: Counts,
-    ) -> bool:  # fmt: skip
-        """Everyone is the sum of the groups of any breakdown: a statement hidden for everyone but
-        shown in every unit that answered it, or a value hidden for everyone but shown in every
-        group of a breakdown that answered it, would be their sum. So the unit (group) with the
-        fewest answers hides it too. True if any was hidden."""
-        hid = False
-        for j in range(len(self.plan.items)):
-            if everyone.status != "shown" or everyone.indicators[j].status != "suppressed" or not scored_all[j]:
-                continue
-            answered = [(scored[i][j], i) for i in range(len(groups)) if scored[i][j] > 0]
-            if answered and all(groups[i].status == "shown" and groups[i].indicators[j].status == "shown" for _, i in answered):
-                _hide_statement(groups[min(answered)[1]], j)
-                hid = True
-        for measure in self._measures():
-            dim = overall.engagement if measure == ENGAGEMENT else next((d for d in overall.dimensions if d.id == measure), None)
-            if overall.status != "shown" or dim is None or dim.status != "suppressed":
-                continue
-            for table in tables:
-                rows = dict(counts.groups.get(table.field, []))
-                answered = [(unpack(rows[g.key][1][self.plan.respondents[measure]])[1] if g.key in rows else 0, i) for i, g in enumerate(table.groups)]
-                answered = [(n, i) for n, i in answered if n > 0]
-                shown = [i for _, i in answered if table.groups[i].status == "shown" and _figure_state("shown", _measure_of(table.groups[i], measure).status) == "shown"]
-                if answered and len(shown) == len(answered):
-                    _hide_measure(table.groups[min(answered)[1]], measure)
-                    hid = True
-        return hid
-
-    def _hide_statements_beside(self, groups: list[m.IndicatorGroup], scored: list[list[int]]) -> bool:
-        """A statement hidden in one unit only (with answers) is hidden in the unit with the fewest
-        answers to it too, or everyone's minus the others' would give it. True if any was hidden."""
-        hid = False
-        for j in range(len(self.plan.items)):
-            cells = [(i, scored[i][j], g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")) for i, g in enumerate(groups)]
-            victim = complementary_cell(cells)
-            if victim is not None:
-                _hide_statement(groups[victim], j)
-                hid = True
-        return hid
-
-    def _hide_statements_within(self, values: list[m.GroupScore], groups: list[m.IndicatorGroup], scored: list[list[int]]) -> bool:
-        """A value (or engagement) is its statements pooled: in a group showing it, a statement
-        hidden alone among them could be worked out as the value minus the others, and a value
-        hidden with all its statements shown as their sum. So the shown statement with the fewest
-        answers is hidden too; with none shown (the others unanswered there), the value itself.
-        In a report that leaves responses out, the statements hidden in a group showing the value
-        must also have lost none of their answers together, or `min_group_size` or more
-        (formulas.left_out_cells), else the value shown there and in the full report would give
-        them. True if any was hidden."""
-        hid = False
-        unit_field = self.plan.unit or ""
-        for position, (value, group, answers) in enumerate(zip(values, groups, scored)):
-            if group.status != "shown":
-                continue
-            for measure in self._measures():
-                dim = value.engagement if measure == ENGAGEMENT else next((d for d in value.dimensions if d.id == measure), None)
-                if dim is None:
-                    continue
-                mine = [j for j, spec in enumerate(self.plan.items) if spec.item.dimension == measure or (measure == ENGAGEMENT and spec.item.id in self.q.scoring.engagement_items)]
-                if self.plan.left_out is not None and dim.status == "shown":
-                    # everyone comes first; the group that gave no unit also has the key None
-                    lost = self.plan.left_out_everyone if position == 0 else self.plan.left_out_answered.get(unit_field, {}).get(group.key, {})
-                    states = [(j, lost.get(f"s:{self.plan.items[j].item.id}", 0), _figure_state("shown", group.indicators[j].status)) for j in mine]
-                    try:
-                        for j in left_out_cells(states, self.min_size, False):  # type: ignore[arg-type]
-                            if group.indicators[j].status == "shown":  # type: ignore[index]
-                                _hide_statement(group, j)  # type: ignore[arg-type]
-                                hid = True
-                    except ValueError:  # no other statement to hide with them: the value goes
-                        _hide_measure(value, measure)
-                        hid = True
-                        continue
-                hidden = [j for j in mine if group.indicators[j].status == "suppressed" and answers[j] > 0]
-                value_hidden = dim.status == "suppressed"
-                if len(hidden) + value_hidden != 1 or (value_hidden and not any(answers[j] for j in mine)):
-                    continue
-                shown = [(answers[j], j) for j in mine if group.indicators[j].status == "shown"]
-                if shown:
-                    _hide_statement(group, min(shown)[1])
-                    hid = True
-                elif not value_hidden:  # the value is that statement alone here
-                    _hide_measure(value, measure)
-                    hid = True
-        return hid
-
-    def _hide_lost_statements(self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], field: str | None) -> None:
-        """In a report that leaves responses out: hide each statement where too few of those left
-        out answered it, for everyone and per unit (as `_hide_lost_values`)."""
-        if self.plan.left_out is None:
-            return
-
-        def state(g: m.IndicatorGroup, j: int) -> str:
-            return _figure_state(g.status, g.indicators[j].status if g.status == "shown" else None)
-
-        figures = [f"s:{spec.item.id}" for spec in self.plan.items]
-        per_unit = self.lost_figures(field, {f: [(g.key, state(g, j)) for g in groups] for j, f in enumerate(figures)}) if field is not None else {}
-        for g, hide in [(everyone, self.lost_everyone()), *((g, per_unit.get(g.key, set())) for g in groups)]:
-            for j, figure in enumerate(figures):
-                if figure in hide:
-                    _hide_statement(g, j)
 
     def where_to_act(self, overall: m.GroupScore, indicators: m.Indicators | None, units: m.Breakdown | None) -> m.WhereToAct | None:
         """The three lowest indicators of the values, and each shown unit's weakest value with its indicators."""
