@@ -73,6 +73,10 @@ def lost(people: list[dict], left: set[int], field: str | None, key, figure: str
     return sum(1 for n, p in enumerate(people, 1) if n in left and (field is None or p.get(field) == key) and counts(figure, p))
 
 
+def kept(people: list[dict], left: set[int], field: str | None, key, figure: str) -> int:
+    return sum(1 for n, p in enumerate(people, 1) if n not in left and (field is None or p.get(field) == key) and counts(figure, p))
+
+
 def check(people: list[dict], left: set[int], full, part) -> None:
     """The three rules, figure by figure, for each breakdown, the statements per unit and the culture per unit."""
     tables = []  # (field, figure, full states, part states, everyone shown in part): state "shown", "known" or "hidden"
@@ -115,6 +119,13 @@ def check(people: list[dict], left: set[int], full, part) -> None:
         if everyone and part_states:
             hidden = sum(lost(people, left, field, key, figure) for key in keys if part_states.get(key, "known") == "hidden")
             assert not 0 < hidden < MIN, f"{field} {figure}: the groups hiding it lost {hidden} answers together"
+            # a group hidden here that lost none and is shown there is known: it hides nothing
+            unknown = [
+                key for key in keys if part_states.get(key, "known") == "hidden" and kept(people, left, field, key, figure) > 0
+                and (lost(people, left, field, key, figure) > 0 or full_states.get(key, "known") == "hidden")
+            ]  # fmt: skip
+            few = len(unknown) == 1 and kept(people, left, field, unknown[0], figure) < MIN
+            assert not few or figure.startswith("v:"), f"{field} {figure}: only {unknown} hides the few left of it"
     # a value shown is its statements pooled: those it hides lost none of their answers, or enough
     groups = [(None, part.overall, part.indicators.overall)] + [("unit", g, s) for g, s in zip(part.breakdown("unit").groups, part.indicators.units)]
     for field, scores, statements in groups:
@@ -225,8 +236,8 @@ def test_a_value_the_full_report_hides_beside_another_stays_hidden(monkeypatch):
 def test_a_figure_with_no_other_group_to_hide_with_is_hidden_for_everyone(monkeypatch):
     """All three of U1 were flagged (U1 shows nothing), and one of U2's four flagged answered AK:
     no other unit lost an answer to AK to hide U2's with, so AK is hidden for everyone instead of
-    refusing the report. U3 lost none and shows BP as in the full report; its AK is hidden beside
-    U2's, as any value hidden in one group only."""
+    refusing the report. U3 lost none and shows BP and AK as in the full report: hiding its AK
+    beside U2's would protect nothing (the full report shows it), and everyone's is hidden."""
     people = steady("U1", 3) + steady("U2", 6) + steady("U2", 1) + steady("U2", 3, ak=(9,)) + steady("U3", 5)
     left = {1, 2, 3, 10, 11, 12, 13}
     full, part = both(monkeypatch, people, left)
@@ -238,7 +249,25 @@ def test_a_figure_with_no_other_group_to_hide_with_is_hidden_for_everyone(monkey
     full_units = {g.key: g for g in full.breakdown("unit").groups}
     assert value(full_units["U2"], "AK") == value(full.overall, "AK") == "shown"
     assert dim_score(units["U3"], "BP") == dim_score(full_units["U3"], "BP") is not None
-    assert value(units["U3"], "AK") == "suppressed"
+    assert dim_score(units["U3"], "AK") == dim_score(full_units["U3"], "AK") is not None
+    check(people, left, full, part)
+
+
+def test_a_group_beside_a_small_one_must_have_lost_some(monkeypatch):
+    """U1 kept 2 of 6 (4 flagged): small here. U2, the next smallest, lost none: hidden beside U1,
+    its figures are still the full report's, and everyone's here minus U3's and U2's (full report)
+    gave U1's two. With no other unit that lost some, no report is made; with U3 losing some too,
+    U3 is hidden beside U1 as well."""
+    people = [{"unit": "U1", "gender": "f", "bp1": 5, "bp2": 1, "ak1": 5}, {"unit": "U1", "gender": "f", "bp1": 2, "bp2": 1, "ak1": 1}]
+    people += [{"unit": "U1", "gender": "f", "bp1": 4, "bp2": 2, "ak1": 4} for _ in range(4)]
+    people += [{"unit": "U2", "gender": "f", "bp1": 1 + i % 5, "bp2": 2 + i % 3, "ak1": 2 + i % 4} for i in range(5)]
+    people += [{"unit": "U3", "gender": "f", "bp1": 2 + i % 4, "bp2": 1 + i % 5, "ak1": 1 + i % 5} for i in range(8)]
+    full, part = both(monkeypatch, people, {3, 4, 5, 6})
+    assert part is None  # refused: "unit U1: too few ... no other group to hide with it"
+    left = {3, 4, 5, 6, 12, 13, 14}  # and three of U3
+    full, part = both(monkeypatch, people, left)
+    units = {g.key: (g.status, g.suppression) for g in part.breakdown("unit").groups}
+    assert units["U1"] == ("suppressed", "small") and units["U3"] == ("suppressed", "complementary"), units
     check(people, left, full, part)
 
 

@@ -416,7 +416,9 @@ def test_a_value_too_few_of_those_left_out_answered_is_hidden_with_the_index(ak_
     assert dim(left.overall, "AK").status == "suppressed" and left.overall.index is None  # 1-4 answers lost in all
     assert dim(left.overall, "BP").status == "shown" and dim(left.overall, "BP").low is not None
     assert dim(units["U1"], "BP").score == dim(full_units["U1"], "BP").score  # lost none: the same in both
-    assert dim(units["U1"], "AK").status == "suppressed"  # hidden beside U2's, as any value hidden in one group only
+    # U1 lost none: its AK is the full report's, so hiding it beside U2's would protect nothing;
+    # everyone's AK is hidden instead (above)
+    assert dim(units["U1"], "AK").status == "shown" and dim(units["U1"], "AK").score == dim(full_units["U1"], "AK").score
     assert dim(full_units["U2"], "AK").status == "shown" and dim(full.overall, "AK").status == "shown"
     assert left.weighted is None or all(d.score is None for d in left.weighted.dimensions if d.id == "AK")
     ak1 = next(i for i in left.indicators.overall.indicators if i.item == "ak1")
@@ -441,7 +443,7 @@ def test_a_statement_too_few_of_those_left_out_answered_is_hidden():
     left = score_merged(build(None, rs, UNITS), lang="en", exclude_flagged=["speeding"])
     statement = {g.key: next(i for i in g.indicators if i.item == "ak1") for g in [left.indicators.overall, *left.indicators.units]}
     assert statement[None].status == "suppressed" and statement["U2"].status == "suppressed"
-    assert statement["U1"].status == "suppressed"  # hidden beside U2's, as any statement hidden in one unit only
+    assert statement["U1"].status == "shown"  # it lost none: the full report's, so hiding it would protect nothing; everyone's is hidden
     bp1 = next(i for i in left.indicators.overall.indicators if i.item == "bp1")
     assert bp1.status == "shown"
 

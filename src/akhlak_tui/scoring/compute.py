@@ -132,7 +132,7 @@ class Scorer(HidingRules, LeftOutHiding):
         ]
         self._hide_as_full_report(field, groups)
         self._hide_lost_values(field, groups)
-        self._hide_complementary_values(groups, [counted.get(k, empty) for k in keys])
+        self._hide_complementary_values(field, groups, [counted.get(k, empty) for k in keys])
         if self.precision is not None:
             for g, k in zip(groups, keys):
                 self.precision.group(g, counted.get(k, empty), self.precision.population(field == unit_field(self.q), k))
@@ -377,9 +377,9 @@ class Scorer(HidingRules, LeftOutHiding):
         unit_counts = [rows.get(g.key, empty) for g in (units.groups if units else [])]
         tables = [*breakdowns, *([units] if units is not None and units not in breakdowns else [])]
         while (
-            self._hide_statements_beside(groups, scored)
+            self._hide_statements_beside(everyone, groups, scored)
             | self._hide_statements_within(values, [everyone, *groups], [scored_all, *scored])
-            | self._hide_complementary_values(units.groups if units else [], unit_counts)
+            | (self._hide_complementary_values(units.field, units.groups, unit_counts, overall) if units else False)
             | self._hide_beside_everyone(everyone, groups, scored, scored_all, overall, tables, counts)
         ):
             pass  # each step hides more, so it ends; it ends when no rule finds anything to work out

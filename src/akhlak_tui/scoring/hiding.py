@@ -53,23 +53,52 @@ def figure_state(group_status: str, figure_status: str | None) -> str:
 class HidingRules(_Base):
     """The rules that hide a figure beside another, so the hidden one cannot be worked out."""
 
-    def _hide_complementary_values(self, groups: list[m.GroupScore], counts: list[Tallies]) -> bool:
+    def _hide_complementary_values(
+        self, field: str, groups: list[m.GroupScore], counts: list[Tallies], overall: m.GroupScore | None = None
+    ) -> bool:
         """A value hidden in only one group (too few answered it) is hidden in the next smallest too,
         with that group's index, so it cannot be worked out from everyone's score and the others'.
+        In a report that leaves responses out, never in a group that lost none of its answers and
+        whose value the full report shows (`known_there`): that would protect nothing. Without
+        another, everyone's value is hidden instead (`overall`, or later, when not made yet).
         True if any was hidden."""
         hid = False
         for j, measure in enumerate(self._measures()):
-            cells = []
+            figure, cells = f"m:{measure}", []
             for i, (g, (_, tallies)) in enumerate(zip(groups, counts)):
                 answered = unpack(tallies[self.plan.respondents[measure]])[1] if tallies else 0
                 dim = (g.dimensions[j] if j < len(g.dimensions) else g.engagement) if g.status == "shown" else None
                 cells.append((i, answered, g.status == "suppressed" or (dim is not None and dim.status == "suppressed")))
-            victim = complementary_cell(cells)
-            if victim is None:
+            if complementary_cell(cells) is None:
                 continue
-            hide_measure(groups[victim], measure)
-            hid = True
+            rest = [(n, i) for i, n, h in cells if not h and n > 0 and not self.known_there(field, groups[i].key, figure)]
+            if rest:
+                hide_measure(groups[min(rest)[1]], measure)
+                hid = True
+            elif overall is None:  # no group to hide with that would protect: everyone's goes (made later)
+                self.hidden_for_everyone.add(figure)
+            elif overall.status == "shown" and measure_of(overall, measure).status == "shown":
+                hide_measure(overall, measure)
+                hid = True
         return hid
+
+    def known_there(self, field: str | None, key: str | None, figure: str) -> bool:
+        """In a report that leaves responses out: whether a group's figure (field None: everyone's)
+        is the full report's, as it lost none of its answers, and the full report shows it. Hiding
+        such a figure beside another protects nothing."""
+        if self.full is None:
+            return False
+        lost = self.plan.left_out_everyone if field is None else self.plan.left_out_answered.get(field, {}).get(key, {})
+        if lost.get(figure, 0) > 0:
+            return False
+        kind, name = figure.split(":", 1)
+        if kind == "m":
+            group = self.full.overall if field is None else next((g for g in (self.full.breakdown(field) or m.Breakdown(field=field, label="", groups=[])).groups if g.key == key), None)
+            return group is not None and group.status == "shown" and measure_of(group, ENGAGEMENT if name == ENGAGEMENT else name).status == "shown"
+        if kind == "s" and self.full.indicators is not None:
+            group = self.full.indicators.overall if field is None else next((g for g in self.full.indicators.units if g.key == key), None)
+            return group is not None and group.status == "shown" and next(i for i in group.indicators if i.item == name).status == "shown"
+        return False
 
     def _hide_beside_everyone(
         self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], scored: list[list[int]], scored_all: list[int],
@@ -101,15 +130,23 @@ class HidingRules(_Base):
                     hid = True
         return hid
 
-    def _hide_statements_beside(self, groups: list[m.IndicatorGroup], scored: list[list[int]]) -> bool:
+    def _hide_statements_beside(self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], scored: list[list[int]]) -> bool:
         """A statement hidden in one unit only (with answers) is hidden in the unit with the fewest
-        answers to it too, or everyone's minus the others' would give it. True if any was hidden."""
+        answers to it too, or everyone's minus the others' would give it; in a report that leaves
+        responses out, not in one whose statement is the full report's (`known_there`), and without
+        another, everyone's is hidden instead. True if any was hidden."""
         hid = False
-        for j in range(len(self.plan.items)):
+        for j, spec in enumerate(self.plan.items):
             cells = [(i, scored[i][j], g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")) for i, g in enumerate(groups)]
-            victim = complementary_cell(cells)
-            if victim is not None:
-                hide_statement(groups[victim], j)
+            if complementary_cell(cells) is None:
+                continue
+            figure = f"s:{spec.item.id}"
+            rest = [(n, i) for i, n, h in cells if not h and n > 0 and not self.known_there(self.plan.unit or "", groups[i].key, figure)]
+            if rest:
+                hide_statement(groups[min(rest)[1]], j)
+                hid = True
+            elif everyone.status == "shown" and everyone.indicators[j].status == "shown":
+                hide_statement(everyone, j)
                 hid = True
         return hid
 
@@ -149,7 +186,8 @@ class HidingRules(_Base):
                 value_hidden = dim.status == "suppressed"
                 if len(hidden) + value_hidden != 1 or (value_hidden and not any(answers[j] for j in mine)):
                     continue
-                shown = [(answers[j], j) for j in mine if group.indicators[j].status == "shown"]
+                field = None if position == 0 else unit_field
+                shown = [(answers[j], j) for j in mine if group.indicators[j].status == "shown" and not self.known_there(field, group.key, f"s:{self.plan.items[j].item.id}")]
                 if shown:
                     hide_statement(group, min(shown)[1])
                     hid = True

@@ -57,6 +57,16 @@ class LeftOutHiding(_Base):
         for k, reason in [*lost.items(), *full.items()]:
             if out.get(k) != "small" and not (out.get(k) == "left_out" and reason == "complementary"):
                 out[k] = reason  # small in the full report stays small here: whether it lost some is not told
+        # A group hidden here that lost none and is shown there has its figures known from the full
+        # report: it hides nothing. When one hidden group with responses is left whose figures are
+        # not known so, another that lost some is hidden beside it (else no report).
+        unknown = [k for k in out if kept.get(k, 0) > 0 and (gone.get(k, 0) > 0 or k in full)]
+        if len(unknown) == 1:
+            rest = [(kept[k], i, k) for i, k in enumerate(keys) if k not in out and gone.get(k, 0) > 0 and kept[k] > 0]
+            if not rest:
+                key = unknown[0]
+                raise ExclusionError(tr(REFUSALS["group"], self.lang).format(field=field, group=key if key is not None else self.word("not_answered")))
+            out[min(rest)[2]] = "complementary"
         return out
 
     def lost_everyone(self) -> set[str]:
