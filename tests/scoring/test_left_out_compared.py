@@ -466,3 +466,16 @@ def test_the_group_without_a_unit_is_checked_against_its_own_losses(monkeypatch)
     statuses = {i.item: i.status for i in no_unit.indicators}
     assert statuses["bp1"] == statuses["bp2"] == statuses["bp3"] == "suppressed", statuses
     check(people, left, full, part)
+
+
+def test_a_unit_that_lost_responses_but_none_of_a_statements_answers_is_known_for_it(monkeypatch):
+    """U1 (7) lost four and U2 (5) one, so both units are hidden. But U2's one left out said "not
+    applicable" to bp3: U2's bp3 is the full report's, and everyone's bp3 here minus it gave the
+    two bp3 answers left in U1. Everyone's bp3 is hidden."""
+    row = lambda unit, bp3: {"unit": unit, "gender": "f", "bp1": 1, "bp2": 1, "bp3": bp3, "ak1": 1}  # noqa: E731
+    people = [row("U1", 1)] * 4 + [row("U2", 9)] + [row("U1", 1)] * 2 + [row("U1", 9)] + [row("U2", 1)] * 4
+    left = {1, 2, 3, 4, 5}
+    full, part = both(monkeypatch, people, left)
+    assert {g.key: g.status for g in part.breakdown("unit").groups if g.key != "U3"} == {"U1": "suppressed", "U2": "suppressed"}
+    assert next(i for i in part.indicators.overall.indicators if i.item == "bp3").status == "suppressed"
+    check(people, left, full, part)

@@ -381,6 +381,7 @@ class Scorer(HidingRules, LeftOutHiding):
             | self._hide_statements_within(values, [everyone, *groups], [scored_all, *scored])
             | (self._hide_complementary_values(units.field, units.groups, unit_counts, overall) if units else False)
             | self._hide_beside_everyone(everyone, groups, scored, scored_all, overall, tables, counts)
+            | self._hide_everyones_beside_known(everyone, groups, scored, overall, tables, counts)
         ):
             pass  # each step hides more, so it ends; it ends when no rule finds anything to work out
         if self.plan.left_out is not None:  # counts of who said "not applicable" or skipped: not given (docs/scoring.md)

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from akhlak_tui.questionnaire.model import tr
 from akhlak_tui.scoring import model as m
-from akhlak_tui.scoring.aggregate import ENGAGEMENT, Tallies
+from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Tallies, unpack
 from akhlak_tui.scoring.errors import ExclusionError
 from akhlak_tui.scoring.formulas import Suppression, left_out_cells, left_out_groups
-from akhlak_tui.scoring.hiding import figure_state, hide_measure, hide_statement
+from akhlak_tui.scoring.hiding import figure_state, hide_measure, hide_statement, measure_of
 
 if TYPE_CHECKING:
     from akhlak_tui.scoring.compute import Scorer
@@ -161,3 +161,46 @@ class LeftOutHiding(_Base):
             for j, figure in enumerate(figures):
                 if figure in hide:
                     hide_statement(g, j)
+
+    def _hide_everyones_beside_known(
+        self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], scored: list[list[int]], overall: m.GroupScore,
+        tables: Sequence[m.Breakdown], counts: Counts,
+    ) -> bool:  # fmt: skip
+        """In a report that leaves responses out: where, of the groups hiding a figure, all but one
+        are known from the full report (they lost none of its answers and it shows them:
+        `known_there`), and that one has 1 to min_group_size - 1 left here, everyone's figure minus
+        the others would give those few, so everyone's is hidden. A group can lose responses and
+        none of a figure's answers, so this is looked at figure by figure. True if any was hidden."""
+        if self.full is None:
+            return False
+        hid = False
+        unit = self.plan.unit or ""
+        for j, spec in enumerate(self.plan.items):
+            if everyone.status != "shown" or everyone.indicators[j].status != "shown":
+                continue
+            figure = f"s:{spec.item.id}"
+            unknown = [
+                scored[i][j] for i, g in enumerate(groups)
+                if scored[i][j] > 0 and (g.status == "suppressed" or g.indicators[j].status == "suppressed") and not self.known_there(unit, g.key, figure)
+            ]  # fmt: skip
+            if len(unknown) == 1 and unknown[0] < self.min_size:
+                hide_statement(everyone, j)
+                hid = True
+        for measure in self._measures():
+            if overall.status != "shown" or measure_of(overall, measure).status != "shown":
+                continue
+            figure = f"m:{measure}"
+            for table in tables:
+                rows = dict(counts.groups.get(table.field, []))
+                unknown = []
+                for g in table.groups:
+                    n = unpack(rows[g.key][1][self.plan.respondents[measure]])[1] if g.key in rows else 0
+                    hidden = g.status == "suppressed" or (g.status == "shown" and measure_of(g, measure).status == "suppressed")
+                    if n > 0 and hidden and not self.known_there(table.field, g.key, figure):
+                        unknown.append(n)
+                if len(unknown) == 1 and unknown[0] < self.min_size:
+                    hide_measure(overall, measure)
+                    hid = True
+                    break
+        return hid
+
