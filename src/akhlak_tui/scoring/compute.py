@@ -319,8 +319,11 @@ class Scorer(HidingRules, LeftOutHiding):
             if u.code in hidden and u.status == "shown":
                 out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="left_out")
         self._hide_lost_culture(out, units.field)
-        # question by question, a unit hidden alone (with those who gave no unit, when few) hides another
-        hidden = culture_hidden([(u.code, u.status != "shown", answered(u.code)) for u in out], answered(None), self.min_size)
+        # question by question, a unit hidden alone (with those who gave no unit, when few) hides
+        # another; leaving responses out, one that lost some of its votes, else everyone's go
+        known = {u.code: [self.known_there(units.field, u.code, f"v:{q}") for q in asked] for u in out} if self.full is not None else None
+        hidden, everyones = culture_hidden([(u.code, u.status != "shown", answered(u.code)) for u in out], answered(None), self.min_size, known)
+        self.hidden_for_everyone.update(f"v:{asked[q]}" for q in everyones)
         for i, u in enumerate(out):
             if u.code in hidden and u.status == "shown":
                 out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="complementary")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
@@ -128,27 +128,40 @@ def culture_size(answered: Sequence[int]) -> int:
     return min((n for n in answered if n > 0), default=0)
 
 
-def culture_hidden(units: Sequence[tuple[str | None, bool, Sequence[int]]], no_unit: Sequence[int], min_size: int) -> set[str | None]:
+def culture_hidden(
+    units: Sequence[tuple[str | None, bool, Sequence[int]]], no_unit: Sequence[int], min_size: int,
+    known: Mapping[str | None, Sequence[bool]] | None = None,
+) -> tuple[set[str | None], set[int]]:  # fmt: skip
     """The units whose culture (the votes of the values questions) a report hides: each unit as
     (code, hidden whatever its counts, respondents who answered each question); `no_unit`, the
     same counts of those who gave no unit, whose votes are never shown on their own. Hidden where
     fewer than `min_size` answered a question it shows (`culture_size`). Then, question by
     question, while exactly one hidden group has answers to it (those without a unit count when
     fewer than `min_size`, or beside a hidden unit), the shown unit with the fewest answers to it
-    is hidden too: everyone's votes minus the units shown would otherwise give that group's."""
+    is hidden too: everyone's votes minus the units shown would otherwise give that group's.
+
+    `known` (a report leaving responses out): per unit and question, whether its votes are the
+    full report's (it lost none of them and that report shows them); such a unit neither counts
+    as hidden nor is hidden beside another, as that protects nothing. Returns the units, and the
+    questions (positions) where no unit can be hidden beside the lone one: everyone's must go."""
+    known = known or {}
     hidden = {code for code, always, counts in units if always or culture_size(counts) < min_size}
+    everyone: set[int] = set()
     changed = True
     while changed:
         changed = False
         for q, outside in enumerate(no_unit):
-            holders = [code for code, _, counts in units if code in hidden and counts[q] > 0]
+            is_known = {code for code, _, _ in units if known.get(code, [False] * len(no_unit))[q]}
+            holders = [code for code, _, counts in units if code in hidden and counts[q] > 0 and code not in is_known]
             if outside > 0 and (holders or outside < min_size):
                 holders.append(None)
-            rest = [(counts[q], i, code) for i, (code, _, counts) in enumerate(units) if code not in hidden and counts[q] > 0]
+            rest = [(counts[q], i, code) for i, (code, _, counts) in enumerate(units) if code not in hidden and counts[q] > 0 and code not in is_known]
             if len(holders) == 1 and rest:
                 hidden.add(min(rest)[2])
                 changed = True
-    return hidden
+            elif len(holders) == 1 and known:
+                everyone.add(q)
+    return hidden, everyone
 
 
 def complementary_cell(cells: Sequence[tuple[int, int, bool]]) -> int | None:

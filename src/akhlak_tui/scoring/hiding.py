@@ -95,6 +95,11 @@ class HidingRules(_Base):
         if kind == "m":
             group = self.full.overall if field is None else next((g for g in (self.full.breakdown(field) or m.Breakdown(field=field, label="", groups=[])).groups if g.key == key), None)
             return group is not None and group.status == "shown" and measure_of(group, ENGAGEMENT if name == ENGAGEMENT else name).status == "shown"
+        if kind == "v":  # a unit's votes (its culture), or everyone's
+            if field is None:
+                return self.full.values is not None and self.full.values.status == "shown"
+            culture = next((u for u in self.full.culture_units if u.code == key), None)
+            return culture is not None and culture.status == "shown"
         if kind == "s" and self.full.indicators is not None:
             group = self.full.indicators.overall if field is None else next((g for g in self.full.indicators.units if g.key == key), None)
             return group is not None and group.status == "shown" and next(i for i in group.indicators if i.item == name).status == "shown"
