@@ -190,7 +190,7 @@ person = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(people=st.lists(person, min_size=6, max_size=40), chosen=st.data())
 def test_comparing_the_two_reports_gives_no_few_answers_away(monkeypatch, people, chosen):
     left = set(chosen.draw(st.sets(st.integers(1, len(people)), max_size=len(people)), label="left out"))
