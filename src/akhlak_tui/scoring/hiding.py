@@ -91,19 +91,37 @@ class HidingRules(_Base):
         lost = self.plan.left_out_everyone if field is None else self.plan.left_out_answered.get(field, {}).get(key, {})
         if lost.get(figure, 0) > 0:
             return False
-        kind, name = figure.split(":", 1)
-        if kind == "m":
-            group = self.full.overall if field is None else next((g for g in (self.full.breakdown(field) or m.Breakdown(field=field, label="", groups=[])).groups if g.key == key), None)
-            return group is not None and group.status == "shown" and measure_of(group, ENGAGEMENT if name == ENGAGEMENT else name).status == "shown"
-        if kind == "v":  # a unit's votes (its culture), or everyone's
-            if field is None:
-                return self.full.values is not None and self.full.values.status == "shown"
-            culture = next((u for u in self.full.culture_units if u.code == key), None)
-            return culture is not None and culture.status == "shown"
-        if kind == "s" and self.full.indicators is not None:
-            group = self.full.indicators.overall if field is None else next((g for g in self.full.indicators.units if g.key == key), None)
-            return group is not None and group.status == "shown" and next(i for i in group.indicators if i.item == name).status == "shown"
-        return False
+        return figure in self._shown_there(field, key)
+
+    def _shown_there(self, field: str | None, key: str | None) -> set[str]:
+        """The figures the full report shows for one group (field None: everyone), looked up once."""
+        cache: dict[tuple[str | None, str | None], set[str]] = self.__dict__.setdefault("_shown_there_cache", {})
+        if not cache and self.full is not None:
+            full = self.full
+
+            def measures(g: m.GroupScore) -> set[str]:
+                if g.status != "shown":
+                    return set()
+                dims = [*g.dimensions, *([g.engagement] if g.engagement else [])]
+                return {f"m:{ENGAGEMENT if d.id == 'engagement' else d.id}" for d in dims if d.status == "shown"}
+
+            def statements(g: m.IndicatorGroup) -> set[str]:
+                return {f"s:{i.item}" for i in g.indicators if i.status == "shown"} if g.status == "shown" else set()
+
+            values = {f"v:{q.item}" for q in (full.values.personal, full.values.current, full.values.desired) if q} if full.values and full.values.status == "shown" else set()
+            cache[(None, None)] = measures(full.overall) | (statements(full.indicators.overall) if full.indicators else set()) | values
+            for b in full.breakdowns:
+                for g in b.groups:
+                    cache[(b.field, g.key)] = measures(g)
+            unit = self.plan.unit
+            for g in full.indicators.units if full.indicators else []:
+                cache[(unit, g.key)] = cache.get((unit, g.key), set()) | statements(g)
+            spec = self.q.scoring.values
+            asked = [f"v:{i}" for i in ((spec.current, spec.desired) if spec else ()) if i]
+            for u in full.culture_units:
+                if u.status == "shown":
+                    cache[(unit, u.code)] = cache.get((unit, u.code), set()) | set(asked)
+        return cache.get((field, key), set())
 
     def _hide_beside_everyone(
         self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], scored: list[list[int]], scored_all: list[int],
