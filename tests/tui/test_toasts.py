@@ -43,3 +43,29 @@ async def test_nothing_covers_the_pin_dialog_and_it_switches_language(app_factor
         await pilot.press("enter")
         await pilot.pause()
         assert app.kiosk is None
+
+
+async def test_no_toast_over_the_pin_dialog_even_when_one_comes_while_it_is_open(app_factory, rules_survey):
+    """A failure told while the PIN dialog is open (e.g. the disk filled and Ctrl+L could not save
+    the language) showed over the dialog's border; and `r` then `k` left a toast beside the dialog
+    that sets the PIN."""
+    app = app_factory(survey=rules_survey, pin_delay=0.01)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("r", "k")
+        assert screen_name(pilot) == "PinScreen" and len(app._notifications) == 0
+        await pilot.press("escape")
+        await enter_kiosk(pilot)
+        await pilot.press("ctrl+q")
+        app.tell(lambda lang: "the disk is full", severity="error", timeout=15)
+        await pilot.pause()
+        assert screen_name(pilot) == "PinScreen" and len(app._notifications) == 0
+
+
+def test_one_is_said_as_one_in_english():
+    from akhlak_tui.tui.texts import t
+
+    assert t("thanks.kiosk", "en", n=1) == "The screen returns to the start in 1 second."
+    assert t("thanks.kiosk", "en", n=2) == "The screen returns to the start in 2 seconds."
+    assert t("export.done", "en", n=1, path="E:\\") == "1 response exported to E:\\"
+    assert t("export.done", "id", n=1, path="E:\\") == "1 jawaban diekspor ke E:\\"

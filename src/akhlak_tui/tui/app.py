@@ -288,8 +288,12 @@ class AkhlakApp(FailureHandling, App[None]):
     def tell(self, text: Callable[[str], str], *, severity: SeverityLevel = "information", timeout: float | None = None) -> None:
         """A toast in the language shown. It replaces the one before (repeated keys do not pile
         them up), Ctrl+L says it again in the other language, and a dialog opening takes it away."""
+        from akhlak_tui.tui.screens.pin import PinScreen
+
         self.clear_notifications()
         self._toast = (text, severity, timeout)
+        if isinstance(self.screen, PinScreen):  # nothing covers the PIN dialog
+            return
         self.notify(text(self.lang), severity=severity, timeout=timeout, markup=False)
 
     def clear_toast(self) -> None:
@@ -336,6 +340,7 @@ class AkhlakApp(FailureHandling, App[None]):
             else:
                 self.show_welcome("kiosk")
 
+        self.clear_toast()  # nothing covers the PIN dialog
         self.push_screen(PinScreen(setting=True), got_pin)
 
     def request_leave_kiosk(self) -> None:
@@ -353,6 +358,7 @@ class AkhlakApp(FailureHandling, App[None]):
         self.push_screen(PinScreen(setting=False), checked)
 
     def leave_kiosk(self) -> None:
+        self.lang = self._enumerator_lang or self.lang  # what is said from now on is for the enumerator
         if self.interview is not None:
             from akhlak_tui.store import StoreError
             from akhlak_tui.tui.failures import failure_text
@@ -365,7 +371,6 @@ class AkhlakApp(FailureHandling, App[None]):
         if self._idle_timer is not None:
             self._idle_timer.stop()
             self._idle_timer = None
-        self.lang = self._enumerator_lang or self.lang
         self.go_home()
 
     @property

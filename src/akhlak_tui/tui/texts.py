@@ -69,6 +69,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "answer.cleared": {
         "id": "Jawaban untuk {n} pertanyaan yang tidak lagi berlaku telah dihapus.",
         "en": "Answers to {n} questions that no longer apply were removed.",
+        "en_one": "The answer to 1 question that no longer applies was removed.",
     },
     "answer.chosen": {"id": "{n} / {max} dipilih", "en": "{n} / {max} chosen"},
     "answer.filter": {"id": "ketik untuk menyaring", "en": "type to filter"},
@@ -84,12 +85,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "review.problems": {
         "id": "{n} pertanyaan perlu diperbaiki (ditandai !). Pilih untuk membukanya.",
         "en": "{n} questions need attention (marked !). Choose one to open it.",
+        "en_one": "1 question needs attention (marked !). Choose it to open it.",
     },
     "review.ready": {"id": "Semua siap. Tekan s untuk mengirim.", "en": "All set. Press s to submit."},
     # thanks
     "thanks.title": {"id": "Terima kasih!", "en": "Thank you!"},
     "thanks.body": {"id": "Jawaban Anda telah tersimpan.", "en": "Your answers have been saved."},
-    "thanks.kiosk": {"id": "Layar akan kembali ke awal dalam {n} detik.", "en": "The screen returns to the start in {n} seconds."},
+    "thanks.kiosk": {"id": "Layar akan kembali ke awal dalam {n} detik.", "en": "The screen returns to the start in {n} seconds.", "en_one": "The screen returns to the start in 1 second."},
     # kiosk and PIN
     "pin.set": {"id": "Tentukan PIN untuk keluar dari mode kios (paling sedikit 4 karakter).", "en": "Set a PIN to leave kiosk mode (at least 4 characters)."},
     "pin.again": {"id": "Ketik PIN sekali lagi.", "en": "Type the PIN once more."},
@@ -102,6 +104,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "idle.body": {
         "id": "Tanpa aktivitas, jawaban ini dibatalkan dalam {n} detik. Tekan tombol apa saja untuk melanjutkan.",
         "en": "With no activity, this response is abandoned in {n} seconds. Press any key to go on.",
+        "en_one": "With no activity, this response is abandoned in 1 second. Press any key to go on.",
     },
     # enumerator
     "abandon.title": {"id": "Batalkan jawaban ini? Tulis alasannya.", "en": "Abandon this response? Give the reason."},
@@ -119,7 +122,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "export.where": {"id": "Folder tujuan (misalnya flashdisk):", "en": "Destination folder (e.g. a USB drive):"},
     "export.all": {"id": "Sertakan juga yang sudah pernah diekspor", "en": "Also include responses exported before"},
     "export.unavailable": {"id": "Ekspor belum tersedia pada versi ini.", "en": "Export is not available in this build."},
-    "export.done": {"id": "{n} jawaban diekspor ke {path}", "en": "{n} responses exported to {path}"},
+    "export.done": {"id": "{n} jawaban diekspor ke {path}", "en": "{n} responses exported to {path}", "en_one": "1 response exported to {path}"},
     "export.running": {"id": "Mengekspor ...", "en": "Exporting ..."},
     "export.start": {"id": "Ekspor", "en": "Export"},
     "export.none_submitted": {
@@ -131,22 +134,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "Untuk mengekspornya lagi, centang \"{again}\".",
         "en": "Nothing new to export for survey {survey}: {n} responses were exported before. "
         "To export them again, tick \"{again}\".",
+        "en_one": "Nothing new to export for survey {survey}: 1 response was exported before. To export it again, tick \"{again}\".",
     },
     "export.all_purged": {
         "id": "Tidak ada yang perlu diekspor untuk survei {survey}: {n} jawaban sudah diterima koordinator "
         "dan dihapus dari laptop ini.",
         "en": "Nothing to export for survey {survey}: {n} responses were received by the coordinator "
         "and deleted from this laptop.",
+        "en_one": "Nothing to export for survey {survey}: 1 response was received by the coordinator and deleted from this laptop.",
     },
     # receipts found on the stick after an export
     "receipt.title": {"id": "Tanda terima dari koordinator", "en": "Receipts from the coordinator"},
     "receipt.imported": {
         "id": "{file}: {n} jawaban sudah diterima koordinator ({new} baru dicatat).",
         "en": "{file}: {n} responses received by the coordinator ({new} newly marked).",
+        "en_one": "{file}: 1 response received by the coordinator ({new} newly marked).",
     },
     "receipt.ignored": {
         "id": "{n} nomor jawaban diabaikan: tidak ada di laptop ini atau tidak diekspor dari sini.",
         "en": "{n} response ids ignored: not on this laptop or not exported from it.",
+        "en_one": "1 response id ignored: not on this laptop or not exported from it.",
     },
     "receipt.refused": {"id": "Tanda terima ditolak: {file}: {reason}", "en": "Receipt refused: {file}: {reason}"},
     "receipt.why.altered": {
@@ -162,12 +169,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "receipt.offer": {
         "id": "{n} jawaban yang sudah diterima bisa dihapus dari laptop ini (jumlahnya tetap tercatat). Hapus sekarang?",
         "en": "{n} received responses can be deleted from this laptop (their counts are kept). Delete them now?",
+        "en_one": "1 received response can be deleted from this laptop (its count is kept). Delete it now?",
     },
     "receipt.nothing": {"id": "Tidak ada jawaban yang perlu dihapus.", "en": "No response is waiting to be deleted."},
     "receipt.purging": {"id": "Menghapus ...", "en": "Deleting ..."},
     "receipt.purged": {
         "id": "{n} jawaban dihapus dari laptop ini; jumlahnya tetap tercatat.",
         "en": "{n} responses deleted from this laptop; their counts are kept.",
+        "en_one": "1 response deleted from this laptop; its count is kept.",
     },
     "receipt.wal": {
         "id": "Salinan lama terhapus saat program lain menutup basis datanya.",
@@ -353,7 +362,8 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str, **values: Any) -> str:
-    """The app text `key` in `lang` (else Bahasa Indonesia), with placeholders filled in."""
+    """The app text `key` in `lang` (else Bahasa Indonesia), with placeholders filled in; in English
+    with n = 1, its singular form when it has one ("en_one": "1 second", not "1 seconds")."""
     entry = TEXTS[key]
-    text = entry.get(lang) or entry["id"]
+    text = (values.get("n") == 1 and entry.get(f"{lang}_one")) or entry.get(lang) or entry["id"]
     return text.format(**values) if values else text
