@@ -198,3 +198,19 @@ def test_key_bar_drops_the_least_important_keys_and_keeps_two_spaces():
     assert [k[0] for k in fitting(keys, 40)] == ["1-5", "Enter", "Esc"]
     assert [k[0] for k in fitting(keys, 30)] == ["1-5", "Enter"]
     assert [k[0] for k in fitting(keys, 10)] == ["1-5", "Enter"]  # rank 0 always shows
+
+
+async def test_the_reason_a_submit_was_refused_switches_language_with_ctrl_l(app_factory):
+    """On the review, s with a required answer missing says why under the count; Ctrl+L used to drop
+    that line instead of saying it in the other language."""
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("n", "enter")
+        await type_text(pilot, "rsud")
+        await pilot.press("enter", "ctrl+r", "s")
+        status = str(app.screen.query_one("#review-status", Static).render())
+        assert "! Pertanyaan ini wajib dijawab." in status, status
+        await pilot.press("ctrl+l")
+        status = str(app.screen.query_one("#review-status", Static).render())
+        assert "! This question needs an answer." in status and "wajib" not in status, status

@@ -59,6 +59,10 @@ class ReviewScreen(Screen[str | None]):
         super().__init__()
         self.interview = interview
         self.item_ids: list[str] = []
+        self.refused = False
+        """Submitting was refused for a problem: its message shows under the count (again on Ctrl+L)."""
+        self.failed: StoreError | None = None
+        """Submitting failed in the store: said under the title (again on Ctrl+L)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-title", classes="title")
@@ -72,7 +76,8 @@ class ReviewScreen(Screen[str | None]):
 
     def relabel(self) -> None:
         interview, lang = self.interview, self.interview.lang
-        problems = {p.item.id: p.message for p in interview.problems()}
+        found = interview.problems()
+        problems = {p.item.id: p.message for p in found}
         numbers, _ = interview.question_numbers()  # as the question screen and the home screen count
         options = []
         self.item_ids = []
@@ -94,6 +99,10 @@ class ReviewScreen(Screen[str | None]):
         option_list.highlighted = highlighted
         self.query_one("#review-title", Static).update(t("review.title", lang))
         status = t("review.problems", lang, n=len(problems)) if problems else t("review.ready", lang)
+        if self.refused and found:
+            status += f"\n! {found[0].message}"
+        if self.failed is not None:
+            status = failure_text(self.failed, lang, note="failure.not_submitted")
         self.query_one("#review-status", Static).update(status)
         keys = [
             ("Enter", "screen.open", t("key.jump", lang)),
@@ -122,18 +131,17 @@ class ReviewScreen(Screen[str | None]):
             if error.kind in ("damaged", "response_removed"):
                 self.app.store_failed(error)
             else:
-                lang = self.interview.lang
-                self.query_one("#review-status", Static).update(failure_text(error, lang, note="failure.not_submitted"))
+                self.failed = error
+                self.relabel()
             return
+        self.failed = None
         if not problems:
             self.dismiss("submitted")
             return
+        self.refused = True
         self.relabel()
         option_list = self.query_one("#review-list", OptionList)
         option_list.highlighted = self.item_ids.index(problems[0].item.id)
-        self.query_one("#review-status", Static).update(
-            f"{t('review.problems', self.interview.lang, n=len(problems))}\n! {problems[0].message}"
-        )
 
     def action_close(self) -> None:
         self.dismiss(None)
