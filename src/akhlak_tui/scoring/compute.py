@@ -16,7 +16,7 @@ from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, Votes, count_all, make_plan, unpack
 from akhlak_tui.scoring.composite import evaluation_report
 from akhlak_tui.scoring.errors import ExclusionError, ScoringError
-from akhlak_tui.scoring.hiding import HidingRules, hide_statement
+from akhlak_tui.scoring.hiding import HidingRules
 from akhlak_tui.scoring.left_out import REFUSALS, LeftOutHiding
 from akhlak_tui.scoring.precision import Precision
 from akhlak_tui.scoring.trust_figures import TrustFigures
@@ -138,10 +138,8 @@ class Scorer(HidingRules, LeftOutHiding):
                 self.precision.group(g, counted.get(k, empty), self.precision.population(field == unit_field(self.q), k))
         return m.Breakdown(field=field, label=tr(self.q.item_by_id[field].label, self.lang), groups=groups)
 
-
     def _measures(self) -> list[str]:
         return [d.id for d in self.q.dimensions] + ([ENGAGEMENT] if ENGAGEMENT in self.plan.measures else [])
-
 
     def ranking(self, units: m.Breakdown | None) -> list[m.RankedUnit]:
         shown = [g for g in (units.groups if units else []) if g.index is not None and g.key is not None]
@@ -314,10 +312,7 @@ class Scorer(HidingRules, LeftOutHiding):
                     gaps=self._gaps(votes),
                 )  # fmt: skip
             )
-        hidden = {u.code for u in self.full.culture_units if u.status == "suppressed"} if self.full is not None else set()
-        for i, u in enumerate(out):  # hidden in the report counting everyone: hidden here too
-            if u.code in hidden and u.status == "shown":
-                out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="left_out")
+        self._hide_culture_as_full_report(out)
         self._hide_lost_culture(out, units.field)
         # question by question, a unit hidden alone (with those who gave no unit, when few) hides
         # another; leaving responses out, one that lost some of its votes, else everyone's go
@@ -328,7 +323,6 @@ class Scorer(HidingRules, LeftOutHiding):
             if u.code in hidden and u.status == "shown":
                 out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="complementary")
         return out
-
 
     def join_reasons(self, counts: Counts) -> m.JoinReasons | None:
         item = self.q.item_by_id.get(self.q.scoring.join_reason_item or "")
@@ -342,7 +336,6 @@ class Scorer(HidingRules, LeftOutHiding):
         respondents = counts.votes.answered.get(item.id, 0)
         reasons = self._options(item, counts.votes.options.get(item.id, Counter()), respondents, None)
         return m.JoinReasons(status="shown", item=item.id, label=label, respondents=respondents, reasons=reasons)
-
 
     def indicator_group(self, key: str | None, label: str, group: m.GroupScore, counts: Tallies) -> m.IndicatorGroup:
         """The statements of one group; a suppressed or empty group shows none."""
@@ -366,13 +359,7 @@ class Scorer(HidingRules, LeftOutHiding):
         empty: Tallies = (0, [0] * len(self.plan.tallies))
         groups = [self.indicator_group(g.key, g.label, g, rows.get(g.key, empty)) for g in (units.groups if units else [])]
         everyone = self.indicator_group(None, overall.label, overall, counts.overall)
-        if self.full is not None and self.full.indicators is not None:  # what the report counting everyone hides
-            there = {g.key: g for g in self.full.indicators.units} | {"": self.full.indicators.overall}
-            for g, key in [(everyone, ""), *((g, g.key) for g in groups)]:
-                full_group = there.get(key)
-                for j, statement in enumerate(full_group.indicators if full_group is not None else []):
-                    if statement.status == "suppressed":
-                        hide_statement(g, j)
+        self._hide_statements_as_full_report(everyone, groups)
         self._hide_lost_statements(everyone, groups, units.field if units else None)
         scored = [[counted(spec, tallies, n).scored for spec in self.plan.items] for n, tallies in (rows.get(g.key, empty) for g in groups)]
         scored_all = [counted(spec, counts.overall[1], counts.overall[0]).scored for spec in self.plan.items]
@@ -397,7 +384,6 @@ class Scorer(HidingRules, LeftOutHiding):
                     codes = self.q.scale_for(spec.item).codes
                     self.precision.indicator(score, counted(spec, tallies, n), codes, spec.item.reverse, self.q.scoring.favourable_min, people)
         return m.Indicators(overall=everyone, units=groups)
-
 
     def where_to_act(self, overall: m.GroupScore, indicators: m.Indicators | None, units: m.Breakdown | None) -> m.WhereToAct | None:
         """The three lowest indicators of the values, and each shown unit's weakest value with its indicators."""

@@ -5,6 +5,7 @@ hidden (a value with its index, a statement), and the rules that hide a second f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from akhlak_tui.scoring import model as m
@@ -91,13 +92,14 @@ class HidingRules(_Base):
         lost = self.plan.left_out_everyone if field is None else self.plan.left_out_answered.get(field, {}).get(key, {})
         if lost.get(figure, 0) > 0:
             return False
-        return figure in self._shown_there(field, key)
+        return figure in self._shown_there.get((field, key), set())
 
-    def _shown_there(self, field: str | None, key: str | None) -> set[str]:
-        """The figures the full report shows for one group (field None: everyone), looked up once."""
-        cache: dict[tuple[str | None, str | None], set[str]] = self.__dict__.setdefault("_shown_there_cache", {})
-        if not cache and self.full is not None:
-            full = self.full
+    @cached_property
+    def _shown_there(self) -> dict[tuple[str | None, str | None], set[str]]:
+        """The figures the full report shows, per group (field None: everyone), indexed once."""
+        cache: dict[tuple[str | None, str | None], set[str]] = {}
+        full = self.full
+        if full is not None:
 
             def measures(g: m.GroupScore) -> set[str]:
                 if g.status != "shown":
@@ -121,7 +123,7 @@ class HidingRules(_Base):
             for u in full.culture_units:
                 if u.status == "shown":
                     cache[(unit, u.code)] = cache.get((unit, u.code), set()) | set(asked)
-        return cache.get((field, key), set())
+        return cache
 
     def _hide_beside_everyone(
         self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], scored: list[list[int]], scored_all: list[int],
@@ -147,7 +149,7 @@ class HidingRules(_Base):
                 rows = dict(counts.groups.get(table.field, []))
                 answered = [(unpack(rows[g.key][1][self.plan.respondents[measure]])[1] if g.key in rows else 0, i) for i, g in enumerate(table.groups)]
                 answered = [(n, i) for n, i in answered if n > 0]
-                shown = [i for _, i in answered if table.groups[i].status == "shown" and figure_state("shown", measure_of(table.groups[i], measure).status) == "shown"]
+                shown = [i for _, i in answered if table.groups[i].status == "shown" and measure_of(table.groups[i], measure).status == "shown"]
                 if answered and len(shown) == len(answered):
                     hide_measure(table.groups[min(answered)[1]], measure)
                     hid = True

@@ -84,6 +84,23 @@ class LeftOutHiding(_Base):
             full = {g.key: g for g in there.groups}
             self._hide_as_full_groups(groups, [full.get(g.key) for g in groups])
 
+    def _hide_statements_as_full_report(self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup]) -> None:
+        """Hide each statement, for everyone and per unit, where the report counting everyone hides it."""
+        if self.full is None or self.full.indicators is None:
+            return
+        there = {g.key: g for g in self.full.indicators.units}
+        for g, full_group in [(everyone, self.full.indicators.overall), *((g, there.get(g.key)) for g in groups)]:
+            for j, statement in enumerate(full_group.indicators if full_group is not None else []):
+                if statement.status == "suppressed":
+                    hide_statement(g, j)
+
+    def _hide_culture_as_full_report(self, out: list[m.UnitCulture]) -> None:
+        """Hide each unit's culture where the report counting everyone hides it."""
+        hidden = {u.code for u in self.full.culture_units if u.status == "suppressed"} if self.full is not None else set()
+        for i, u in enumerate(out):
+            if u.code in hidden and u.status == "shown":
+                out[i] = m.UnitCulture(code=u.code, name=u.name, status="suppressed", suppression="left_out")
+
     @staticmethod
     def _hide_as_full_groups(groups: Sequence[m.GroupScore], full: Sequence[m.GroupScore | None]) -> None:
         for g, there in zip(groups, full):

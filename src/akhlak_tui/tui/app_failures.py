@@ -129,19 +129,14 @@ class FailureHandling(_Base):
         if isinstance(error, StoreError) and kind in ("damaged", "response_removed"):
             self.store_failed(error)  # the interview cannot go on
             return
-        if isinstance(error, StoreError) or kind != "other":
+        told = isinstance(error, StoreError) or kind != "other"
 
-            def text(lang: str) -> str:
-                return failure_text(error, lang)
+        def text(lang: str) -> str:
+            return failure_text(error, lang) if told else t("failure.unexpected", lang)
 
-            if kind == "damaged":
-                self.show_failure(text(self.lang), retry=False)
-                return
-        else:
-
-            def text(lang: str) -> str:
-                return t("failure.unexpected", lang)
-
+        if told and kind == "damaged":
+            self.show_failure(text(self.lang), retry=False)
+            return
         if len(self._failure_times) >= MAX_FAILURES:
             self.show_failure(text(self.lang), retry=False)
         elif pump_died:
