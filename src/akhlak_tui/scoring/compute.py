@@ -16,6 +16,7 @@ from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, Part, Plan, Tallies, Votes, count_all, make_plan, unpack
 from akhlak_tui.scoring.composite import evaluation_report
 from akhlak_tui.scoring.errors import ExclusionError, ScoringError
+from akhlak_tui.scoring.disclosure import FixedSums
 from akhlak_tui.scoring.hiding import HidingRules
 from akhlak_tui.scoring.left_out import REFUSALS, LeftOutHiding
 from akhlak_tui.scoring.precision import Precision
@@ -54,7 +55,7 @@ def measure_score(parts: Sequence[Part], tallies: Sequence[int]) -> tuple[Fracti
     return percent(sum(value for (value, _), _ in counts), valid), valid
 
 
-class Scorer(HidingRules, LeftOutHiding):
+class Scorer(HidingRules, LeftOutHiding, FixedSums):
     """Turns the counts of one merged survey into a ScoreReport in one language."""
 
     def __init__(self, q: Questionnaire, units: Sequence[Unit], plan: Plan, lang: str) -> None:
@@ -366,14 +367,17 @@ class Scorer(HidingRules, LeftOutHiding):
         values = [overall, *(units.groups if units else [])]
         unit_counts = [rows.get(g.key, empty) for g in (units.groups if units else [])]
         tables = [*breakdowns, *([units] if units is not None and units not in breakdowns else [])]
-        while (
-            self._hide_statements_beside(everyone, groups, scored)
-            | self._hide_statements_within(values, [everyone, *groups], [scored_all, *scored])
-            | (self._hide_complementary_values(units.field, units.groups, unit_counts, overall) if units else False)
-            | self._hide_beside_everyone(everyone, groups, scored, scored_all, overall, tables, counts)
-            | self._hide_everyones_beside_known(everyone, groups, scored, overall, tables, counts)
-        ):
-            pass  # each step hides more, so it ends; it ends when no rule finds anything to work out
+        while True:  # each step hides more, so it ends; it ends when no rule finds anything to work out
+            while (
+                self._hide_statements_beside(everyone, groups, scored)
+                | self._hide_statements_within(values, [everyone, *groups], [scored_all, *scored])
+                | (self._hide_complementary_values(units.field, units.groups, unit_counts, overall) if units else False)
+                | self._hide_beside_everyone(everyone, groups, scored, scored_all, overall, tables, counts)
+                | self._hide_everyones_beside_known(everyone, groups, scored, overall, tables, counts)
+            ):
+                pass
+            if not self._hide_fixed(everyone, groups, overall, units, tables, counts, scored, scored_all):
+                break  # the whole table solved: nothing hidden is fixed by what is shown
         if self.plan.left_out is not None:  # counts of who said "not applicable" or skipped: not given (docs/scoring.md)
             for g in [everyone, *groups]:
                 g.indicators = [i.model_copy(update={"not_applicable": None, "missing": None}) for i in g.indicators]

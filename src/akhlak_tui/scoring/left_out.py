@@ -30,6 +30,10 @@ REFUSALS = {
         "id": "{field} {group}: terlalu sedikit respons dikeluarkan dan tidak ada kelompok lain yang dapat disembunyikan bersamanya; laporan tidak dibuat",
         "en": "{field} {group}: too few responses left out and no other group to hide with it; no report made",
     },
+    "sums": {
+        "id": "{figure}: angka yang disembunyikan dapat dihitung dengan membandingkan laporan ini dengan laporan yang menghitung semua responden, dan tidak ada angka lain yang dapat disembunyikan; laporan tidak dibuat",
+        "en": "{figure}: a hidden figure could be worked out by comparing this report with the one counting everyone, and nothing else is left to hide; no report made",
+    },
 }
 
 

@@ -1,0 +1,232 @@
+"""Whether a report's shown figures fix any hidden one through the sums they satisfy (a value is its
+statements pooled; everyone is the sum of any breakdown's groups), solved exactly over the whole
+table, and the rule that hides more until none is fixed; mixed into scoring.compute.Scorer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from akhlak_tui.questionnaire.model import tr
+from akhlak_tui.scoring import model as m
+from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, unpack
+from akhlak_tui.scoring.errors import ExclusionError
+from akhlak_tui.scoring.hiding import hide_measure, hide_statement, measure_of
+from akhlak_tui.scoring.left_out import REFUSALS
+
+if TYPE_CHECKING:
+    from akhlak_tui.scoring.compute import Scorer
+
+    _Base = Scorer
+else:
+    _Base = object
+
+PRIME = (1 << 61) - 1
+"""The equations are solved modulo this prime: exact, fast, and a cell fixed over the rationals is
+fixed here too (a rank can only drop modulo a prime, which hides more, never less)."""
+
+
+def fixed(equations: Iterable[Mapping[Hashable, int]], unknown: Collection[Hashable]) -> set[Hashable]:
+    """The unknown cells that the equations fix when every other cell is known.
+
+    Each equation is a sum of cells times whole coefficients that comes to a known number (the
+    known cells' part of it). An unknown is fixed exactly when some combination of the equations
+    leaves it alone: then, brought to reduced row echelon form, one row holds it and nothing else.
+    """
+    pivots: dict[Hashable, dict[Hashable, int]] = {}
+    for equation in equations:
+        row = {c: v % PRIME for c, v in equation.items() if c in unknown and v % PRIME}
+        for c in [c for c in row if c in pivots]:  # pivot rows hold no other pivot, so one pass reduces
+            factor = row.pop(c, 0)
+            for d, v in pivots[c].items():
+                if d != c:
+                    row[d] = (row.get(d, 0) - factor * v) % PRIME
+                    if not row[d]:
+                        del row[d]
+        if not row:
+            continue
+        pivot = next(iter(row))
+        scale = pow(row[pivot], PRIME - 2, PRIME)
+        row = {d: v * scale % PRIME for d, v in row.items()}
+        for other in pivots.values():  # keep every pivot row free of the new pivot
+            factor = other.pop(pivot, 0)
+            if factor:
+                for d, v in row.items():
+                    if d != pivot:
+                        other[d] = (other.get(d, 0) - factor * v) % PRIME
+                        if not other[d]:
+                            del other[d]
+        pivots[pivot] = row
+    return {c for c, row in pivots.items() if len(row) == 1}
+
+
+@dataclass
+class Cell:
+    """One figure of one group as the equations see it."""
+
+    answered: int
+    hidden: bool
+    hide: Callable[[], None] | None = None
+
+
+Row = tuple  # ("all",) for everyone, ("unit", key), or ("group", field, key) of another breakdown
+Key = tuple  # (row, figure): figure "s:<statement>" or "m:<value or engagement>"
+
+
+class FixedSums(_Base):
+    """The last rule of the hiding: no hidden figure may be fixed by the sums of the shown ones."""
+
+    def _sum_cells(
+        self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], overall: m.GroupScore, units: m.Breakdown | None,
+        tables: Sequence[m.Breakdown], counts: Counts, scored: list[list[int]], scored_all: list[int],
+    ) -> dict[Key, Cell]:  # fmt: skip
+        """This report's cells of the unit table (everyone and each unit, each statement and value)
+        and of the other breakdowns (each group's values), with how to hide each shown one."""
+        cells: dict[Key, Cell] = {}
+        figures = [f"s:{spec.item.id}" for spec in self.plan.items]
+
+        def values(row: Row, g: m.GroupScore, tallies: list[int] | None) -> None:
+            for measure in self._measures():
+                answered = unpack(tallies[self.plan.respondents[measure]])[1] if tallies else 0
+                hidden = g.status == "suppressed" or (g.status == "shown" and measure_of(g, measure).status == "suppressed")
+                shown = g.status == "shown" and measure_of(g, measure).status == "shown"
+                cells[(row, f"m:{measure}")] = Cell(answered, hidden, (lambda g=g, x=measure: hide_measure(g, x)) if shown else None)
+
+        def statements(row: Row, g: m.IndicatorGroup, answered: list[int]) -> None:
+            for j, figure in enumerate(figures):
+                hidden = g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")
+                shown = g.status == "shown" and g.indicators[j].status == "shown"
+                cells[(row, figure)] = Cell(answered[j], hidden, (lambda g=g, j=j: hide_statement(g, j)) if shown else None)
+
+        values(("all",), overall, counts.overall[1])
+        statements(("all",), everyone, scored_all)
+        if units is not None:
+            rows = dict(counts.groups.get(units.field, []))
+            for g, ig, answered in zip(units.groups, groups, scored):
+                values(("unit", g.key), g, rows[g.key][1] if g.key in rows else None)
+                statements(("unit", g.key), ig, answered)
+        for table in tables:
+            if units is None or table.field != units.field:
+                rows = dict(counts.groups.get(table.field, []))
+                for g in table.groups:
+                    values(("group", table.field, g.key), g, rows[g.key][1] if g.key in rows else None)
+        return cells
+
+    def _sum_equations(self, rows: Iterable[Row]) -> list[dict[Key, int]]:
+        """The sums every report's cells satisfy, over the rows given (each coming to zero)."""
+        rows = list(rows)
+        statements = [f"s:{spec.item.id}" for spec in self.plan.items]
+        engagement = set(self.q.scoring.engagement_items)
+        mine = {
+            measure: [f"s:{spec.item.id}" for spec in self.plan.items if spec.item.dimension == measure or (measure == ENGAGEMENT and spec.item.id in engagement)]
+            for measure in self._measures()
+        }  # fmt: skip
+        unit_rows = [r for r in rows if r[0] == "unit"]
+        equations: list[dict[Key, int]] = []
+        for row in [("all",), *unit_rows]:  # a value is its statements pooled
+            for measure, items in mine.items():
+                equations.append({**{(row, s): 1 for s in items}, (row, f"m:{measure}"): -1})
+        if unit_rows:  # everyone is the sum of the units
+            for figure in [*statements, *(f"m:{x}" for x in mine)]:
+                equations.append({**{(r, figure): 1 for r in unit_rows}, (("all",), figure): -1})
+        for field in dict.fromkeys(r[1] for r in rows if r[0] == "group"):  # and of any other breakdown's groups
+            table = [r for r in rows if r[0] == "group" and r[1] == field]
+            for measure in mine:
+                equations.append({**{(r, f"m:{measure}"): 1 for r in table}, (("all",), f"m:{measure}"): -1})
+        return equations
+
+    def _full_cells(self, rows: Iterable[Row], here: Mapping[Key, Cell]) -> dict[Key, Cell]:
+        """With responses left out: the full report's cells of the rows given (`here`: this
+        report's cells) and of the groups only it has, each with its answers there (those counted
+        here and those left out)."""
+        full = self.full
+        assert full is not None
+        cells: dict[Key, Cell] = {}
+        figures = [f"s:{spec.item.id}" for spec in self.plan.items]
+
+        def answered(row: Row, figure: str) -> int:
+            return (here[(row, figure)].answered if (row, figure) in here else 0) + self._lost(row, figure)
+
+        def values(row: Row, g: m.GroupScore) -> None:
+            for measure in self._measures():
+                hidden = g.status == "suppressed" or (g.status == "shown" and measure_of(g, measure).status == "suppressed")
+                cells[(row, f"m:{measure}")] = Cell(answered(row, f"m:{measure}"), hidden)
+
+        def statements(row: Row, g: m.IndicatorGroup) -> None:
+            for j, figure in enumerate(figures):
+                hidden = g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")
+                cells[(row, figure)] = Cell(answered(row, figure), hidden)
+
+        values(("all",), full.overall)
+        if full.indicators is not None:
+            statements(("all",), full.indicators.overall)
+        fields = dict.fromkeys(r[1] for r in rows if r[0] == "group")
+        unit = self.plan.unit
+        if unit is not None and (table := full.breakdown(unit)) is not None:
+            for g in table.groups:
+                values(("unit", g.key), g)
+            for ig in full.indicators.units if full.indicators is not None else []:
+                statements(("unit", ig.key), ig)
+        for field in fields:
+            if (table := full.breakdown(field)) is not None:
+                for g in table.groups:
+                    values(("group", field, g.key), g)
+        return cells
+
+    def _lost(self, row: Row, figure: str) -> int:
+        """Of a cell's answers, how many the report left out."""
+        if row[0] == "all":
+            return self.plan.left_out_everyone.get(figure, 0)
+        field = self.plan.unit if row[0] == "unit" else row[1]
+        return self.plan.left_out_answered.get(field or "", {}).get(row[-1], {}).get(figure, 0)
+
+    def _hide_fixed(
+        self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], overall: m.GroupScore, units: m.Breakdown | None,
+        tables: Sequence[m.Breakdown], counts: Counts, scored: list[list[int]], scored_all: list[int],
+    ) -> bool:  # fmt: skip
+        """No hidden figure may be fixed by the sums the shown ones satisfy, however many rows and
+        columns the working out goes through (the rules before look at one row or column at a
+        time). With responses left out, the full report's figures are known too: then neither
+        report's hidden figures, nor what 1 to min_group_size - 1 left out gave to a figure, may be
+        fixed. Where one is, the shown figure beside it (same group or same figure) with the fewest
+        answers whose hiding sets it free is hidden. True if any was hidden."""
+        cells = self._sum_cells(everyone, groups, overall, units, tables, counts, scored, scored_all)
+        system = [{("here", k): v for k, v in eq.items()} for eq in self._sum_equations(dict.fromkeys(k[0] for k in cells))]
+        unknown = {("here", k) for k, c in cells.items() if c.hidden and c.answered > 0}
+        full: dict[Key, Cell] = {}
+        if self.full is not None:
+            full = self._full_cells(dict.fromkeys(k[0] for k in cells), cells)
+            system += [{("full", k): v for k, v in eq.items()} for eq in self._sum_equations(dict.fromkeys(k[0] for k in full))]
+            system += [{("full", k): 1, ("here", k): -1, ("lost", k): -1} for k in full]
+            unknown |= {("full", k) for k, c in full.items() if c.hidden and c.answered > 0}
+            unknown |= {("lost", k) for k in full if self._lost(*k) > 0}
+
+        def known_there(k: Key) -> bool:  # the same figure shown in the full report, nothing left out of it
+            return k in full and not full[k].hidden and self._lost(*k) == 0
+
+        def leaks(found: set[Hashable]) -> list[tuple[str, Key]]:
+            out = []
+            for copy, k in found:  # type: ignore[misc]
+                if (copy == "here" and not known_there(k)) or copy == "full" or (copy == "lost" and self._lost(*k) < self.min_size):
+                    out.append((copy, k))
+            return sorted(out, key=repr)
+
+        found = leaks(fixed(system, unknown))
+        if not found:
+            return False
+        copy, (row, figure) = found[0]
+        order = {k: i for i, k in enumerate(cells)}
+        beside = [k for k, c in cells.items() if c.hide is not None and c.answered > 0 and not known_there(k)]
+        near = [k for k in beside if k[0] == row or k[1] == figure]
+        candidates = sorted(near or beside, key=lambda k: (k[0] == ("all",), cells[k].answered, order[k]))
+        if not candidates:  # nothing shown is left to hide with it: only comparing two reports can get here
+            if self.full is None:
+                return False
+            raise ExclusionError(tr(REFUSALS["sums"], self.lang).format(figure=figure.split(":", 1)[1]))
+        target = found[0]  # the first of the fewest-answered that sets it free, else the fewest-answered: the loop goes on
+        chosen = next((k for k in candidates[:12] if target not in fixed(system, unknown | {("here", k)})), candidates[0])
+        hide = cells[chosen].hide
+        assert hide is not None
+        hide()
+        return True
