@@ -1,7 +1,7 @@
-"""No hidden figure can be worked out from the sums of the shown ones, however many rows and columns
-the working out goes through: scoring/disclosure.py's solver against exact ranks, and reports
-(one alone, and one without the flagged beside the one counting everyone) checked by
-sums_checker.py, which reads only the reports."""
+"""No hidden figure of a few people can be worked out from the sums of the shown ones, however
+many rows and columns the working out goes through: scoring/disclosure.py's solver against exact
+ranks, and reports (one alone, and one without the flagged beside the one counting everyone)
+checked by sums_checker.py, which reads only the reports."""
 
 from __future__ import annotations
 
@@ -60,25 +60,30 @@ def answered(people: list[dict], cell, numbers: set[int] | None = None) -> int:
     return sum(1 for n, p in who(people, row) if (numbers is None or n in numbers) and any(p.get(i) in (1, 2, 3, 4, 5) for i in items))
 
 
+def few(n: int) -> bool:
+    return 0 < n < MIN
+
+
 def leaks_of_one(people: list[dict], report, counted: set[int] | None = None) -> list:
-    """The hidden figures of one report (counting everyone, or those numbered `counted`) with answers that its sums fix."""
-    return sorted((c for c in fixed_hidden(report, MEASURES) if answered(people, c, counted) > 0), key=repr)
+    """The hidden figures of one report (counting everyone, or those numbered `counted`) that 1
+    to min_group_size - 1 people answered and that its sums fix."""
+    return sorted((c for c in fixed_hidden(report, MEASURES) if few(answered(people, c, counted))), key=repr)
 
 
 def leaks_of_two(people: list[dict], left: set[int], full, part) -> list:
-    """What holding both reports gives away: a hidden figure of the full report; one of this report
-    that is not simply the full report's (shown there, nothing left out); what 1 to
-    min_group_size - 1 left out gave to a figure."""
+    """What holding both reports gives away, each about 1 to min_group_size - 1 people: a hidden
+    figure of the full report; one of this report that is not simply the full report's (shown
+    there, nothing left out); what those left out gave to a figure."""
     kept = set(range(1, len(people) + 1)) - left
     in_full, _ = table(full, MEASURES)
     out = []
     for copy, cell in fixed_between(full, part, MEASURES, lambda c: answered(people, c, left)):
         lost = answered(people, cell, left)
-        if copy == "full" and answered(people, cell) > 0:
+        if copy == "full" and few(answered(people, cell)):
             out.append((copy, cell))
-        if copy == "part" and answered(people, cell, kept) > 0 and (lost > 0 or in_full.get(cell) == "hidden"):
+        if copy == "part" and few(answered(people, cell, kept)) and (lost > 0 or in_full.get(cell) == "hidden"):
             out.append((copy, cell))
-        if copy == "lost" and 0 < lost < MIN:
+        if copy == "lost" and few(lost):
             out.append((copy, cell))
     return sorted(out, key=repr)
 
@@ -87,15 +92,22 @@ def p(unit, gender, bp1, bp2, bp3, ak1) -> dict:
     return {"unit": unit, "gender": gender, "bp1": bp1, "bp2": bp2, "bp3": bp3, "ak1": ak1}
 
 
-def test_a_statement_hidden_beside_another_is_not_its_columns_total():
-    """U1 hides bp3 (two answered it) and bp1 beside it; but U1 holds every bp1 answer, so its bp1
-    was everyone's: everyone's bp1 goes too (or another of U1's statements)."""
-    people = [p("U1", "f", None, 5, 2, 5)] + [p("U3", g, None, b2, b3, a) for g, b2, b3, a in ((None, 5, 9, 4), ("f", None, 1, 5), ("f", 5, 2, 4), ("f", 1, None, 5), (None, 9, 9, 4))]
-    people += [p("U1", "m", 2, 2, 9, 2), p("U1", "m", 1, 2, 4, None), p("U1", None, 4, 9, None, 1)]
+def test_a_statement_one_person_answered_is_not_worked_out_across_rows_and_columns():
+    """A case the row and column rules missed: those without a unit hide BP, bp1 and bp2 (one of
+    them answered bp2), U2 and U3 each hide bp2 and bp3, U1 BP and bp1. Then U2's and U3's bp2
+    together are their BP minus bp1 minus their bp3 (everyone's bp3 minus U1's and the no-unit
+    group's), and the no-unit group's bp2 is everyone's minus U1's and that."""
+    rows = [
+        ("U3", None, 2, 1, None, 1), (None, "f", 5, 2, None, 2), ("U1", "m", 5, 4, 1, 5), ("U3", None, 4, 1, 5, None),
+        ("U2", "m", 4, 9, None, 1), ("U1", None, 2, 4, 5, 9), ("U2", "m", 1, 2, 5, 4), ("U1", "m", None, None, None, 9),
+        ("U1", "f", 2, 1, 4, 2), ("U2", None, 1, 1, None, None), ("U1", "f", 5, None, 1, 5), ("U3", "m", 4, None, None, None),
+        (None, None, 4, 9, 9, 9), ("U3", "m", 1, 2, 2, 2), ("U3", "f", 5, None, 2, 9), ("U2", None, 1, 4, 2, None),
+        ("U2", None, 1, 9, 1, 2), ("U1", "f", 2, 5, 4, 5), (None, None, None, None, 9, 9),
+    ]  # fmt: skip
+    people = [p(*r) for r in rows]
     report = score_merged(build_merged(None, TOML, THREE_UNITS, people), lang="en")
-    u1 = report.indicators.units[0]
-    assert u1.key == "U1" and [i.status for i in u1.indicators][2] == "suppressed"
     assert leaks_of_one(people, report) == []
+    assert answered(people, (("unit", None), "s:bp2")) == 1  # what was given away before
 
 
 def test_the_full_reports_hidden_statement_is_not_fixed_by_comparing(monkeypatch):

@@ -185,12 +185,13 @@ class FixedSums(_Base):
         self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], overall: m.GroupScore, units: m.Breakdown | None,
         tables: Sequence[m.Breakdown], counts: Counts, scored: list[list[int]], scored_all: list[int],
     ) -> bool:  # fmt: skip
-        """No hidden figure may be fixed by the sums the shown ones satisfy, however many rows and
-        columns the working out goes through (the rules before look at one row or column at a
-        time). With responses left out, the full report's figures are known too: then neither
-        report's hidden figures, nor what 1 to min_group_size - 1 left out gave to a figure, may be
-        fixed. Where one is, the shown figure beside it (same group or same figure) with the fewest
-        answers whose hiding sets it free is hidden. True if any was hidden."""
+        """No hidden figure that 1 to min_group_size - 1 people answered may be fixed by the sums
+        the shown ones satisfy, however many rows and columns the working out goes through (the
+        rules before look at one row or column at a time). With responses left out, the full
+        report's figures are known too: then no such figure of either report, nor what 1 to
+        min_group_size - 1 left out gave to a figure, may be fixed. Where one is, the shown figure
+        beside it (same group or same figure) with the fewest answers whose hiding sets it free is
+        hidden. True if any was hidden."""
         cells = self._sum_cells(everyone, groups, overall, units, tables, counts, scored, scored_all)
         system = [{("here", k): v for k, v in eq.items()} for eq in self._sum_equations(dict.fromkeys(k[0] for k in cells))]
         unknown = {("here", k) for k, c in cells.items() if c.hidden and c.answered > 0}
@@ -205,10 +206,13 @@ class FixedSums(_Base):
         def known_there(k: Key) -> bool:  # the same figure shown in the full report, nothing left out of it
             return k in full and not full[k].hidden and self._lost(*k) == 0
 
-        def leaks(found: set[Hashable]) -> list[tuple[str, Key]]:
+        def few(n: int) -> bool:
+            return 0 < n < self.min_size
+
+        def leaks(found: set[Hashable]) -> list[tuple[str, Key]]:  # fixed, and the answers of a few people
             out = []
             for copy, k in found:  # type: ignore[misc]
-                if (copy == "here" and not known_there(k)) or copy == "full" or (copy == "lost" and self._lost(*k) < self.min_size):
+                if (copy == "here" and few(cells[k].answered) and not known_there(k)) or (copy == "full" and few(full[k].answered)) or (copy == "lost" and few(self._lost(*k))):
                     out.append((copy, k))
             return sorted(out, key=repr)
 
