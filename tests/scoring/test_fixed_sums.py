@@ -137,3 +137,20 @@ def test_no_hidden_figure_follows_from_the_sums(monkeypatch, people, chosen):
         assert leaks_of_one(people, part, set(range(1, len(people) + 1)) - left) == []
         assert leaks_of_two(people, left, full, part) == []
 
+
+
+def test_under_votes_a_value_is_not_its_statements_and_nothing_more_is_hidden(monkeypatch):
+    """With method "votes" a value is the share choosing it in "organisation now", not its
+    statements pooled: U2 (two people, hidden) gave AK votes but no ak1 answer, which is no
+    reason to hide anything more. The report shows what the row and column rules leave."""
+    toml = TOML.replace('method = "percent_favourable"', 'method = "votes"')
+    picks = [["jujur"], ["ramah"], ["jujur", "ramah"]]
+    people = [
+        {"unit": u, "gender": "fm"[i % 2], "bp1": 4, "bp2": 2, "bp3": 4, "ak1": None if u == "U2" else 4 - i % 2, "values_now": picks[i % 3]}
+        for u, k in (("U1", 6), ("U2", 2), ("U3", 6)) for i in range(k)
+    ]  # fmt: skip
+    full, part = both(monkeypatch, people, {1, 2, 3}, toml=toml)
+    assert [(d.id, d.status) for d in full.overall.dimensions] == [("BP", "shown"), ("AK", "shown")]
+    assert all(i.status == "shown" for i in full.indicators.overall.indicators)
+    assert {g.key: g.status for g in full.breakdown("unit").groups} == {"U1": "suppressed", "U2": "suppressed", "U3": "shown"}
+    assert part is not None  # leaving three of U1 out still makes a report

@@ -4,6 +4,7 @@ table, and the rule that hides more until none is fixed; mixed into scoring.comp
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,8 +24,9 @@ else:
     _Base = object
 
 PRIME = (1 << 61) - 1
-"""The equations are solved modulo this prime: exact, fast, and a cell fixed over the rationals is
-fixed here too (a rank can only drop modulo a prime, which hides more, never less)."""
+"""The equations are solved modulo this prime: exact and fast. Their coefficients are 0 and 1 (-1
+for a total), so the rank modulo the prime differs from the rank over the rationals only when the
+prime divides a minor of the table: with minors of tables this size far below 2^61, never."""
 
 
 def fixed(equations: Iterable[Mapping[Hashable, int]], unknown: Collection[Hashable]) -> set[Hashable]:
@@ -35,10 +37,11 @@ def fixed(equations: Iterable[Mapping[Hashable, int]], unknown: Collection[Hasha
     leaves it alone: then, brought to reduced row echelon form, one row holds it and nothing else.
     """
     pivots: dict[Hashable, dict[Hashable, int]] = {}
+    holders: dict[Hashable, set[Hashable]] = defaultdict(set)  # a cell -> the pivot rows holding it besides their pivot
     for equation in equations:
         row = {c: v % PRIME for c, v in equation.items() if c in unknown and v % PRIME}
         for c in [c for c in row if c in pivots]:  # pivot rows hold no other pivot, so one pass reduces
-            factor = row.pop(c, 0)
+            factor = row.pop(c)
             for d, v in pivots[c].items():
                 if d != c:
                     row[d] = (row.get(d, 0) - factor * v) % PRIME
@@ -49,15 +52,21 @@ def fixed(equations: Iterable[Mapping[Hashable, int]], unknown: Collection[Hasha
         pivot = next(iter(row))
         scale = pow(row[pivot], PRIME - 2, PRIME)
         row = {d: v * scale % PRIME for d, v in row.items()}
-        for other in pivots.values():  # keep every pivot row free of the new pivot
-            factor = other.pop(pivot, 0)
-            if factor:
-                for d, v in row.items():
-                    if d != pivot:
-                        other[d] = (other.get(d, 0) - factor * v) % PRIME
-                        if not other[d]:
-                            del other[d]
+        for key in holders.pop(pivot, set()):  # keep every pivot row free of the new pivot
+            other = pivots[key]
+            factor = other.pop(pivot)
+            for d, v in row.items():
+                if d != pivot:
+                    other[d] = (other.get(d, 0) - factor * v) % PRIME
+                    if other[d]:
+                        holders[d].add(key)
+                    else:
+                        del other[d]
+                        holders[d].discard(key)
         pivots[pivot] = row
+        for d in row:
+            if d != pivot:
+                holders[d].add(pivot)
     return {c for c, row in pivots.items() if len(row) == 1}
 
 
@@ -124,9 +133,10 @@ class FixedSums(_Base):
         }  # fmt: skip
         unit_rows = [r for r in rows if r[0] == "unit"]
         equations: list[dict[Key, int]] = []
-        for row in [("all",), *unit_rows]:  # a value is its statements pooled
+        for row in [("all",), *unit_rows]:  # a value is its statements pooled (not under "votes": its share of the votes)
             for measure, items in mine.items():
-                equations.append({**{(row, s): 1 for s in items}, (row, f"m:{measure}"): -1})
+                if measure in self.plan.likert:
+                    equations.append({**{(row, s): 1 for s in items}, (row, f"m:{measure}"): -1})
         if unit_rows:  # everyone is the sum of the units
             for figure in [*statements, *(f"m:{x}" for x in mine)]:
                 equations.append({**{(r, figure): 1 for r in unit_rows}, (("all",), figure): -1})
@@ -221,15 +231,17 @@ class FixedSums(_Base):
             return False
         copy, (row, figure) = found[0]
         order = {k: i for i, k in enumerate(cells)}
-        beside = [k for k, c in cells.items() if c.hide is not None and c.answered > 0 and not known_there(k)]
-        near = [k for k in beside if k[0] == row or k[1] == figure]
-        candidates = sorted(near or beside, key=lambda k: (k[0] == ("all",), cells[k].answered, order[k]))
+        candidates = sorted(
+            (k for k, c in cells.items() if c.hide is not None and c.answered > 0 and not known_there(k)),
+            key=lambda k: (k[0] != row and k[1] != figure, k[0] == ("all",), cells[k].answered, order[k]),
+        )  # beside it first (same group or figure), a group's before everyone's, the fewest answers first
         if not candidates:  # nothing shown is left to hide with it: only comparing two reports can get here
             if self.full is None:
                 return False
-            raise ExclusionError(tr(REFUSALS["sums"], self.lang).format(figure=figure.split(":", 1)[1]))
-        target = found[0]  # the first of the fewest-answered that sets it free, else the fewest-answered: the loop goes on
-        chosen = next((k for k in candidates[:12] if target not in fixed(system, unknown | {("here", k)})), candidates[0])
+            name = self.word("engagement") if figure == f"m:{ENGAGEMENT}" else figure.split(":", 1)[1]
+            raise ExclusionError(tr(REFUSALS["sums"], self.lang).format(figure=name))
+        target = found[0]  # the first that sets it free, else the first: the loop goes on, hiding more
+        chosen = next((k for k in candidates[:40] if target not in fixed(system, unknown | {("here", k)})), candidates[0])
         hide = cells[chosen].hide
         assert hide is not None
         hide()
