@@ -14,6 +14,10 @@ Usage: python bench/bench_report.py [-n N] [--db FILE] [--previous FILE]
   --previous FILE  the same for the previous wave's database
   --before SRC     also time the report of another checkout's code on this wave (e.g. /work/main/src:
                    the report as it was), in a child process, for the ratio in the same run
+  --rows           without the cells' sums the merge keeps (scoring/cell_cache.py): every report
+                   counts every row, as a database merged by an older version does
+
+Without --rows, both databases first get the sums `akhlak merge` keeps (counted once here, timed).
 """
 
 from __future__ import annotations
@@ -143,6 +147,7 @@ def main() -> int:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--previous", type=Path)
     parser.add_argument("--before", type=Path)
+    parser.add_argument("--rows", action="store_true")
     args = parser.parse_args()
     workdir = tempfile.TemporaryDirectory()
     path = args.db or Path(workdir.name) / "merged.db"
@@ -151,6 +156,17 @@ def main() -> int:
         _timed(f"build merged database ({args.n:,} responses)", lambda: build_merged(path, args.n))
     if not previous.exists():
         _timed(f"build previous wave ({args.n:,} responses)", lambda: build_merged(previous, args.n, seed=2))
+    from akhlak_tui.merge.run import keep_report_sums
+
+    for label, file in (("this wave", path), ("previous wave", previous)):  # as `akhlak merge` leaves them
+        with MergedDatabase(file) as kept:
+            if args.rows:
+                if kept.db["score_cache"].exists():
+                    kept.db.conn.execute("DELETE FROM score_cache")  # forgotten: the report counts the rows
+                    kept.db.conn.commit()
+            else:
+                done, _ = _timed(f"the sums the merge keeps: {label}", lambda: keep_report_sums(kept))
+                print(f"  ({done}: 'counted' counts every row, as after a merge into an older database)")
     from akhlak_tui.report.formats import report_json
     from akhlak_tui.report.html import render_html
     from akhlak_tui.scoring import score_merged

@@ -74,3 +74,13 @@ def test_laptop_exports_merge_once_and_incomplete_responses_are_quarantined(tmp_
     statuses = sorted((b["status"], b["sequence"], b["accepted"], b["duplicates"]) for b in report["bundles"])
     assert statuses == [("already merged", 1, 0, 0), ("already merged", 1, 0, 0), ("merged", 2, 2, 5)]
     assert code == 0
+    # the merge left the report's sums up to date, over every merged row (scoring/cell_cache.py)
+    import sqlite3
+
+    conn = sqlite3.connect(locations.merged_path(coordinator.home))
+    try:
+        covered = conn.execute("SELECT rows_max FROM score_cache").fetchone()
+        assert covered is not None and covered[0] == conn.execute("SELECT max(rowid) FROM answers").fetchone()[0]
+        assert conn.execute("SELECT sum(n) FROM score_cache_cells").fetchone()[0] == 9 + 2  # accepted by both merges
+    finally:
+        conn.close()

@@ -195,6 +195,7 @@ def _accept_copied(database: Path, device_id: str, as_json: bool) -> None:
 
     from akhlak_tui.merge.database import MergedDatabase, MergedDatabaseError
     from akhlak_tui.merge.ingest import Merger
+    from akhlak_tui.merge.run import keep_report_sums
 
     if not database.is_file():
         raise UserError(f"{database}: no merged database yet", exit_code=USAGE)
@@ -207,6 +208,7 @@ def _accept_copied(database: Path, device_id: str, as_json: bool) -> None:
             outcomes = Merger(db, {}, enrolments=None).accept_copied(device_id)
         except ValueError as exc:
             raise UserError(str(exc), exit_code=USAGE) from None
+        keep_report_sums(db)
     if as_json:
         click.echo(json.dumps({"device_id": device_id, "bundles": [asdict(o) for o in outcomes]}, indent=2, ensure_ascii=False))
         return

@@ -185,9 +185,18 @@ def merge_bundles(
         result.outcomes.append(outcome)
         if progress is not None:
             progress(outcome)
+    keep_report_sums(db)
     result.missing = missing_sequences(db.db.conn)
     result.copied = copied_devices(db.db.conn)
     return result
+
+
+def keep_report_sums(db: MergedDatabase) -> str:
+    """After merging: bring the sums `akhlak report` reads up to date (scoring/cell_cache.py). If
+    that fails (a full disk), nothing is lost: the report counts every row instead."""
+    from akhlak_tui.scoring.cell_cache import refresh
+
+    return refresh(db.db.conn, db.questionnaire, db.units) if db.survey_row() is not None else "current"
 
 
 def _merge_here(merger: Merger, preparer: BundlePreparer, path: Path) -> BundleOutcome:

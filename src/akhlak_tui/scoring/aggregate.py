@@ -280,31 +280,46 @@ def count_cells(conn: sqlite3.Connection, plan: Plan, rows: str = "") -> Cells:
     tally_cols = ", ".join(f"sum({t}) AS t{i}" for i, t in enumerate(plan.tallies))
     group_by = ", ".join(f"k{i}" for i in range(len(plan.keys)))
     conn.execute("DROP TABLE IF EXISTS temp.score_cells")
-    fields: list[str] = []
-    for way in plan.combined:  # the first whose packed sums cannot have run into each other
-        try:
-            conn.execute(f"CREATE TEMP TABLE score_cells AS {way.select.replace('{rows}', rows)}")
-        except sqlite3.OperationalError as exc:
-            if "overflow" not in str(exc):
-                raise
-            continue
-        if way.most is None or (conn.execute("SELECT max(n) FROM score_cells").fetchone()[0] or 0) <= way.most:
-            fields = way.fields
-            break
-        conn.execute("DROP TABLE temp.score_cells")
-    else:
+    way = first_way(conn, plan, "TEMP TABLE score_cells", "score_cells", rows)
+    fields: list[str] = plan.combined[way].fields if way is not None else []
+    if way is None:
         conn.execute(
             f"CREATE TEMP TABLE score_cells AS SELECT {key_cols + ', ' if key_cols else ''}count(*) AS n"
             f"{', ' + tally_cols if tally_cols else ''} FROM answers WHERE {plan.where}"
             + (f" GROUP BY {group_by}" if group_by else "")
         )
-    sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(len(plan.tallies))] + [f"sum({f})" for f in fields])
-    overall = _row(conn.execute(f"SELECT {sums} FROM score_cells").fetchone())
-    groups = {}
-    for i, key in enumerate(plan.keys):
-        rows = conn.execute(f"SELECT k{i}, {sums} FROM score_cells GROUP BY k{i}").fetchall()
-        groups[key] = [(None if r[0] is None else str(r[0]), _row(r[1:])) for r in rows]
+    overall, groups = sum_cells(conn, "temp.score_cells", plan.keys, range(len(plan.keys)), len(plan.tallies), fields)
     conn.execute("DROP TABLE temp.score_cells")
+    return overall, groups
+
+
+def first_way(conn: sqlite3.Connection, plan: Plan, create: str, name: str, rows: str) -> int | None:
+    """Count into a new table (`create`: "TEMP TABLE x" or "TABLE x", named `name` after) in the
+    first of the combined scan's ways whose packed sums cannot have run into each other; its
+    index, or None when there is no such way (the table is then not made)."""
+    for way, w in enumerate(plan.combined):
+        try:
+            conn.execute(f"CREATE {create} AS {w.select.replace('{rows}', rows)}")
+        except sqlite3.OperationalError as exc:
+            if "overflow" not in str(exc):
+                raise
+            continue
+        if w.most is None or (conn.execute(f"SELECT max(n) FROM {name}").fetchone()[0] or 0) <= w.most:
+            return way
+        conn.execute(f"DROP TABLE {name}")
+    return None
+
+
+def sum_cells(conn: sqlite3.Connection, table: str, keys: Sequence[str], columns: Sequence[int], tallies: int, fields: Sequence[str]) -> Cells:
+    """Everyone's sums and each key's groups' over a table of cells (`k0 ...`, `n`, `t0 ...`): the
+    first `tallies` tallies, then `fields` (SQL taking packed sums apart, per cell); each of `keys`
+    grouped by its column `k<columns[i]>`."""
+    sums = ", ".join(["sum(n)"] + [f"sum(t{i})" for i in range(tallies)] + [f"sum({f})" for f in fields])
+    overall = _row(conn.execute(f"SELECT {sums} FROM {table}").fetchone())
+    groups = {}
+    for key, i in zip(keys, columns):
+        rows = conn.execute(f"SELECT k{i}, {sums} FROM {table} GROUP BY k{i}").fetchall()
+        groups[key] = [(None if r[0] is None else str(r[0]), _row(r[1:])) for r in rows]
     return overall, groups
 
 
@@ -414,10 +429,12 @@ class _Connections:
 def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, plan: Plan, attempts: int = 3) -> Counts:
     """Tallies and votes. On a database file, two threads share the work (SQLite runs without the
     GIL); if a merge wrote to the file meanwhile, the counting starts again so all numbers agree."""
+    from akhlak_tui.scoring.cell_cache import cached_cells
+
     for sql in plan.setup:
         conn.execute(sql)
     if path is None:
-        overall, groups = count_cells(conn, plan)
+        overall, groups = cached_cells(conn, plan) or count_cells(conn, plan)
         sliced = [[fn(conn, start, plan.where) for start in _slice_starts(conn)] if not plan.combined else [] for fn in plan.sliced]
         return Counts(overall, groups, count_votes(conn, q, plan.unit, plan.where) if plan.votes else Votes(), sliced)
     items = _vote_items(q) if plan.votes else []
@@ -425,7 +442,11 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
         connections = _Connections(path, plan.setup)
         try:
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
-                if not plan.combined:
+                # the sums the merge keeps, read on a counting connection: a merge meanwhile is seen
+                cached = pool.submit(lambda: cached_cells(connections.get(), plan)).result()
+                if cached is not None:
+                    cells = []
+                elif not plan.combined:
                     cells = [pool.submit(lambda: count_cells(connections.get(), plan))]
                 else:  # the longer combined scan in two halves of the rows, one per thread
                     half = (conn.execute("SELECT max(rowid) FROM answers").fetchone()[0] or 0) // 2
@@ -435,7 +456,7 @@ def count_all(conn: sqlite3.Connection, path: Path | None, q: Questionnaire, pla
                 slices = [pool.submit(_vote_slice_in, connections, items, start, plan.unit, plan.where) for start in (starts if items else ())]
                 more = [[pool.submit(lambda fn=fn, start=start: fn(connections.get(), start, plan.where)) for start in starts] for fn in sliced_fns]
                 more += [[] for _ in plan.sliced[len(sliced_fns) :]]
-                overall, groups = cells[0].result() if len(cells) == 1 else add_cells(cells[0].result(), cells[1].result())
+                overall, groups = cached if cached is not None else cells[0].result() if len(cells) == 1 else add_cells(cells[0].result(), cells[1].result())
                 votes = _votes(q, items, (s.result() for s in slices))
                 sliced = [[f.result() for f in futures] for futures in more]
             if not connections.changed() or attempt == attempts - 1:
