@@ -421,7 +421,7 @@ class AkhlakApp(FailureHandling, App[None]):
         if keep is not None and keep() is False:  # the screen says the answer was not saved
             self.tell(lambda lang: t("failure.quit_unsaved", lang), severity="warning")
         if self.interview is not None and not isinstance(self.screen, QuitScreen):
-            self.push_screen(QuitScreen(self.lang), lambda confirmed: self.exit() if confirmed else None)
+            self.push_screen(QuitScreen(), lambda confirmed: self.exit() if confirmed else None)
             return
         self.exit()
 

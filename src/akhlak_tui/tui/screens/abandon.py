@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,31 +14,49 @@ from textual.widgets import Input, Static
 from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.key_bar import KeyBar
 
+if TYPE_CHECKING:
+    from akhlak_tui.tui.app import AkhlakApp
+
 
 class AbandonScreen(ModalScreen[str | None]):
     """Dismissed with the reason typed, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False, priority=True)]
+    if TYPE_CHECKING:
+        app: AkhlakApp
 
-    def __init__(self, lang: str) -> None:
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", show=False, priority=True),
+        Binding("ctrl+l", "language", "Language", show=False, priority=True),
+    ]
+
+    def __init__(self) -> None:
         super().__init__()
-        self.lang = lang
+        self.needed = False
+        """Whether the dialog says a reason is needed: said again on Ctrl+L."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("abandon.title", self.lang))
-            yield Input(placeholder=t("abandon.placeholder", self.lang), id="reason", max_length=200)
+            yield Static(id="abandon-title")
+            yield Input(id="reason", max_length=200)
             yield Static(id="abandon-message", classes="message")
             yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(KeyBar).show_keys(
-            [
-                ("Enter", "screen.submit", t("key.abandon_confirm", self.lang)),
-                ("Esc", "screen.cancel", t("key.abandon_keep", self.lang)),
-            ]
-        )
+        self.relabel()
         self.query_one("#reason", Input).focus()
+
+    def relabel(self) -> None:
+        """Say it all in the language shown (also on Ctrl+L); what is typed stays."""
+        lang = self.app.lang
+        self.query_one("#abandon-title", Static).update(t("abandon.title", lang))
+        self.query_one("#reason", Input).placeholder = t("abandon.placeholder", lang)
+        self.query_one("#abandon-message", Static).update(t("abandon.needed", lang) if self.needed else "")
+        self.query_one(KeyBar).show_keys(
+            [("Enter", "screen.submit", t("key.abandon_confirm", lang)), ("Esc", "screen.cancel", t("key.abandon_keep", lang))]
+        )
+
+    def action_language(self) -> None:
+        self.app.toggle_language()
 
     @on(Input.Submitted, "#reason")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -48,7 +68,8 @@ class AbandonScreen(ModalScreen[str | None]):
         if reason:
             self.dismiss(reason)
         else:
-            self.query_one("#abandon-message", Static).update(t("abandon.needed", self.lang))
+            self.needed = True
+            self.relabel()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

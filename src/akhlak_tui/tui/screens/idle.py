@@ -43,6 +43,8 @@ class IdleScreen(ModalScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
+        if event.key == "ctrl+l":  # a key like any other, and it switches the language as everywhere
+            self.app.toggle_language()
         self.dismiss(None)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:

@@ -439,4 +439,4 @@ class QuestionScreen(Screen[None]):
                     return
                 self.app.go_home()
 
-        self.app.push_screen(AbandonScreen(self.interview.lang), abandon)
+        self.app.push_screen(AbandonScreen(), abandon)

@@ -38,17 +38,30 @@ class ResumeScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", show=False, priority=True),
         Binding("a", "abandon", "Abandon", show=False),
+        Binding("ctrl+l", "language", "Language", show=False, priority=True),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message = ""
+        """The text key of what the dialog says under the list ("" for nothing): said again on Ctrl+L."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(t("resume.title", self.app.lang), classes="title")
+            yield Static(id="resume-title", classes="title")
             yield OptionList(id="drafts", markup=False)
             yield Static(id="resume-message", classes="message")
             yield KeyBar()
 
     def on_mount(self) -> None:
+        self.relabel()
+        self.query_one("#drafts", OptionList).focus()
+
+    def relabel(self) -> None:
+        """Say it all in the language shown (also on Ctrl+L), the same line highlighted."""
         lang = self.app.lang
+        self.query_one("#resume-title", Static).update(t("resume.title", lang))
+        self.query_one("#resume-message", Static).update(t(self.message, lang) if self.message else "")
         self.query_one(KeyBar).show_keys(
             [
                 ("Enter", "screen.open", t("key.resume", lang)),
@@ -57,7 +70,9 @@ class ResumeScreen(ModalScreen[str | None]):
             ]
         )
         self._fill()
-        self.query_one("#drafts", OptionList).focus()
+
+    def action_language(self) -> None:
+        self.app.toggle_language()
 
     def _drafts(self) -> list[DraftInfo]:
         assert self.app.core is not None
@@ -67,6 +82,7 @@ class ResumeScreen(ModalScreen[str | None]):
         assert self.app.core is not None
         lang = self.app.lang
         option_list = self.query_one("#drafts", OptionList)
+        highlighted = option_list.highlighted
         option_list.set_options(
             Option(
                 t(
@@ -81,7 +97,7 @@ class ResumeScreen(ModalScreen[str | None]):
             )
             for d in self._drafts()
         )
-        option_list.highlighted = 0 if option_list.option_count else None
+        option_list.highlighted = min(highlighted or 0, option_list.option_count - 1) if option_list.option_count else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -90,7 +106,8 @@ class ResumeScreen(ModalScreen[str | None]):
         if draft is None:
             return
         if draft.questionnaire_hash != self.app.core.survey.questionnaire.content_hash:
-            self.query_one("#resume-message", Static).update(t("resume.other_questionnaire", self.app.lang))
+            self.message = "resume.other_questionnaire"
+            self.query_one("#resume-message", Static).update(t(self.message, self.app.lang))
             return
         self.dismiss(draft.id)
 

@@ -27,6 +27,7 @@ class ThanksScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "done", "Done", show=False, priority=True),
         Binding("n", "next", "New interview", show=False),
+        Binding("ctrl+l", "language", "Language", show=False, priority=True),
     ]
 
     def __init__(self, mode: str) -> None:
@@ -34,22 +35,31 @@ class ThanksScreen(Screen[None]):
         self.mode = mode
 
     def compose(self) -> ComposeResult:
-        yield Static(t("thanks.title", self.app.lang), id="thanks-title", classes="title")
+        yield Static(id="thanks-title", classes="title")
         yield Static(id="thanks-body")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        lang = self.app.lang
         self._until = time.monotonic() + self.app.thanks_seconds
-        self._count_down()
+        self.relabel()
         if self.mode == "kiosk":
             self.set_timer(self.app.thanks_seconds, self.action_done)
             self.set_interval(min(1.0, max(self.app.thanks_seconds, 0.05)), self._count_down)
+
+    def relabel(self) -> None:
+        """Say it all in the language shown (also on Ctrl+L)."""
+        lang = self.app.lang
+        self.query_one("#thanks-title", Static).update(t("thanks.title", lang))
+        self._count_down()
+        if self.mode == "kiosk":
             self.query_one(KeyBar).show_keys([("Enter", "screen.done", t("key.next", lang))])
         else:
             self.query_one(KeyBar).show_keys(
                 [("Enter", "screen.done", t("key.home", lang)), ("n", "screen.next", t("key.next_interview", lang))]
             )
+
+    def action_language(self) -> None:
+        self.app.toggle_language()
 
     def _count_down(self) -> None:
         """The thanks; in kiosk mode with the seconds left before the next respondent's start, counting down."""
