@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from akhlak_tui.tui.app import make_app
-from .support import ready, screen_name, screen_text, type_text
+from .support import ready, screen_name, screen_text, terminal_text, type_text
 
 TESTS = Path(__file__).parents[1]
 sys.path[:0] = [str(TESTS / "merge"), str(TESTS / "receipt")]
@@ -51,9 +51,14 @@ async def test_enter_on_the_ticked_box_exports_all_again(tmp_path: Path) -> None
     app = make_app(world.laptop, debug=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dialog(pilot, world)
+        line = next(x for x in terminal_text(app).splitlines() if "Sertakan juga" in x)
+        assert "X" not in line.split("Sertakan")[0], line  # unticked: an empty box, also without colour
         await pilot.press("tab", "space")
         box = app.screen.query_one("#export-all")
         assert box.has_focus and box.value  # Space ticks the box
+        await pilot.pause()
+        line = next(x for x in terminal_text(app).splitlines() if "Sertakan juga" in x)
+        assert "X" in line.split("Sertakan")[0], line  # ticked: the box holds an X
         await pilot.press("enter")
         text = await settle(pilot)
         assert box.value, "Enter must not untick the box"

@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from akhlak_tui.tui.texts import t
 from akhlak_tui.tui.widgets.key_bar import KeyBar
+from akhlak_tui.tui.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
     from akhlak_tui.bundle.export import ExportError, NothingToExport
@@ -120,7 +121,7 @@ class ExportScreen(ModalScreen[None]):
             else:
                 yield Static(t("export.where", lang), id="export-where")
                 yield Input(self.app.export_folder, placeholder=drive_placeholder(), id="export-dir")
-                yield Checkbox(t("export.all", lang), id="export-all", compact=True)
+                yield TickBox(t("export.all", lang), id="export-all", compact=True)
                 yield ProgressBar(id="export-progress", show_eta=False)
                 yield Static(id="export-message", classes="message", markup=False)
             yield KeyBar()
@@ -139,7 +140,7 @@ class ExportScreen(ModalScreen[None]):
             self.query_one(KeyBar).show_keys([("Esc", "screen.close", t("key.close", lang))])
             return
         self.query_one("#export-where", Static).update(t("export.where", lang))
-        self.query_one("#export-all", Checkbox).label = t("export.all", lang)
+        self.query_one("#export-all", TickBox).label = t("export.all", lang)
         self.query_one(KeyBar).show_keys(
             [("Enter", "screen.start", t("export.start", lang)), ("Esc", "screen.close", t("key.cancel", lang))]
         )
@@ -170,7 +171,7 @@ class ExportScreen(ModalScreen[None]):
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True  # shown only while an export runs, and after one that wrote a bundle
-        self.export(path, self.query_one("#export-all", Checkbox).value)
+        self.export(path, self.query_one("#export-all", TickBox).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, folder: Path, include_all: bool) -> Said:
