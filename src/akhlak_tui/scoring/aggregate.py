@@ -1,7 +1,8 @@
 """Counting in SQL: per-row tallies summed by group, and option votes, over submitted responses only.
 
 The scan is done once: `score_cells` (a temporary table) holds the sums of every tally for each
-combination of the grouping answers; each breakdown is then a small GROUP BY over it. The votes
+combination of the grouping answers; each breakdown is then a small GROUP BY over it. The merge
+keeps that table for the default report (scoring/cell_cache.py), which is then read instead. The votes
 of multiple-choice questions are counted from the JSON text, a slice of rows at a time. On a
 database file, two threads with a connection each share the work.
 """
