@@ -158,3 +158,67 @@ def test_sums_that_cannot_be_written_leave_the_database_as_it_was_and_the_report
     mdb.db.conn.execute("ROLLBACK")
     assert mdb.db.conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'score_cache%'").fetchone()[0] == 0
     assert score_merged(mdb, lang="en", intervals=True).respondents == 6
+
+
+def test_alpha_keeps_a_cells_complete_cases_when_a_merge_brings_none():
+    """Alpha's sums of a cell are NULL over rows none of which is a complete case: adding them
+    must keep the cell's earlier ones (48 complete cases, then one who skipped bp1, same cell)."""
+    import random
+
+    rng = random.Random(7)
+
+    def someone(unit, gender):
+        a = rng.choice([2, 3, 4, 5])
+        return {"unit": unit, "gender": gender, "bp1": a, "bp2": min(5, a + rng.choice([-1, 0, 1])), "bp3": min(5, a + rng.choice([-1, 0, 1])), "ak1": rng.choice([1, 4, 5])}
+
+    mdb = build_merged(None, TOML, THREE_UNITS, [someone(u, g) for u in ("U1", "U2", "U3") for g in ("f", "m") for _ in range(8)])
+    assert refresh(mdb.db.conn, mdb.questionnaire, mdb.units) == "counted"
+    add(mdb, [{**someone("U1", "f"), "bp1": None}], 1000)
+    assert refresh(mdb.db.conn, mdb.questionnaire, mdb.units) == "added"
+    from_sums = outcome(mdb, intervals=True)
+    alpha = json.loads(from_sums)["reliability"]
+    assert alpha is not None and any(v["alpha"] is not None for v in alpha["overall"]["measures"]), alpha
+    assert from_sums == counted_anew(mdb, intervals=True)
+
+
+def test_a_response_put_back_or_replaced_by_another_tool_is_seen():
+    """INSERT OR REPLACE from a plain connection fires no trigger: the new row of `responses`
+    is seen, and the sums are not read; the next merge counts every row again."""
+    mdb, people = world()
+    conn = mdb.db.conn
+    conn.execute("PRAGMA recursive_triggers = OFF")  # as a plain sqlite3 connection has it
+    columns = [c[1] for c in conn.execute("PRAGMA table_info(responses)")]
+    chosen = ", ".join("'abandoned'" if c == "status" else c for c in columns)
+    with mdb.db.atomic():
+        conn.execute(f"INSERT OR REPLACE INTO responses SELECT {chosen} FROM responses WHERE id = ?", [str(uuid.UUID(int=1, version=4))])
+    plan = report_plan(mdb.questionnaire, mdb.units)
+    assert cached_cells(conn, plan) is None
+    report = outcome(mdb, intervals=True)
+    assert json.loads(report)["respondents"] == len(people) - 1
+    assert refresh(conn, mdb.questionnaire, mdb.units) == "counted"
+    assert outcome(mdb, intervals=True) == report == counted_anew(mdb, intervals=True)
+
+
+def test_a_table_rebuilt_without_the_triggers_is_not_trusted():
+    mdb, _ = world()
+    with mdb.db.atomic():
+        mdb.db.conn.execute("DROP TRIGGER score_cache_answers_updated")  # as a tool rebuilding `answers` leaves it
+        mdb.db.conn.execute("UPDATE answers SET bp2 = 1 WHERE rowid = 3")
+    plan = report_plan(mdb.questionnaire, mdb.units)
+    assert cached_cells(mdb.db.conn, plan) is None
+    assert refresh(mdb.db.conn, mdb.questionnaire, mdb.units) == "counted"
+    assert text(score_merged(mdb, lang="en", intervals=True)) == counted_anew(mdb, intervals=True)
+
+
+def test_the_sums_dropped_by_another_tool_never_stop_a_merge():
+    from akhlak_tui.merge.ingest import Merger
+
+    mdb, people = world()
+    with mdb.db.atomic():
+        mdb.db.conn.execute("DROP TABLE score_cache")
+    Merger(mdb, {}, enrolments=None)  # as each merge starts
+    add(mdb, people[:2], 300)  # the triggers that read the dropped table would fail this
+    assert refresh(mdb.db.conn, mdb.questionnaire, mdb.units) == "counted"
+    with mdb.db.atomic():
+        mdb.db.conn.execute("UPDATE score_cache SET identity = '{\"another\": 1}'")
+    assert refresh(mdb.db.conn, mdb.questionnaire, mdb.units) == "counted"  # a shape it does not know: counted again

@@ -100,6 +100,9 @@ class Merger:
         self.surveys = surveys
         self.enrolments = enrolments
         self.clock = clock
+        from akhlak_tui.scoring.cell_cache import forget
+
+        forget(self.conn)  # the report's sums' triggers must never stop a merge (scoring/cell_cache.py)
 
     # -- what is there already ---------------------------------------------------------------
     def merged_hashes(self) -> frozenset[str]:

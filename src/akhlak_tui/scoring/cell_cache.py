@@ -15,16 +15,17 @@ from akhlak_tui.scoring.aggregate import Cells, Plan, first_way, make_plan, sum_
 META = "score_cache"
 CELLS = "score_cache_cells"
 
-_SCHEMA = [
-    f"CREATE TABLE IF NOT EXISTS {META} (id INTEGER PRIMARY KEY CHECK (id = 1), identity TEXT NOT NULL, rows_max INTEGER NOT NULL)",
-    # A change to rows already counted makes the sums stale: they are forgotten, whoever writes.
-    # (The merge only appends, except where a later version of a response replaces it.)
-    f"CREATE TRIGGER IF NOT EXISTS {META}_answers_updated AFTER UPDATE ON answers BEGIN DELETE FROM {META}; END",
-    f"CREATE TRIGGER IF NOT EXISTS {META}_answers_deleted AFTER DELETE ON answers BEGIN DELETE FROM {META}; END",
-    f"CREATE TRIGGER IF NOT EXISTS {META}_answers_inserted AFTER INSERT ON answers WHEN NEW.rowid <= (SELECT rows_max FROM {META}) BEGIN DELETE FROM {META}; END",
-    f"CREATE TRIGGER IF NOT EXISTS {META}_responses_updated AFTER UPDATE OF id, status ON responses BEGIN DELETE FROM {META}; END",
-    f"CREATE TRIGGER IF NOT EXISTS {META}_responses_deleted AFTER DELETE ON responses BEGIN DELETE FROM {META}; END",
-]
+TRIGGERS = {
+    # A change to rows already counted makes the sums stale: they are forgotten. (The merge only
+    # appends, except where a later version of a response replaces it.) What no trigger sees (an
+    # INSERT OR REPLACE, a row put back) adds a row to `responses`: `responses_max` catches it.
+    f"{META}_answers_updated": f"AFTER UPDATE ON answers BEGIN DELETE FROM {META}; END",
+    f"{META}_answers_deleted": f"AFTER DELETE ON answers BEGIN DELETE FROM {META}; END",
+    f"{META}_answers_inserted": f"AFTER INSERT ON answers WHEN NEW.rowid <= (SELECT rows_max FROM {META}) BEGIN DELETE FROM {META}; END",
+    f"{META}_responses_updated": f"AFTER UPDATE OF id, status ON responses BEGIN DELETE FROM {META}; END",
+    f"{META}_responses_deleted": f"AFTER DELETE ON responses BEGIN DELETE FROM {META}; END",
+}
+_META_COLUMNS = ["id", "identity", "rows_max", "responses_max"]
 
 
 def report_plan(q: Questionnaire, units: Sequence[Unit]) -> Plan:
@@ -45,16 +46,36 @@ def report_plan(q: Questionnaire, units: Sequence[Unit]) -> Plan:
     return plan
 
 
+_IDENTITY_KEYS = {"keys", "where", "tallies", "way", "select", "fields", "most"}
+
+
 def _identity(plan: Plan, way: int) -> dict:
     w = plan.combined[way]
     return {"keys": plan.keys, "where": plan.where, "tallies": plan.tallies, "way": way, "select": w.select, "fields": w.fields, "most": w.most}
 
 
-def _meta(conn: sqlite3.Connection) -> tuple[dict, int] | None:
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [META]).fetchone() is None:
+def _meta(conn: sqlite3.Connection) -> tuple[dict, int, int] | None:
+    """(identity, rows_max, responses_max) of the sums kept, when they are whole: their table of
+    the shape this version writes, and every trigger in place (a table rebuilt by another tool
+    loses its triggers, and what changed since could not be seen)."""
+    if [c[1] for c in conn.execute(f"PRAGMA main.table_info({META})")] != _META_COLUMNS:
         return None
-    row = conn.execute(f"SELECT identity, rows_max FROM {META}").fetchone()
-    return None if row is None else (json.loads(row[0]), int(row[1]))
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", [f"{META}_%"])}
+    if not set(TRIGGERS) <= names or conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [CELLS]).fetchone() is None:
+        return None
+    row = conn.execute(f"SELECT identity, rows_max, responses_max FROM {META}").fetchone()
+    if row is None:
+        return None
+    try:
+        identity = json.loads(row[0])
+        return (identity, int(row[1]), int(row[2])) if isinstance(identity, dict) and set(identity) == _IDENTITY_KEYS else None
+    except (ValueError, TypeError):
+        return None
+
+
+def _tops(conn: sqlite3.Connection) -> tuple[int, int]:
+    """The last rowid of `answers` and of `responses`."""
+    return tuple(conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0 for table in ("answers", "responses"))  # type: ignore[return-value]
 
 
 def cached_cells(conn: sqlite3.Connection, plan: Plan) -> Cells | None:
@@ -69,7 +90,7 @@ def cached_cells(conn: sqlite3.Connection, plan: Plan) -> Cells | None:
         found = _meta(conn)
         if found is None:
             return None
-        identity, rows_max = found
+        identity, rows_max, responses_max = found
         if identity["where"] != plan.where or not set(plan.keys) <= set(identity["keys"]):
             return None
         if plan.combined:
@@ -81,7 +102,7 @@ def cached_cells(conn: sqlite3.Connection, plan: Plan) -> Cells | None:
             fields = []  # its tallies alone, for the keys it groups by (each cell lies in one group of each)
         else:
             return None
-        if rows_max != (conn.execute("SELECT max(rowid) FROM answers").fetchone()[0] or 0):
+        if (rows_max, responses_max) != _tops(conn):
             return None
         return sum_cells(conn, CELLS, plan.keys, [identity["keys"].index(k) for k in plan.keys], len(plan.tallies), fields)
     finally:
@@ -89,20 +110,24 @@ def cached_cells(conn: sqlite3.Connection, plan: Plan) -> Cells | None:
             conn.execute("COMMIT")
 
 
-def _build(conn: sqlite3.Connection, plan: Plan, last: int) -> bool:
+def _build(conn: sqlite3.Connection, plan: Plan, tops: tuple[int, int]) -> bool:
     """Count every row into a new table of cells, in the first way whose packed sums hold."""
     conn.execute(f"DROP TABLE IF EXISTS {CELLS}")
     conn.execute(f"DELETE FROM {META}")
-    way = first_way(conn, plan, f"TABLE {CELLS}", CELLS, f"AND rowid <= {last}")
+    way = first_way(conn, plan, f"TABLE {CELLS}", CELLS, f"AND rowid <= {tops[0]}")
     if way is None:
         return False
-    conn.execute(f"INSERT INTO {META} (id, identity, rows_max) VALUES (1, ?, ?)", [json.dumps(_identity(plan, way)), last])
+    if plan.keys:  # each merge finds the cells it adds to by their keys
+        conn.execute(f"CREATE INDEX {CELLS}_keys ON {CELLS} ({', '.join(f'k{i}' for i in range(len(plan.keys)))})")
+    conn.execute(f"INSERT INTO {META} (id, identity, rows_max, responses_max) VALUES (1, ?, ?, ?)", [json.dumps(_identity(plan, way)), *tops])
     return True
 
 
 def _add(conn: sqlite3.Connection, plan: Plan, identity: dict, rows_max: int, last: int) -> bool:
-    """Add the rows after `rows_max` to the cells; False when a cell grew too large for the way kept."""
-    keys = [f"k{i}" for i in range(len(plan.keys))]
+    """Add the rows after `rows_max` to the cells; False when a cell grew too large for the way kept.
+    A sum over no row is NULL (e.g. alpha's, where no row of a cell is a complete case), so adding
+    keeps whichever side has one. Cell by cell in Python: UPDATE ... FROM needs SQLite 3.33."""
+    keys = len(plan.keys)
     conn.execute("DROP TABLE IF EXISTS temp.score_cache_new")
     try:
         conn.execute(f"CREATE TEMP TABLE score_cache_new AS {identity['select'].replace('{rows}', f'AND rowid > {rows_max} AND rowid <= {last}')}")
@@ -110,13 +135,48 @@ def _add(conn: sqlite3.Connection, plan: Plan, identity: dict, rows_max: int, la
         if "overflow" not in str(exc):
             raise
         return False
-    columns = [c[1] for c in conn.execute("PRAGMA temp.table_info(score_cache_new)")][len(keys) :]
-    same = " AND ".join(f"c.{k} IS d.{k}" for k in keys) or "1"
-    conn.execute(f"UPDATE {CELLS} AS c SET {', '.join(f'{col} = c.{col} + d.{col}' for col in columns)} FROM temp.score_cache_new AS d WHERE {same}")
-    conn.execute(f"INSERT INTO {CELLS} SELECT * FROM temp.score_cache_new AS d WHERE NOT EXISTS (SELECT 1 FROM {CELLS} AS c WHERE {same})")
+    columns = [c[1] for c in conn.execute("PRAGMA temp.table_info(score_cache_new)")][keys:]
+    update = (
+        f"UPDATE {CELLS} SET {', '.join(f'{c} = coalesce({c} + ?, {c}, ?)' for c in columns)} "
+        f"WHERE {' AND '.join(f'k{i} IS ?' for i in range(keys)) or '1'}"
+    )
+    insert = f"INSERT INTO {CELLS} VALUES ({', '.join('?' * (keys + len(columns)))})"
+    for row in conn.execute("SELECT * FROM temp.score_cache_new").fetchall():
+        sums = row[keys:]
+        if conn.execute(update, [v for value in sums for v in (value, value)] + list(row[:keys])).rowcount == 0:
+            conn.execute(insert, row)
     conn.execute("DROP TABLE temp.score_cache_new")
     most = identity["most"]
     return most is None or (conn.execute(f"SELECT max(n) FROM {CELLS}").fetchone()[0] or 0) <= most
+
+
+def _replaced(conn: sqlite3.Connection, rows_max: int, responses_max: int) -> bool:
+    """Whether a row added to `responses` since is for a response counted already (one put back
+    or replaced by another tool, which no trigger sees): then every row is counted again."""
+    return conn.execute(
+        "SELECT 1 FROM answers WHERE rowid <= ? AND response_id IN (SELECT id FROM responses WHERE rowid > ?) LIMIT 1", [rows_max, responses_max]
+    ).fetchone() is not None
+
+
+def _set_up(conn: sqlite3.Connection) -> bool:
+    """The table of what is kept and the triggers; True when all of them were there already."""
+    whole = [c[1] for c in conn.execute(f"PRAGMA main.table_info({META})")] == _META_COLUMNS
+    if not whole:  # missing, or of another shape: made anew
+        conn.execute(f"DROP TABLE IF EXISTS {META}")
+        conn.execute(f"CREATE TABLE {META} (id INTEGER PRIMARY KEY CHECK (id = 1), identity TEXT NOT NULL, rows_max INTEGER NOT NULL, responses_max INTEGER NOT NULL)")
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", [f"{META}_%"])}
+    for name, body in TRIGGERS.items():
+        if name not in names:
+            conn.execute(f"CREATE TRIGGER {name} {body}")
+    return whole and set(TRIGGERS) <= names
+
+
+def forget(conn: sqlite3.Connection) -> None:
+    """Before a merge writes: if the table of what is kept is gone (dropped by another tool) while
+    its triggers stay, every write to `answers` would fail on them; the triggers go too."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [META]).fetchone() is None:
+        for name in TRIGGERS:
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def refresh(conn: sqlite3.Connection, q: Questionnaire, units: Sequence[Unit]) -> str:
@@ -133,25 +193,28 @@ def refresh(conn: sqlite3.Connection, q: Questionnaire, units: Sequence[Unit]) -
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for sql in _SCHEMA:
-                conn.execute(sql)
-            last = conn.execute("SELECT max(rowid) FROM answers").fetchone()[0] or 0
-            found = _meta(conn)
-            done = "current"
-            if found is not None and found[0]["way"] < len(plan.combined) and found[0] == _identity(plan, found[0]["way"]) and found[1] <= last:
-                identity, rows_max = found
-                if rows_max < last:
-                    done = "added"
-                    if _add(conn, plan, identity, rows_max, last):
-                        conn.execute(f"UPDATE {META} SET rows_max = ?", [last])
-                    else:
-                        done = "counted" if _build(conn, plan, last) else "failed"
-            else:
-                done = "counted" if _build(conn, plan, last) else "failed"
+            done = _refresh(conn, plan)
             conn.execute("COMMIT")
             return done
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    except sqlite3.Error:
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
         return "failed"
+
+
+def _refresh(conn: sqlite3.Connection, plan: Plan) -> str:
+    whole = _set_up(conn)
+    tops = _tops(conn)
+    found = _meta(conn) if whole else None
+    if found is None or found[0]["way"] >= len(plan.combined) or found[0] != _identity(plan, found[0]["way"]):
+        return "counted" if _build(conn, plan, tops) else "failed"
+    identity, rows_max, responses_max = found
+    if (rows_max, responses_max) == tops:
+        return "current"
+    if rows_max > tops[0] or responses_max > tops[1] or _replaced(conn, rows_max, responses_max):
+        return "counted" if _build(conn, plan, tops) else "failed"
+    if not _add(conn, plan, identity, rows_max, tops[0]):
+        return "counted" if _build(conn, plan, tops) else "failed"
+    conn.execute(f"UPDATE {META} SET rows_max = ?, responses_max = ?", list(tops))
+    return "added"
