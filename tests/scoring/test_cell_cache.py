@@ -222,3 +222,27 @@ def test_the_sums_dropped_by_another_tool_never_stop_a_merge():
     with mdb.db.atomic():
         mdb.db.conn.execute("UPDATE score_cache SET identity = '{\"another\": 1}'")
     assert refresh(mdb.db.conn, mdb.questionnaire, mdb.units) == "counted"  # a shape it does not know: counted again
+
+
+def test_a_response_put_back_at_its_old_rowid_or_without_an_id_forgets_the_sums():
+    """Rows of `responses` that no update or delete trigger sees: one put back at its rowid as
+    abandoned (as a copy tool keeping rowids would), and one with no id, which makes every row
+    count as not submitted (`x NOT IN (..., NULL)` is never true)."""
+    mdb, people = world()
+    conn = mdb.db.conn
+    conn.execute("PRAGMA recursive_triggers = OFF")
+    columns = [c[1] for c in conn.execute("PRAGMA table_info(responses)")]
+    with mdb.db.atomic():
+        conn.execute(
+            f"INSERT OR REPLACE INTO responses (rowid, {', '.join(columns)}) SELECT rowid, {', '.join(chr(39) + 'abandoned' + chr(39) if c == 'status' else c for c in columns)} FROM responses WHERE rowid = 3"
+        )
+    assert kept(mdb) is None
+    assert refresh(conn, mdb.questionnaire, mdb.units) == "counted"
+    assert json.loads(outcome(mdb))["respondents"] == len(people) - 1
+    with mdb.db.atomic():
+        conn.execute("INSERT INTO responses (id, status) VALUES (NULL, 'abandoned')")
+    assert kept(mdb) is None
+    assert refresh(conn, mdb.questionnaire, mdb.units) == "counted"
+    add(mdb, people[:2], 900)
+    assert refresh(conn, mdb.questionnaire, mdb.units) == "added"
+    assert outcome(mdb, intervals=True) == counted_anew(mdb, intervals=True)

@@ -17,13 +17,19 @@ CELLS = "score_cache_cells"
 
 TRIGGERS = {
     # A change to rows already counted makes the sums stale: they are forgotten. (The merge only
-    # appends, except where a later version of a response replaces it.) What no trigger sees (an
-    # INSERT OR REPLACE, a row put back) adds a row to `responses`: `responses_max` catches it.
+    # appends, except where a later version of a response replaces it.) A row of `responses`
+    # added after the last for a response counted already is found by `_replaced`.
     f"{META}_answers_updated": f"AFTER UPDATE ON answers BEGIN DELETE FROM {META}; END",
     f"{META}_answers_deleted": f"AFTER DELETE ON answers BEGIN DELETE FROM {META}; END",
     f"{META}_answers_inserted": f"AFTER INSERT ON answers WHEN NEW.rowid <= (SELECT rows_max FROM {META}) BEGIN DELETE FROM {META}; END",
     f"{META}_responses_updated": f"AFTER UPDATE OF id, status ON responses BEGIN DELETE FROM {META}; END",
     f"{META}_responses_deleted": f"AFTER DELETE ON responses BEGIN DELETE FROM {META}; END",
+    # A row put in among those counted (its old rowid kept, or an INSERT OR REPLACE keeping it,
+    # which fires no DELETE trigger on a plain connection), or one without an id, which makes
+    # `id NOT IN (...)` leave out every row: the merge only appends rows with ids.
+    f"{META}_responses_inserted": (
+        f"AFTER INSERT ON responses WHEN NEW.id IS NULL OR NEW.rowid <= (SELECT responses_max FROM {META}) BEGIN DELETE FROM {META}; END"
+    ),
 }
 _META_COLUMNS = ["id", "identity", "rows_max", "responses_max"]
 
@@ -153,6 +159,8 @@ def _add(conn: sqlite3.Connection, plan: Plan, identity: dict, rows_max: int, la
 def _replaced(conn: sqlite3.Connection, rows_max: int, responses_max: int) -> bool:
     """Whether a row added to `responses` since is for a response counted already (one put back
     or replaced by another tool, which no trigger sees): then every row is counted again."""
+    if conn.execute("SELECT 1 FROM responses WHERE rowid > ? AND id IS NULL LIMIT 1", [responses_max]).fetchone() is not None:
+        return True  # `id NOT IN (..., NULL)` is never true: it changes every row
     return conn.execute(
         "SELECT 1 FROM answers WHERE rowid <= ? AND response_id IN (SELECT id FROM responses WHERE rowid > ?) LIMIT 1", [rows_max, responses_max]
     ).fetchone() is not None
