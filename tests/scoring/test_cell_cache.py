@@ -222,6 +222,12 @@ def test_the_sums_dropped_by_another_tool_never_stop_a_merge():
     with mdb.db.atomic():
         mdb.db.conn.execute("UPDATE score_cache SET identity = '{\"another\": 1}'")
     assert refresh(mdb.db.conn, mdb.questionnaire, mdb.units) == "counted"  # a shape it does not know: counted again
+    identity = json.loads(mdb.db.conn.execute("SELECT identity FROM score_cache").fetchone()[0])
+    with mdb.db.atomic():
+        mdb.db.conn.execute("UPDATE score_cache SET identity = ?", [json.dumps({**identity, "way": "0"})])
+    plan = report_plan(mdb.questionnaire, mdb.units)
+    assert cached_cells(mdb.db.conn, plan) is None and outcome(mdb, intervals=True).startswith("{")  # read as rows, no error
+    assert refresh(mdb.db.conn, mdb.questionnaire, mdb.units) == "counted"
 
 
 def test_a_response_put_back_at_its_old_rowid_or_without_an_id_forgets_the_sums():

@@ -74,7 +74,8 @@ def _meta(conn: sqlite3.Connection) -> tuple[dict, int, int] | None:
         return None
     try:
         identity = json.loads(row[0])
-        return (identity, int(row[1]), int(row[2])) if isinstance(identity, dict) and set(identity) == _IDENTITY_KEYS else None
+        shaped = isinstance(identity, dict) and set(identity) == _IDENTITY_KEYS and type(identity["way"]) is int and isinstance(identity["keys"], list)
+        return (identity, int(row[1]), int(row[2])) if shaped and all(isinstance(k, str) for k in identity["keys"]) else None
     except (ValueError, TypeError):
         return None
 
