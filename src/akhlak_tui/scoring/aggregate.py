@@ -281,7 +281,7 @@ def count_cells(conn: sqlite3.Connection, plan: Plan, rows: str = "") -> Cells:
     tally_cols = ", ".join(f"sum({t}) AS t{i}" for i, t in enumerate(plan.tallies))
     group_by = ", ".join(f"k{i}" for i in range(len(plan.keys)))
     conn.execute("DROP TABLE IF EXISTS temp.score_cells")
-    way = first_way(conn, plan, "TEMP TABLE score_cells", "score_cells", rows)
+    way = first_way(conn, plan, "score_cells", rows, temp=True)
     fields: list[str] = plan.combined[way].fields if way is not None else []
     if way is None:
         conn.execute(
@@ -294,13 +294,13 @@ def count_cells(conn: sqlite3.Connection, plan: Plan, rows: str = "") -> Cells:
     return overall, groups
 
 
-def first_way(conn: sqlite3.Connection, plan: Plan, create: str, name: str, rows: str) -> int | None:
-    """Count into a new table (`create`: "TEMP TABLE x" or "TABLE x", named `name` after) in the
-    first of the combined scan's ways whose packed sums cannot have run into each other; its
-    index, or None when there is no such way (the table is then not made)."""
+def first_way(conn: sqlite3.Connection, plan: Plan, name: str, rows: str, *, temp: bool = False) -> int | None:
+    """Count into a new table `name` (`temp`: a temporary one) in the first of the combined
+    scan's ways whose packed sums cannot have run into each other; its index, or None when there
+    is no such way (the table is then not made)."""
     for way, w in enumerate(plan.combined):
         try:
-            conn.execute(f"CREATE {create} AS {w.select.replace('{rows}', rows)}")
+            conn.execute(f"CREATE {'TEMP ' if temp else ''}TABLE {name} AS {w.select.replace('{rows}', rows)}")
         except sqlite3.OperationalError as exc:
             if "overflow" not in str(exc):
                 raise

@@ -64,10 +64,7 @@ def _meta(conn: sqlite3.Connection) -> tuple[dict, int, int] | None:
     """(identity, rows_max, responses_max) of the sums kept, when they are whole: their table of
     the shape this version writes, and every trigger in place (a table rebuilt by another tool
     loses its triggers, and what changed since could not be seen)."""
-    if [c[1] for c in conn.execute(f"PRAGMA main.table_info({META})")] != _META_COLUMNS:
-        return None
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", [f"{META}_%"])}
-    if not set(TRIGGERS) <= names or conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [CELLS]).fetchone() is None:
+    if not _shaped(conn) or not set(TRIGGERS) <= _trigger_names(conn) or not _exists(conn, CELLS):
         return None
     row = conn.execute(f"SELECT identity, rows_max, responses_max FROM {META}").fetchone()
     if row is None:
@@ -78,6 +75,24 @@ def _meta(conn: sqlite3.Connection) -> tuple[dict, int, int] | None:
         return (identity, int(row[1]), int(row[2])) if shaped and all(isinstance(k, str) for k in identity["keys"]) else None
     except (ValueError, TypeError):
         return None
+
+
+def _shaped(conn: sqlite3.Connection) -> bool:
+    """Whether the table of what is kept is there, of the shape this version writes."""
+    return [c[1] for c in conn.execute(f"PRAGMA main.table_info({META})")] == _META_COLUMNS
+
+
+def _trigger_names(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", [f"{META}_%"])}
+
+
+def _exists(conn: sqlite3.Connection, table: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone() is not None
+
+
+def _matches(identity: dict, plan: Plan) -> bool:
+    """Whether the sums kept were counted by this plan's combined scan (its SQL, way by way)."""
+    return identity["way"] < len(plan.combined) and _identity(plan, identity["way"]) == identity
 
 
 def _tops(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -101,10 +116,9 @@ def cached_cells(conn: sqlite3.Connection, plan: Plan) -> Cells | None:
         if identity["where"] != plan.where or not set(plan.keys) <= set(identity["keys"]):
             return None
         if plan.combined:
-            way = identity["way"]
-            if way >= len(plan.combined) or _identity(plan, way) != identity:
+            if not _matches(identity, plan):
                 return None
-            fields = plan.combined[way].fields
+            fields = plan.combined[identity["way"]].fields
         elif plan.tallies == identity["tallies"][: len(plan.tallies)]:
             fields = []  # its tallies alone, for the keys it groups by (each cell lies in one group of each)
         else:
@@ -121,7 +135,7 @@ def _build(conn: sqlite3.Connection, plan: Plan, tops: tuple[int, int]) -> bool:
     """Count every row into a new table of cells, in the first way whose packed sums hold."""
     conn.execute(f"DROP TABLE IF EXISTS {CELLS}")
     conn.execute(f"DELETE FROM {META}")
-    way = first_way(conn, plan, f"TABLE {CELLS}", CELLS, f"AND rowid <= {tops[0]}")
+    way = first_way(conn, plan, CELLS, f"AND rowid <= {tops[0]}")
     if way is None:
         return False
     if plan.keys:  # each merge finds the cells it adds to by their keys
@@ -169,11 +183,11 @@ def _replaced(conn: sqlite3.Connection, rows_max: int, responses_max: int) -> bo
 
 def _set_up(conn: sqlite3.Connection) -> bool:
     """The table of what is kept and the triggers; True when all of them were there already."""
-    whole = [c[1] for c in conn.execute(f"PRAGMA main.table_info({META})")] == _META_COLUMNS
+    whole = _shaped(conn)
     if not whole:  # missing, or of another shape: made anew
         conn.execute(f"DROP TABLE IF EXISTS {META}")
         conn.execute(f"CREATE TABLE {META} (id INTEGER PRIMARY KEY CHECK (id = 1), identity TEXT NOT NULL, rows_max INTEGER NOT NULL, responses_max INTEGER NOT NULL)")
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?", [f"{META}_%"])}
+    names = _trigger_names(conn)
     for name, body in TRIGGERS.items():
         if name not in names:
             conn.execute(f"CREATE TRIGGER {name} {body}")
@@ -183,7 +197,7 @@ def _set_up(conn: sqlite3.Connection) -> bool:
 def forget(conn: sqlite3.Connection) -> None:
     """Before a merge writes: if the table of what is kept is gone (dropped by another tool) while
     its triggers stay, every write to `answers` would fail on them; the triggers go too."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [META]).fetchone() is None:
+    if not _exists(conn, META):
         for name in TRIGGERS:
             conn.execute(f"DROP TRIGGER IF EXISTS {name}")
 
@@ -216,7 +230,7 @@ def _refresh(conn: sqlite3.Connection, plan: Plan) -> str:
     whole = _set_up(conn)
     tops = _tops(conn)
     found = _meta(conn) if whole else None
-    if found is None or found[0]["way"] >= len(plan.combined) or found[0] != _identity(plan, found[0]["way"]):
+    if found is None or not _matches(found[0], plan):
         return "counted" if _build(conn, plan, tops) else "failed"
     identity, rows_max, responses_max = found
     if (rows_max, responses_max) == tops:

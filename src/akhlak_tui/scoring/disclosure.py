@@ -13,7 +13,7 @@ from akhlak_tui.questionnaire.model import tr
 from akhlak_tui.scoring import model as m
 from akhlak_tui.scoring.aggregate import ENGAGEMENT, Counts, unpack
 from akhlak_tui.scoring.errors import ExclusionError
-from akhlak_tui.scoring.hiding import hide_measure, hide_statement, measure_of
+from akhlak_tui.scoring.hiding import figure_state, hide_measure, hide_statement, measure_of
 from akhlak_tui.scoring.left_out import REFUSALS
 
 if TYPE_CHECKING:
@@ -86,40 +86,44 @@ Key = tuple  # (row, figure): figure "s:<statement>" or "m:<value or engagement>
 class FixedSums(_Base):
     """The last rule of the hiding: no hidden figure may be fixed by the sums of the shown ones."""
 
+    def _value_cells(self, cells: dict[Key, Cell], row: Row, g: m.GroupScore, answered: Callable[[str], int]) -> None:
+        """One group's values (and engagement) as cells, each shown one with how to hide it."""
+        for measure in self._measures():
+            figure = f"m:{measure}"
+            state = figure_state(g.status, measure_of(g, measure).status if g.status == "shown" else None)
+            cells[(row, figure)] = Cell(answered(figure), state == "hidden", (lambda g=g, x=measure: hide_measure(g, x)) if state == "shown" else None)
+
+    def _statement_cells(self, cells: dict[Key, Cell], row: Row, g: m.IndicatorGroup, answered: Callable[[str], int]) -> None:
+        """One group's statements as cells, each shown one with how to hide it."""
+        for j, spec in enumerate(self.plan.items):
+            figure = f"s:{spec.item.id}"
+            state = figure_state(g.status, g.indicators[j].status if g.status == "shown" else None)
+            cells[(row, figure)] = Cell(answered(figure), state == "hidden", (lambda g=g, j=j: hide_statement(g, j)) if state == "shown" else None)
+
     def _sum_cells(
         self, everyone: m.IndicatorGroup, groups: list[m.IndicatorGroup], overall: m.GroupScore, units: m.Breakdown | None,
         tables: Sequence[m.Breakdown], counts: Counts, scored: list[list[int]], scored_all: list[int],
     ) -> dict[Key, Cell]:  # fmt: skip
         """This report's cells of the unit table (everyone and each unit, each statement and value)
-        and of the other breakdowns (each group's values), with how to hide each shown one."""
+        and of the other breakdowns (each group's values)."""
         cells: dict[Key, Cell] = {}
-        figures = [f"s:{spec.item.id}" for spec in self.plan.items]
+        position = {f"s:{spec.item.id}": j for j, spec in enumerate(self.plan.items)}
 
-        def values(row: Row, g: m.GroupScore, tallies: list[int] | None) -> None:
-            for measure in self._measures():
-                answered = unpack(tallies[self.plan.respondents[measure]])[1] if tallies else 0
-                hidden = g.status == "suppressed" or (g.status == "shown" and measure_of(g, measure).status == "suppressed")
-                shown = g.status == "shown" and measure_of(g, measure).status == "shown"
-                cells[(row, f"m:{measure}")] = Cell(answered, hidden, (lambda g=g, x=measure: hide_measure(g, x)) if shown else None)
+        def respondents(tallies: list[int] | None) -> Callable[[str], int]:
+            return lambda figure: unpack(tallies[self.plan.respondents[figure[2:]]])[1] if tallies else 0
 
-        def statements(row: Row, g: m.IndicatorGroup, answered: list[int]) -> None:
-            for j, figure in enumerate(figures):
-                hidden = g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")
-                shown = g.status == "shown" and g.indicators[j].status == "shown"
-                cells[(row, figure)] = Cell(answered[j], hidden, (lambda g=g, j=j: hide_statement(g, j)) if shown else None)
-
-        values(("all",), overall, counts.overall[1])
-        statements(("all",), everyone, scored_all)
+        self._value_cells(cells, ("all",), overall, respondents(counts.overall[1]))
+        self._statement_cells(cells, ("all",), everyone, lambda figure: scored_all[position[figure]])
         if units is not None:
             rows = dict(counts.groups.get(units.field, []))
             for g, ig, answered in zip(units.groups, groups, scored):
-                values(("unit", g.key), g, rows[g.key][1] if g.key in rows else None)
-                statements(("unit", g.key), ig, answered)
+                self._value_cells(cells, ("unit", g.key), g, respondents(rows[g.key][1] if g.key in rows else None))
+                self._statement_cells(cells, ("unit", g.key), ig, lambda figure, answered=answered: answered[position[figure]])
         for table in tables:
             if units is None or table.field != units.field:
                 rows = dict(counts.groups.get(table.field, []))
                 for g in table.groups:
-                    values(("group", table.field, g.key), g, rows[g.key][1] if g.key in rows else None)
+                    self._value_cells(cells, ("group", table.field, g.key), g, respondents(rows[g.key][1] if g.key in rows else None))
         return cells
 
     def _sum_equations(self, rows: Iterable[Row]) -> list[dict[Key, int]]:
@@ -149,39 +153,27 @@ class FixedSums(_Base):
     def _full_cells(self, rows: Iterable[Row], here: Mapping[Key, Cell]) -> dict[Key, Cell]:
         """With responses left out: the full report's cells of the rows given (`here`: this
         report's cells) and of the groups only it has, each with its answers there (those counted
-        here and those left out)."""
+        here and those left out). Only this report's cells are ever hidden."""
         full = self.full
         assert full is not None
         cells: dict[Key, Cell] = {}
-        figures = [f"s:{spec.item.id}" for spec in self.plan.items]
 
-        def answered(row: Row, figure: str) -> int:
-            return (here[(row, figure)].answered if (row, figure) in here else 0) + self._lost(row, figure)
+        def answered(row: Row) -> Callable[[str], int]:
+            return lambda figure: (here[(row, figure)].answered if (row, figure) in here else 0) + self._lost(row, figure)
 
-        def values(row: Row, g: m.GroupScore) -> None:
-            for measure in self._measures():
-                hidden = g.status == "suppressed" or (g.status == "shown" and measure_of(g, measure).status == "suppressed")
-                cells[(row, f"m:{measure}")] = Cell(answered(row, f"m:{measure}"), hidden)
-
-        def statements(row: Row, g: m.IndicatorGroup) -> None:
-            for j, figure in enumerate(figures):
-                hidden = g.status == "suppressed" or (g.status == "shown" and g.indicators[j].status == "suppressed")
-                cells[(row, figure)] = Cell(answered(row, figure), hidden)
-
-        values(("all",), full.overall)
+        self._value_cells(cells, ("all",), full.overall, answered(("all",)))
         if full.indicators is not None:
-            statements(("all",), full.indicators.overall)
-        fields = dict.fromkeys(r[1] for r in rows if r[0] == "group")
+            self._statement_cells(cells, ("all",), full.indicators.overall, answered(("all",)))
         unit = self.plan.unit
         if unit is not None and (table := full.breakdown(unit)) is not None:
             for g in table.groups:
-                values(("unit", g.key), g)
+                self._value_cells(cells, ("unit", g.key), g, answered(("unit", g.key)))
             for ig in full.indicators.units if full.indicators is not None else []:
-                statements(("unit", ig.key), ig)
-        for field in fields:
+                self._statement_cells(cells, ("unit", ig.key), ig, answered(("unit", ig.key)))
+        for field in dict.fromkeys(r[1] for r in rows if r[0] == "group"):
             if (table := full.breakdown(field)) is not None:
                 for g in table.groups:
-                    values(("group", field, g.key), g)
+                    self._value_cells(cells, ("group", field, g.key), g, answered(("group", field, g.key)))
         return cells
 
     def _lost(self, row: Row, figure: str) -> int:
